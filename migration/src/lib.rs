@@ -1,0 +1,27 @@
+//! Database migrations of veletrh (SQLite and PostgreSQL).
+//!
+//! The schema is documented in `docs/schema.md`. Every migration declares its
+//! own identifiers (`DeriveIden` enums) and never depends on the `entity`
+//! crate, so old migrations keep compiling when entities change.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261201_000001_create_programme;
+mod m20261201_000002_create_registration;
+mod m20261201_000003_create_outbox;
+mod m20261201_000004_create_organiser;
+
+/// Runs all migrations in order.
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261201_000001_create_programme::Migration),
+            Box::new(m20261201_000002_create_registration::Migration),
+            Box::new(m20261201_000003_create_outbox::Migration),
+            Box::new(m20261201_000004_create_organiser::Migration),
+        ]
+    }
+}

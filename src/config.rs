@@ -1,0 +1,382 @@
+//! Settings, read once at start-up.
+//!
+//! `Config::default()` *is* the embedded mode: a SQLite file in the working directory, mail written
+//! as `.eml` files to `./mail-outbox/`, the demo programme loaded into an empty database. Every
+//! setting can be overridden by an optional TOML file (`VELETRH_CONFIG=path`, keys in lower case
+//! without the `VELETRH_` prefix, e.g. `bind = "0.0.0.0:8080"`) and then by the environment:
+//!
+//! | variable | default | meaning |
+//! |---|---|---|
+//! | `DATABASE_URL` | `sqlite://veletrh.db?mode=rwc` | `sqlite://…` or `postgres://…` |
+//! | `SMTP_URL` | unset: mail goes to `VELETRH_MAIL_DIR` | `smtp://user:pass@host:587` (STARTTLS) or `smtps://…` |
+//! | `VELETRH_MAIL_DIR` | `mail-outbox` | folder for `.eml` files when `SMTP_URL` is unset |
+//! | `VELETRH_MAIL_FROM` | `Veletrh <veletrh@localhost>` | sender of every email |
+//! | `VELETRH_BIND` | `127.0.0.1:8080` | address the HTTP server listens on |
+//! | `VELETRH_BASE_URL` | `http://` + bind address | public URL used in links, emails and feeds |
+//! | `VELETRH_DEMO` | `true` | load the demo programme into an empty database |
+//! | `VELETRH_HOLD_HOURS` | `24` | how long an unconfirmed sign-up holds its seat |
+//! | `VELETRH_LOG_FORMAT` | `text` | `text` or `json` |
+//!
+//! A value that does not parse stops start-up with one line naming the setting.
+
+use std::{net::SocketAddr, path::PathBuf, time::Duration};
+
+use serde::Deserialize;
+use url::Url;
+
+/// Where outgoing mail goes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum MailTransport {
+    /// `.eml` files in a folder (the embedded default; nothing leaves the machine).
+    Files(PathBuf),
+    /// A real SMTP server. The URL may carry credentials, so it is kept out of `Debug` output by
+    /// [`Config::mail_description`].
+    Smtp(Url),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub database_url: String,
+    pub bind: SocketAddr,
+    /// Public URL without a trailing slash.
+    pub base_url: String,
+    pub mail: MailTransport,
+    pub mail_from: String,
+    pub load_demo: bool,
+    pub hold: Duration,
+    pub log_format: LogFormat,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        let bind: SocketAddr = ([127, 0, 0, 1], 8080).into();
+        Config {
+            database_url: "sqlite://veletrh.db?mode=rwc".into(),
+            bind,
+            base_url: format!("http://{bind}"),
+            mail: MailTransport::Files(PathBuf::from("mail-outbox")),
+            mail_from: "Veletrh <veletrh@localhost>".into(),
+            load_demo: true,
+            hold: Duration::from_secs(24 * 3600),
+            log_format: LogFormat::Text,
+        }
+    }
+}
+
+/// A setting that could not be used: `name` is the variable (or TOML key) to fix.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[error("{name}: {problem}")]
+pub struct ConfigError {
+    pub name: String,
+    pub problem: String,
+}
+
+impl ConfigError {
+    fn new(name: &str, problem: impl Into<String>) -> Self {
+        ConfigError {
+            name: name.to_owned(),
+            problem: problem.into(),
+        }
+    }
+}
+
+/// The TOML file: every key optional, same names as the variables without the prefix.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileSettings {
+    database_url: Option<String>,
+    smtp_url: Option<String>,
+    mail_dir: Option<String>,
+    mail_from: Option<String>,
+    bind: Option<String>,
+    base_url: Option<String>,
+    demo: Option<Scalar>,
+    hold_hours: Option<Scalar>,
+    log_format: Option<String>,
+}
+
+/// A TOML value given either as a string or as a bare boolean or number.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum Scalar {
+    Text(String),
+    Bool(bool),
+    Int(i64),
+}
+
+impl Config {
+    /// Reads the process environment (and the file named by `VELETRH_CONFIG`).
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// Same as [`Config::from_env`] with the environment given as a function, so tests need not
+    /// touch the process environment.
+    pub fn from_lookup(env: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let file = match env("VELETRH_CONFIG") {
+            Some(path) => read_file(&path)?,
+            None => FileSettings::default(),
+        };
+        // The environment wins over the file; a TOML scalar is taken in its text form.
+        let get = |var: &str, from_file: Option<String>| env(var).or(from_file);
+        let scalar = |v: Option<Scalar>| {
+            v.map(|v| match v {
+                Scalar::Text(s) => s,
+                Scalar::Bool(b) => b.to_string(),
+                Scalar::Int(i) => i.to_string(),
+            })
+        };
+
+        let mut config = Config::default();
+        if let Some(url) = get("DATABASE_URL", file.database_url) {
+            config.database_url = parse_database_url(&url)?;
+        }
+        if let Some(bind) = get("VELETRH_BIND", file.bind) {
+            config.bind = bind.trim().parse().map_err(|_| {
+                ConfigError::new(
+                    "VELETRH_BIND",
+                    format!("'{bind}' is not an address with a port, e.g. 127.0.0.1:8080"),
+                )
+            })?;
+        }
+        config.base_url = match get("VELETRH_BASE_URL", file.base_url) {
+            Some(url) => parse_base_url(&url)?,
+            None => format!("http://{}", config.bind),
+        };
+        if let Some(dir) = get("VELETRH_MAIL_DIR", file.mail_dir) {
+            if dir.trim().is_empty() {
+                return Err(ConfigError::new("VELETRH_MAIL_DIR", "must not be empty"));
+            }
+            config.mail = MailTransport::Files(PathBuf::from(dir));
+        }
+        if let Some(url) = get("SMTP_URL", file.smtp_url) {
+            config.mail = MailTransport::Smtp(parse_smtp_url(&url)?);
+        }
+        if let Some(from) = get("VELETRH_MAIL_FROM", file.mail_from) {
+            if from.parse::<lettre::message::Mailbox>().is_err() {
+                return Err(ConfigError::new(
+                    "VELETRH_MAIL_FROM",
+                    format!("'{from}' is not a mailbox, e.g. Veletrh <veletrh@example.cz>"),
+                ));
+            }
+            config.mail_from = from;
+        }
+        if let Some(demo) = get("VELETRH_DEMO", scalar(file.demo)) {
+            config.load_demo = parse_bool("VELETRH_DEMO", &demo)?;
+        }
+        if let Some(hours) = get("VELETRH_HOLD_HOURS", scalar(file.hold_hours)) {
+            let hours: u64 = hours
+                .trim()
+                .parse()
+                .ok()
+                .filter(|h| (1..=24 * 14).contains(h))
+                .ok_or_else(|| {
+                    ConfigError::new(
+                        "VELETRH_HOLD_HOURS",
+                        format!("'{hours}' is not a whole number of hours from 1 to 336"),
+                    )
+                })?;
+            config.hold = Duration::from_secs(hours * 3600);
+        }
+        if let Some(format) = get("VELETRH_LOG_FORMAT", file.log_format) {
+            config.log_format = match format.trim() {
+                "text" => LogFormat::Text,
+                "json" => LogFormat::Json,
+                _ => {
+                    return Err(ConfigError::new(
+                        "VELETRH_LOG_FORMAT",
+                        format!("'{format}' is neither 'text' nor 'json'"),
+                    ));
+                }
+            };
+        }
+        Ok(config)
+    }
+
+    pub fn is_sqlite(&self) -> bool {
+        self.database_url.starts_with("sqlite:")
+    }
+
+    /// The database for the start-up banner, without a password.
+    pub fn database_description(&self) -> String {
+        redact(&self.database_url)
+    }
+
+    /// Where mail goes, for the start-up banner, without a password.
+    pub fn mail_description(&self) -> String {
+        match &self.mail {
+            MailTransport::Files(dir) => format!(".eml files in {}", dir.display()),
+            MailTransport::Smtp(url) => format!("SMTP {}", redact(url.as_str())),
+        }
+    }
+}
+
+fn read_file(path: &str) -> Result<FileSettings, ConfigError> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| ConfigError::new("VELETRH_CONFIG", format!("cannot read '{path}': {e}")))?;
+    toml::from_str(&text).map_err(|e| {
+        let what = e.message().to_owned();
+        ConfigError::new("VELETRH_CONFIG", format!("'{path}': {what}"))
+    })
+}
+
+fn parse_database_url(url: &str) -> Result<String, ConfigError> {
+    let url = url.trim();
+    if url.starts_with("sqlite:") {
+        return Ok(url.to_owned());
+    }
+    match Url::parse(url) {
+        Ok(parsed) if matches!(parsed.scheme(), "postgres" | "postgresql") => {
+            if parsed.host_str().is_none_or(str::is_empty) && !url.contains("host=") {
+                return Err(ConfigError::new(
+                    "DATABASE_URL",
+                    "a postgres:// URL needs a host",
+                ));
+            }
+            Ok(url.to_owned())
+        }
+        _ => Err(ConfigError::new(
+            "DATABASE_URL",
+            format!(
+                "'{}' is neither sqlite://FILE nor postgres://USER@HOST/DB",
+                redact(url)
+            ),
+        )),
+    }
+}
+
+fn parse_base_url(url: &str) -> Result<String, ConfigError> {
+    match Url::parse(url.trim()) {
+        Ok(parsed) if matches!(parsed.scheme(), "http" | "https") && parsed.host().is_some() => {
+            Ok(url.trim().trim_end_matches('/').to_owned())
+        }
+        _ => Err(ConfigError::new(
+            "VELETRH_BASE_URL",
+            format!("'{url}' is not an http(s) URL, e.g. https://veletrh.example.cz"),
+        )),
+    }
+}
+
+fn parse_smtp_url(url: &str) -> Result<Url, ConfigError> {
+    match Url::parse(url.trim()) {
+        Ok(parsed) if matches!(parsed.scheme(), "smtp" | "smtps") && parsed.host().is_some() => {
+            Ok(parsed)
+        }
+        _ => Err(ConfigError::new(
+            "SMTP_URL",
+            format!(
+                "'{}' is not smtp://HOST[:PORT] or smtps://HOST[:PORT]",
+                redact(url)
+            ),
+        )),
+    }
+}
+
+fn parse_bool(name: &str, value: &str) -> Result<bool, ConfigError> {
+    match value.trim().to_ascii_lowercase().as_str() {
+        "1" | "true" | "yes" | "on" => Ok(true),
+        "0" | "false" | "no" | "off" => Ok(false),
+        _ => Err(ConfigError::new(
+            name,
+            format!("'{value}' is not true or false"),
+        )),
+    }
+}
+
+/// Hides the password of a URL (`postgres://me:secret@db/x` → `postgres://me:***@db/x`).
+fn redact(url: &str) -> String {
+    match Url::parse(url) {
+        Ok(mut parsed) if parsed.password().is_some() => {
+            let _ = parsed.set_password(Some("***"));
+            parsed.to_string()
+        }
+        _ => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn config(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let vars: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Config::from_lookup(|name| vars.get(name).cloned())
+    }
+
+    #[test]
+    fn nothing_set_is_the_embedded_default() {
+        let c = config(&[]).unwrap();
+        assert_eq!(c.database_url, "sqlite://veletrh.db?mode=rwc");
+        assert_eq!(c.bind.to_string(), "127.0.0.1:8080");
+        assert_eq!(c.base_url, "http://127.0.0.1:8080");
+        assert_eq!(c.mail, MailTransport::Files("mail-outbox".into()));
+        assert!(c.load_demo);
+    }
+
+    #[test]
+    fn each_bad_value_names_its_setting() {
+        let cases = [
+            ("DATABASE_URL", "mysql://x/y"),
+            ("DATABASE_URL", "postgres://"),
+            ("VELETRH_BIND", "localhost"),
+            ("VELETRH_BASE_URL", "ftp://x"),
+            ("SMTP_URL", "http://mail"),
+            ("VELETRH_MAIL_FROM", "not a mailbox"),
+            ("VELETRH_DEMO", "maybe"),
+            ("VELETRH_HOLD_HOURS", "0"),
+            ("VELETRH_LOG_FORMAT", "xml"),
+            ("VELETRH_CONFIG", "/nonexistent/veletrh.toml"),
+        ];
+        for (name, value) in cases {
+            let err = config(&[(name, value)]).expect_err(name);
+            assert_eq!(err.name, name, "{name}={value} gave {err}");
+            assert!(!err.to_string().contains('\n'), "one line: {err}");
+        }
+    }
+
+    #[test]
+    fn passwords_never_reach_the_banner_or_errors() {
+        let c = config(&[("DATABASE_URL", "postgres://me:hunter2@db/veletrh")]).unwrap();
+        assert!(!c.database_description().contains("hunter2"));
+        let c = config(&[("SMTP_URL", "smtps://me:hunter2@mail:465")]).unwrap();
+        assert!(!c.mail_description().contains("hunter2"));
+        let err = config(&[("SMTP_URL", "http://me:hunter2@mail")]).unwrap_err();
+        assert!(!err.to_string().contains("hunter2"));
+    }
+
+    #[test]
+    fn the_file_is_read_and_the_environment_wins() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("veletrh.toml");
+        std::fs::write(
+            &path,
+            "bind = \"0.0.0.0:9000\"\ndemo = false\nhold_hours = 2\n",
+        )
+        .unwrap();
+        let path = path.to_str().unwrap();
+        let c = config(&[("VELETRH_CONFIG", path), ("VELETRH_BIND", "127.0.0.1:9001")]).unwrap();
+        assert_eq!(c.bind.to_string(), "127.0.0.1:9001");
+        assert!(!c.load_demo);
+        assert_eq!(c.hold, Duration::from_secs(7200));
+    }
+
+    #[test]
+    fn an_unknown_key_in_the_file_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("veletrh.toml");
+        std::fs::write(&path, "bnid = \"0.0.0.0:9000\"\n").unwrap();
+        let err = config(&[("VELETRH_CONFIG", path.to_str().unwrap())]).unwrap_err();
+        assert_eq!(err.name, "VELETRH_CONFIG");
+        assert!(err.problem.contains("bnid"), "{err}");
+    }
+}

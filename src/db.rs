@@ -1,0 +1,113 @@
+//! The database handle every use-case gets.
+//!
+//! Reads go straight to the pool (`db.conn()`). Every change runs in a transaction from
+//! [`Db::begin_write`]. On PostgreSQL that is a plain transaction. SQLite has one writer at a time,
+//! and a transaction that reads first and writes later cannot wait for the lock: it fails with
+//! "database is locked" whatever the busy timeout. So on SQLite `begin_write` first takes an
+//! in-process gate, and writers queue in Rust instead of failing in SQLite. WAL mode lets the
+//! readers go on meanwhile. (One process per SQLite file; several instances need PostgreSQL.)
+
+use std::{ops::Deref, sync::Arc, time::Duration};
+
+use sea_orm::{
+    ConnectOptions, Database, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr,
+    TransactionTrait,
+    sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous},
+};
+use tokio::sync::{Mutex, OwnedMutexGuard};
+
+#[derive(Clone)]
+pub struct Db {
+    conn: DatabaseConnection,
+    write_gate: Option<Arc<Mutex<()>>>,
+}
+
+impl Db {
+    /// Connects and checks the server answers. The error is one line, fit for the terminal.
+    pub async fn connect(url: &str) -> Result<Self, DbErr> {
+        let mut options = ConnectOptions::new(url);
+        options
+            .connect_timeout(Duration::from_secs(5))
+            .acquire_timeout(Duration::from_secs(5))
+            .sqlx_logging(false)
+            .map_sqlx_sqlite_opts(|opts| {
+                opts.journal_mode(SqliteJournalMode::Wal)
+                    // NORMAL is durable across process crashes in WAL mode; only an OS crash or
+                    // power cut can lose the last commits.
+                    .synchronous(SqliteSynchronous::Normal)
+                    .foreign_keys(true)
+                    .busy_timeout(Duration::from_secs(10))
+                    .create_if_missing(true)
+            });
+        let sqlite = url.starts_with("sqlite:");
+        if sqlite {
+            options.max_connections(8).min_connections(1);
+        } else {
+            options.max_connections(16);
+        }
+        let conn = Database::connect(options).await?;
+        conn.ping().await?;
+        Ok(Db {
+            conn,
+            write_gate: sqlite.then(|| Arc::new(Mutex::new(()))),
+        })
+    }
+
+    pub fn conn(&self) -> &DatabaseConnection {
+        &self.conn
+    }
+
+    pub fn backend(&self) -> DbBackend {
+        self.conn.get_database_backend()
+    }
+
+    /// Starts a transaction that may write. See the module docs for why SQLite queues here.
+    pub async fn begin_write(&self) -> Result<WriteTxn, DbErr> {
+        let gate = match &self.write_gate {
+            Some(gate) => Some(gate.clone().lock_owned().await),
+            None => None,
+        };
+        Ok(WriteTxn {
+            txn: self.conn.begin().await?,
+            _gate: gate,
+        })
+    }
+
+    /// True when the database answers a trivial query.
+    pub async fn is_ready(&self) -> bool {
+        self.conn.ping().await.is_ok()
+    }
+
+    pub async fn close(self) {
+        let _ = self.conn.close().await;
+    }
+}
+
+/// A write transaction; on SQLite it holds the write gate until commit or drop.
+pub struct WriteTxn {
+    // Field order matters: the transaction ends (commit or rollback on drop) before the gate opens.
+    txn: DatabaseTransaction,
+    _gate: Option<OwnedMutexGuard<()>>,
+}
+
+impl WriteTxn {
+    pub async fn commit(self) -> Result<(), DbErr> {
+        self.txn.commit().await
+    }
+}
+
+impl Deref for WriteTxn {
+    type Target = DatabaseTransaction;
+    fn deref(&self) -> &DatabaseTransaction {
+        &self.txn
+    }
+}
+
+/// Makes a driver error one line for the terminal: no cause chain, no password.
+pub fn describe_connect_error(err: &DbErr) -> String {
+    let text = err.to_string();
+    let text = text.lines().next().unwrap_or_default();
+    text.trim_start_matches("Connection Error: ")
+        .trim_start_matches("Conn Error: ")
+        .to_owned()
+}

@@ -1,0 +1,3 @@
+//! Pure types and rules: no database, no HTTP.
+
+pub mod slug;

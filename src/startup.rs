@@ -1,0 +1,165 @@
+//! Builds the application: database, migrations, demo data, routes, listener.
+//!
+//! `Application::build` binds the listener before returning, so with port 0 the caller (a test)
+//! learns the real port from [`Application::port`] and can send requests at once.
+
+use std::{future::Future, sync::Arc, time::Duration};
+
+use migration::{Migrator, MigratorTrait};
+use poem::{
+    EndpointExt, Route, Server,
+    listener::{Acceptor, Listener, TcpAcceptor, TcpListener},
+};
+
+use crate::{
+    config::Config,
+    db::{self, Db},
+    demo,
+    web::{self, Pages},
+};
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Db,
+    pub config: Arc<Config>,
+    pub pages: Arc<Pages>,
+}
+
+/// Why start-up failed, in one line for the terminal.
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    #[error("cannot open the database {database}: {reason}")]
+    Database { database: String, reason: String },
+    #[error("cannot migrate the database: {0}")]
+    Migration(String),
+    #[error("cannot load the demo programme: {0}")]
+    Demo(String),
+    #[error("a page template is broken: {0}")]
+    Template(String),
+    #[error("cannot listen on {addr}: {reason}")]
+    Bind { addr: String, reason: String },
+}
+
+pub struct Application {
+    acceptor: TcpAcceptor,
+    port: u16,
+    state: AppState,
+    /// Whether the demo programme was written by this start (for the banner).
+    pub demo_loaded: bool,
+}
+
+/// Connects and brings the schema up to date (several instances may do this at once: sea-orm's
+/// migrator records each migration in one transaction on PostgreSQL).
+pub async fn open_database(config: &Config) -> Result<Db, StartupError> {
+    let db = Db::connect(&config.database_url)
+        .await
+        .map_err(|err| StartupError::Database {
+            database: config.database_description(),
+            reason: db::describe_connect_error(&err),
+        })?;
+    Migrator::up(db.conn(), None)
+        .await
+        .map_err(|err| StartupError::Migration(err.to_string()))?;
+    Ok(db)
+}
+
+impl Application {
+    pub async fn build(mut config: Config) -> Result<Self, StartupError> {
+        let db = open_database(&config).await?;
+        let demo_loaded = if config.load_demo {
+            demo::load(&db, chrono::Local::now().date_naive())
+                .await
+                .map_err(|err| StartupError::Demo(err.to_string()))?
+        } else {
+            false
+        };
+        let pages = Pages::new().map_err(|err| StartupError::Template(err.to_string()))?;
+        let acceptor = TcpListener::bind(config.bind)
+            .into_acceptor()
+            .await
+            .map_err(|err| StartupError::Bind {
+                addr: config.bind.to_string(),
+                reason: err.to_string(),
+            })?;
+        let port = acceptor
+            .local_addr()
+            .first()
+            .and_then(|addr| addr.as_socket_addr().map(|a| a.port()))
+            .unwrap_or(config.bind.port());
+        // A base URL derived from the bind address follows the port actually bound (port 0).
+        if config.base_url == format!("http://{}", config.bind) {
+            config.base_url = format!("http://{}:{port}", config.bind.ip());
+        }
+        Ok(Application {
+            acceptor,
+            port,
+            state: AppState {
+                db,
+                config: Arc::new(config),
+                pages: Arc::new(pages),
+            },
+            demo_loaded,
+        })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// The start-up block: where to open it, which database, where mail goes.
+    pub fn banner(&self) -> String {
+        let config = &self.state.config;
+        let url = &config.base_url;
+        format!(
+            "veletrh is running\n  open:     {url}/\n  database: {}{}\n  mail:     {}\n  stop:     Ctrl-C",
+            config.database_description(),
+            if self.demo_loaded {
+                " (demo programme loaded)"
+            } else {
+                ""
+            },
+            config.mail_description(),
+        )
+    }
+
+    /// Serves until `shutdown` completes, then lets requests in flight finish (up to 30 s).
+    pub async fn run_until_stopped(
+        self,
+        shutdown: impl Future<Output = ()>,
+    ) -> std::io::Result<()> {
+        let Application {
+            acceptor, state, ..
+        } = self;
+        let app = routes().data(state.clone());
+        let result = Server::new_with_acceptor(acceptor)
+            .run_with_graceful_shutdown(app, shutdown, Some(Duration::from_secs(30)))
+            .await;
+        state.db.close().await;
+        result
+    }
+}
+
+fn routes() -> Route {
+    web::routes()
+}
+
+/// Completes on Ctrl-C or SIGTERM (what service managers and container runtimes send).
+/// The handlers are installed when this is called, so call it before announcing readiness:
+/// a signal that arrives earlier would otherwise kill the process outright.
+pub fn shutdown_signal() -> std::io::Result<impl Future<Output = ()>> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut term = signal(SignalKind::terminate())?;
+    let mut interrupt = signal(SignalKind::interrupt())?;
+    Ok(async move {
+        tokio::select! {
+            _ = term.recv() => {},
+            _ = interrupt.recv() => {},
+        }
+        tracing::info!("shutting down");
+    })
+}
