@@ -1,3 +1,4 @@
 //! Pure types and rules: no database, no HTTP.
 
 pub mod slug;
+pub mod token;
