@@ -16,11 +16,15 @@
 //! | `VELETRH_DEMO` | `true` | load the demo programme into an empty database |
 //! | `VELETRH_HOLD_HOURS` | `24` | how long an unconfirmed sign-up holds its seat |
 //! | `VELETRH_LOG_FORMAT` | `text` | `text` or `json` |
+//! | `VELETRH_MAIL_TEMPLATES` | the templates built into the binary | folder shaped like `mail-templates/` |
+//! | `VELETRH_MAIL_MAX_ATTEMPTS` | `8` | sending attempts before a message is marked failed |
+//! | `VELETRH_MAIL_RETRY_SECONDS` | `30` | first retry wait; it doubles per attempt, up to an hour |
 //!
 //! A value that does not parse stops start-up with one line naming the setting.
 
 use std::{net::SocketAddr, path::PathBuf, time::Duration};
 
+use lettre::{Address, message::Mailbox};
 use serde::Deserialize;
 use url::Url;
 
@@ -47,10 +51,13 @@ pub struct Config {
     /// Public URL without a trailing slash.
     pub base_url: String,
     pub mail: MailTransport,
-    pub mail_from: String,
+    pub mail_from: Mailbox,
     pub load_demo: bool,
     pub hold: Duration,
     pub log_format: LogFormat,
+    pub mail_templates: Option<PathBuf>,
+    pub mail_max_attempts: i32,
+    pub mail_first_retry: Duration,
 }
 
 impl Default for Config {
@@ -61,10 +68,16 @@ impl Default for Config {
             bind,
             base_url: format!("http://{bind}"),
             mail: MailTransport::Files(PathBuf::from("mail-outbox")),
-            mail_from: "Veletrh <veletrh@localhost>".into(),
+            mail_from: Mailbox::new(
+                Some("Veletrh".into()),
+                Address::new("veletrh", "localhost").expect("a valid constant address"),
+            ),
             load_demo: true,
             hold: Duration::from_secs(24 * 3600),
             log_format: LogFormat::Text,
+            mail_templates: None,
+            mail_max_attempts: 8,
+            mail_first_retry: Duration::from_secs(30),
         }
     }
 }
@@ -99,6 +112,9 @@ struct FileSettings {
     demo: Option<Scalar>,
     hold_hours: Option<Scalar>,
     log_format: Option<String>,
+    mail_templates: Option<String>,
+    mail_max_attempts: Option<Scalar>,
+    mail_retry_seconds: Option<Scalar>,
 }
 
 /// A TOML value given either as a string or as a bare boolean or number.
@@ -159,30 +175,33 @@ impl Config {
             config.mail = MailTransport::Smtp(parse_smtp_url(&url)?);
         }
         if let Some(from) = get("VELETRH_MAIL_FROM", file.mail_from) {
-            if from.parse::<lettre::message::Mailbox>().is_err() {
-                return Err(ConfigError::new(
+            config.mail_from = from.trim().parse().map_err(|_| {
+                ConfigError::new(
                     "VELETRH_MAIL_FROM",
                     format!("'{from}' is not a mailbox, e.g. Veletrh <veletrh@example.cz>"),
-                ));
-            }
-            config.mail_from = from;
+                )
+            })?;
         }
         if let Some(demo) = get("VELETRH_DEMO", scalar(file.demo)) {
             config.load_demo = parse_bool("VELETRH_DEMO", &demo)?;
         }
         if let Some(hours) = get("VELETRH_HOLD_HOURS", scalar(file.hold_hours)) {
-            let hours: u64 = hours
-                .trim()
-                .parse()
-                .ok()
-                .filter(|h| (1..=24 * 14).contains(h))
-                .ok_or_else(|| {
-                    ConfigError::new(
-                        "VELETRH_HOLD_HOURS",
-                        format!("'{hours}' is not a whole number of hours from 1 to 336"),
-                    )
-                })?;
+            let hours = parse_number("VELETRH_HOLD_HOURS", &hours, 1, 24 * 14)?;
             config.hold = Duration::from_secs(hours * 3600);
+        }
+        if let Some(dir) = get("VELETRH_MAIL_TEMPLATES", file.mail_templates) {
+            config.mail_templates = Some(PathBuf::from(dir));
+        }
+        if let Some(n) = get("VELETRH_MAIL_MAX_ATTEMPTS", scalar(file.mail_max_attempts)) {
+            config.mail_max_attempts =
+                parse_number("VELETRH_MAIL_MAX_ATTEMPTS", &n, 1, 100)? as i32;
+        }
+        if let Some(s) = get(
+            "VELETRH_MAIL_RETRY_SECONDS",
+            scalar(file.mail_retry_seconds),
+        ) {
+            let seconds = parse_number("VELETRH_MAIL_RETRY_SECONDS", &s, 0, 3600)?;
+            config.mail_first_retry = Duration::from_secs(seconds);
         }
         if let Some(format) = get("VELETRH_LOG_FORMAT", file.log_format) {
             config.log_format = match format.trim() {
@@ -266,7 +285,14 @@ fn parse_base_url(url: &str) -> Result<String, ConfigError> {
 fn parse_smtp_url(url: &str) -> Result<Url, ConfigError> {
     match Url::parse(url.trim()) {
         Ok(parsed) if matches!(parsed.scheme(), "smtp" | "smtps") && parsed.host().is_some() => {
-            Ok(parsed)
+            if crate::mail::transport::valid_tls_mode(&parsed) {
+                Ok(parsed)
+            } else {
+                Err(ConfigError::new(
+                    "SMTP_URL",
+                    "tls= must be none, required or opportunistic",
+                ))
+            }
         }
         _ => Err(ConfigError::new(
             "SMTP_URL",
@@ -276,6 +302,20 @@ fn parse_smtp_url(url: &str) -> Result<Url, ConfigError> {
             ),
         )),
     }
+}
+
+fn parse_number(name: &str, value: &str, min: u64, max: u64) -> Result<u64, ConfigError> {
+    value
+        .trim()
+        .parse()
+        .ok()
+        .filter(|n| (min..=max).contains(n))
+        .ok_or_else(|| {
+            ConfigError::new(
+                name,
+                format!("'{value}' is not a whole number from {min} to {max}"),
+            )
+        })
 }
 
 fn parse_bool(name: &str, value: &str) -> Result<bool, ConfigError> {
@@ -335,6 +375,9 @@ mod tests {
             ("VELETRH_DEMO", "maybe"),
             ("VELETRH_HOLD_HOURS", "0"),
             ("VELETRH_LOG_FORMAT", "xml"),
+            ("SMTP_URL", "smtp://mail?tls=sometimes"),
+            ("VELETRH_MAIL_MAX_ATTEMPTS", "0"),
+            ("VELETRH_MAIL_RETRY_SECONDS", "-1"),
             ("VELETRH_CONFIG", "/nonexistent/veletrh.toml"),
         ];
         for (name, value) in cases {

@@ -6,6 +6,7 @@ pub mod db;
 pub mod demo;
 pub mod domain;
 pub mod i18n;
+pub mod mail;
 pub mod programme;
 pub mod startup;
 pub mod telemetry;

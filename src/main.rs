@@ -6,6 +6,8 @@ use clap::{Parser, Subcommand};
 use veletrh::{
     config::Config,
     demo,
+    i18n::Lang,
+    mail::{self, MailKind, MailTemplates},
     startup::{self, Application},
     telemetry,
 };
@@ -28,6 +30,22 @@ enum Command {
     Migrate,
     /// Load the demo programme unless it is already there.
     Demo,
+    /// Email tools.
+    #[command(subcommand)]
+    Mail(MailCommand),
+}
+
+#[derive(Subcommand)]
+enum MailCommand {
+    /// Print a message of KIND rendered with sample data (subject, text part, HTML part).
+    Preview {
+        kind: MailKind,
+        #[arg(long, default_value = "cs")]
+        lang: String,
+    },
+    /// Read a delivery status notification (bounce) on standard input and mark its failed
+    /// recipients as unreachable.
+    Bounce,
 }
 
 fn main() -> ExitCode {
@@ -62,6 +80,23 @@ fn main() -> ExitCode {
                 );
                 Ok(())
             }
+            Command::Mail(MailCommand::Preview { kind, lang }) => preview(&config, kind, &lang),
+            Command::Mail(MailCommand::Bounce) => {
+                use std::io::Read;
+                let mut raw = Vec::new();
+                std::io::stdin().read_to_end(&mut raw)?;
+                let bounces = mail::bounce::parse(&raw)?;
+                let db = startup::open_database(&config).await?;
+                let known = mail::bounce::record(&db, &bounces).await?;
+                for b in &bounces {
+                    println!("bouncing: {} ({} {})", b.address, b.status, b.reason);
+                }
+                println!(
+                    "{} failed recipient(s), {known} known participant(s) marked",
+                    bounces.len()
+                );
+                Ok(())
+            }
         }
     });
     match result {
@@ -75,6 +110,20 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     let stop = startup::shutdown_signal()?;
     println!("{}", app.banner());
     app.run_until_stopped(stop).await?;
+    Ok(())
+}
+
+fn preview(config: &Config, kind: MailKind, lang: &str) -> anyhow::Result<()> {
+    let lang = Lang::parse(lang).ok_or_else(|| anyhow::anyhow!("--lang must be cs or en"))?;
+    let templates = match &config.mail_templates {
+        Some(dir) => MailTemplates::from_dir(dir)?,
+        None => MailTemplates::embedded()?,
+    };
+    let rendered = templates.render(kind, lang, &mail::preview::sample(kind, lang))?;
+    println!(
+        "Subject: {}\n\n{}\n---- HTML ----\n{}",
+        rendered.subject, rendered.text, rendered.html
+    );
     Ok(())
 }
 

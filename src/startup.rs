@@ -11,10 +11,13 @@ use poem::{
     listener::{Acceptor, Listener, TcpAcceptor, TcpListener},
 };
 
+use tokio::sync::{Notify, watch};
+
 use crate::{
     config::Config,
     db::{self, Db},
     demo,
+    mail::{MailTemplates, MailWorker, Outbox, outbox::RetryPolicy, transport::Mailer},
     web::{self, Pages},
 };
 
@@ -24,6 +27,9 @@ pub struct AppState {
     pub db: Db,
     pub config: Arc<Config>,
     pub pages: Arc<Pages>,
+    pub outbox: Outbox,
+    /// Wakes this instance's mail worker after a commit that enqueued mail.
+    pub mail_wake: Arc<Notify>,
 }
 
 /// Why start-up failed, in one line for the terminal.
@@ -37,6 +43,8 @@ pub enum StartupError {
     Demo(String),
     #[error("a page template is broken: {0}")]
     Template(String),
+    #[error("{0}")]
+    Mail(String),
     #[error("cannot listen on {addr}: {reason}")]
     Bind { addr: String, reason: String },
 }
@@ -45,6 +53,7 @@ pub struct Application {
     acceptor: TcpAcceptor,
     port: u16,
     state: AppState,
+    worker: MailWorker,
     /// Whether the demo programme was written by this start (for the banner).
     pub demo_loaded: bool,
 }
@@ -75,6 +84,24 @@ impl Application {
             false
         };
         let pages = Pages::new().map_err(|err| StartupError::Template(err.to_string()))?;
+        let templates = match &config.mail_templates {
+            Some(dir) => MailTemplates::from_dir(dir),
+            None => MailTemplates::embedded(),
+        }
+        .map_err(|err| StartupError::Mail(err.to_string()))?;
+        let mailer = Mailer::new(&config.mail).map_err(StartupError::Mail)?;
+        let worker = MailWorker {
+            db: db.clone(),
+            templates: Arc::new(templates),
+            mailer: Arc::new(mailer),
+            from: config.mail_from.clone(),
+            policy: RetryPolicy {
+                max_attempts: config.mail_max_attempts,
+                first_wait: config.mail_first_retry,
+            },
+            lease: Duration::from_secs(120),
+        };
+        let outbox = Outbox::new(config.mail_from.email.domain());
         let acceptor = TcpListener::bind(config.bind)
             .into_acceptor()
             .await
@@ -98,7 +125,10 @@ impl Application {
                 db,
                 config: Arc::new(config),
                 pages: Arc::new(pages),
+                outbox,
+                mail_wake: Arc::new(Notify::new()),
             },
+            worker,
             demo_loaded,
         })
     }
@@ -109,6 +139,11 @@ impl Application {
 
     pub fn state(&self) -> &AppState {
         &self.state
+    }
+
+    /// The mail worker, for tests that deliver the outbox step by step.
+    pub fn mail_worker(&self) -> &MailWorker {
+        &self.worker
     }
 
     /// The start-up block: where to open it, which database, where mail goes.
@@ -127,18 +162,26 @@ impl Application {
         )
     }
 
-    /// Serves until `shutdown` completes, then lets requests in flight finish (up to 30 s).
+    /// Serves (and delivers mail) until `shutdown` completes, then lets requests in flight
+    /// finish (up to 30 s) and the worker finish its current message.
     pub async fn run_until_stopped(
         self,
         shutdown: impl Future<Output = ()>,
     ) -> std::io::Result<()> {
         let Application {
-            acceptor, state, ..
+            acceptor,
+            state,
+            worker,
+            ..
         } = self;
+        let (stop_worker, stopped) = watch::channel(false);
+        let worker = tokio::spawn(worker.run(state.mail_wake.clone(), stopped));
         let app = routes().data(state.clone());
         let result = Server::new_with_acceptor(acceptor)
             .run_with_graceful_shutdown(app, shutdown, Some(Duration::from_secs(30)))
             .await;
+        let _ = stop_worker.send(true);
+        let _ = tokio::time::timeout(Duration::from_secs(30), worker).await;
         state.db.close().await;
         result
     }

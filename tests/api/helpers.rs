@@ -3,11 +3,13 @@
 //! own mail folder; nothing is shared between tests but the cluster's server process.
 
 mod postgres;
+pub mod smtp;
 
 use tempfile::TempDir;
 use tokio::sync::oneshot;
 use veletrh::{
     config::{Config, MailTransport},
+    mail::MailWorker,
     startup::{AppState, Application},
 };
 
@@ -42,6 +44,8 @@ pub struct TestApp {
     pub address: String,
     pub client: reqwest::Client,
     pub state: AppState,
+    /// A second handle on the app's mail worker, to drive deliveries from the test.
+    pub worker: MailWorker,
     _shutdown: oneshot::Sender<()>,
     _dir: TempDir,
 }
@@ -80,6 +84,7 @@ pub async fn spawn_app_with(backend: Backend, adjust: impl FnOnce(&mut Config)) 
     let app = Application::build(config).await.expect("the app builds");
     let address = format!("http://127.0.0.1:{}", app.port());
     let state = app.state().clone();
+    let worker = app.mail_worker().clone();
     let (shutdown, stopped) = oneshot::channel::<()>();
     tokio::spawn(app.run_until_stopped(async {
         let _ = stopped.await;
@@ -93,6 +98,7 @@ pub async fn spawn_app_with(backend: Backend, adjust: impl FnOnce(&mut Config)) 
         address,
         client,
         state,
+        worker,
         _shutdown: shutdown,
         _dir: dir,
     }

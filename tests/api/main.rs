@@ -6,4 +6,5 @@ mod helpers;
 mod cli;
 mod demo;
 mod health;
+mod mail;
 mod migrations;

@@ -1,0 +1,98 @@
+//! Sample data for every kind of message: `veletrh mail preview KIND --lang cs|en` shows an
+//! organiser what a template produces, and loading the templates renders each with it.
+
+use serde_json::{Value, json};
+
+use super::MailKind;
+use crate::i18n::Lang;
+
+const BASE: &str = "https://veletrh.example.cz";
+
+/// Template data as the real senders build it, with made-up values.
+pub fn sample(kind: MailKind, lang: Lang) -> Value {
+    let activity = json!({
+        "title": "Jak rozvíjet wellbeing žáků?",
+        "kind": "workshop",
+        "when": lang.when(
+            "2027-01-12T08:30:00Z".parse().unwrap(),
+            "2027-01-12T10:00:00Z".parse().unwrap(),
+            crate::timezone::DEFAULT,
+        ),
+        "place": "Učebna 1",
+        "speakers": "F. Halada (Asociace ředitelů základních škol)",
+        "url": format!("{BASE}/workshops/3"),
+    });
+    let participant = json!({
+        "person_name": "Jana Dvořáková",
+        "base_url": BASE,
+        "manage_url": format!("{BASE}/me/ukazkovy-token-pro-spravu"),
+    });
+    let specific = match kind {
+        MailKind::ConfirmRequest => json!({
+            "activities": [activity],
+            "confirm_url": format!("{BASE}/confirm/ukazkovy-token"),
+            "expires_at": "st 13. 1. 2027 8:30",
+        }),
+        MailKind::RegistrationConfirmed => json!({
+            "activity": activity,
+            "feed_url": format!("{BASE}/me/ukazkovy-token/calendar.ics"),
+            "checkin_url": format!("{BASE}/checkin/ukazkovy-token"),
+        }),
+        MailKind::Waitlisted => json!({ "activity": activity, "position": 3 }),
+        MailKind::SeatOffered => json!({
+            "activity": activity,
+            "confirm_url": format!("{BASE}/confirm/ukazkovy-token"),
+            "deadline": "čt 7. 1. 2027 18:00",
+        }),
+        MailKind::CancelledByAttendee | MailKind::Reminder => json!({ "activity": activity }),
+        MailKind::CancelledByOrganiser => json!({
+            "activity": activity,
+            "reason": "Lektor onemocněl.",
+        }),
+        MailKind::ActivityChanged => json!({
+            "activity": activity,
+            "old_when": "út 12. 1. 2027 9:00–10:30",
+            "old_place": "Sál A",
+        }),
+        MailKind::ExhibitorReceived => exhibitor(json!({})),
+        MailKind::ExhibitorApproved => exhibitor(json!({ "stand": "12" })),
+        MailKind::ExhibitorRejected => {
+            exhibitor(json!({ "reason": "Kapacita stánků je naplněna." }))
+        }
+        MailKind::OrganiserInvitation => {
+            return json!({
+                "person_name": "Petr Novák",
+                "base_url": BASE,
+                "inviter_name": "Jana Dvořáková",
+                "accept_url": format!("{BASE}/organiser/invitation/ukazkovy-token"),
+                "expires_at": "pá 8. 1. 2027 12:00",
+                "role": "organiser",
+            });
+        }
+    };
+    let mut data = participant;
+    merge(&mut data, specific);
+    if matches!(
+        kind,
+        MailKind::ExhibitorReceived | MailKind::ExhibitorApproved | MailKind::ExhibitorRejected
+    ) {
+        // Exhibitor contacts have no registrations to manage.
+        data.as_object_mut().map(|o| o.remove("manage_url"));
+    }
+    data
+}
+
+fn exhibitor(extra: Value) -> Value {
+    let mut data = json!({
+        "exhibitor_name": "Nová škola, o.p.s.",
+        "fair_name": "Úspěch pro každého žáka",
+    });
+    merge(&mut data, extra);
+    data
+}
+
+fn merge(into: &mut Value, from: Value) {
+    if let (Some(into), Value::Object(from)) = (into.as_object_mut(), from) {
+        into.extend(from);
+    }
+}

@@ -1,0 +1,179 @@
+//! The delivery worker: claims due outbox rows, renders and sends them, records the outcome.
+//! [`MailWorker::deliver_next`] is public so tests can drain the queue deterministically.
+
+use std::{sync::Arc, time::Duration};
+
+use chrono::Utc;
+use entity::outbox_message;
+use lettre::{
+    Message,
+    message::{
+        Attachment as LettreAttachment, Mailbox, MultiPart, SinglePart, header::ContentType,
+    },
+};
+use sea_orm::DbErr;
+use tokio::sync::{Notify, watch};
+
+use super::{
+    MailKind,
+    outbox::{self, Payload, RetryPolicy},
+    templates::{MailTemplates, one_line},
+    transport::Mailer,
+};
+use crate::{db::Db, i18n::Lang};
+
+/// What one call of [`MailWorker::deliver_next`] did.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Delivery {
+    Sent,
+    /// The attempt failed and the message will be tried again later.
+    WillRetry,
+    /// The message failed for good (refused address, or out of attempts); see `last_error`.
+    Failed,
+    /// Nothing was due.
+    Idle,
+}
+
+#[derive(Clone)]
+pub struct MailWorker {
+    pub db: Db,
+    pub templates: Arc<MailTemplates>,
+    pub mailer: Arc<Mailer>,
+    pub from: Mailbox,
+    pub policy: RetryPolicy,
+    /// How long a claimed message stays invisible to other workers; longer than any send.
+    pub lease: Duration,
+}
+
+/// Why a stored message could not even be built (nothing to do with the SMTP server).
+#[derive(Debug, thiserror::Error)]
+enum BuildError {
+    #[error("bad stored message: {0}")]
+    Corrupt(String),
+    #[error("recipient {0:?} is not a valid address")]
+    Recipient(String),
+    #[error("rendering failed: {0}")]
+    Render(String),
+}
+
+impl MailWorker {
+    /// Claims, sends and records one message.
+    pub async fn deliver_next(&self) -> Result<Delivery, DbErr> {
+        let Some(message) = outbox::claim_next(&self.db, Utc::now(), self.lease).await? else {
+            return Ok(Delivery::Idle);
+        };
+        let (error, permanent) = match self.build(&message) {
+            Err(err) => {
+                // A template error can be fixed by a deploy, so it is retried; the rest cannot.
+                let permanent = !matches!(err, BuildError::Render(_));
+                (err.to_string(), permanent)
+            }
+            Ok(email) => match self.mailer.send(email).await {
+                Ok(()) => {
+                    outbox::mark_sent(&self.db, message.id, Utc::now()).await?;
+                    tracing::info!(id = message.id, kind = %message.kind, "mail sent");
+                    return Ok(Delivery::Sent);
+                }
+                Err(err) => (err.message, err.permanent),
+            },
+        };
+        let failed = outbox::mark_attempt_failed(
+            &self.db,
+            &message,
+            &error,
+            permanent,
+            self.policy,
+            Utc::now(),
+        )
+        .await?;
+        if failed {
+            tracing::error!(id = message.id, kind = %message.kind, error, "mail failed for good");
+            Ok(Delivery::Failed)
+        } else {
+            tracing::warn!(
+                id = message.id,
+                attempt = message.attempts,
+                error,
+                "mail will be retried"
+            );
+            Ok(Delivery::WillRetry)
+        }
+    }
+
+    fn build(&self, row: &outbox_message::Model) -> Result<Message, BuildError> {
+        let kind = MailKind::parse(&row.kind)
+            .ok_or_else(|| BuildError::Corrupt(format!("unknown kind {}", row.kind)))?;
+        let lang = Lang::parse(&row.language).unwrap_or_default();
+        let payload: Payload =
+            serde_json::from_str(&row.payload).map_err(|e| BuildError::Corrupt(e.to_string()))?;
+        let address = row
+            .recipient
+            .parse()
+            .map_err(|_| BuildError::Recipient(row.recipient.clone()))?;
+        let name = payload.data["person_name"]
+            .as_str()
+            .map(one_line)
+            .filter(|n| !n.is_empty());
+        let rendered = self
+            .templates
+            .render(kind, lang, &payload.data)
+            .map_err(|e| BuildError::Render(e.to_string()))?;
+
+        let alternative = MultiPart::alternative()
+            .singlepart(SinglePart::plain(rendered.text))
+            .singlepart(SinglePart::html(rendered.html));
+        let body = if payload.attachments.is_empty() {
+            alternative
+        } else {
+            let mut mixed = MultiPart::mixed().multipart(alternative);
+            for file in payload.attachments {
+                let content_type = ContentType::parse(&file.content_type)
+                    .map_err(|e| BuildError::Corrupt(e.to_string()))?;
+                mixed = mixed.singlepart(
+                    LettreAttachment::new(file.filename).body(file.content, content_type),
+                );
+            }
+            mixed
+        };
+        Message::builder()
+            .from(self.from.clone())
+            .to(Mailbox::new(name, address))
+            .subject(rendered.subject)
+            .message_id(Some(row.message_id.clone()))
+            .multipart(body)
+            .map_err(|e| BuildError::Corrupt(e.to_string()))
+    }
+
+    /// Delivers until `stop` turns true: at once when woken, otherwise polling (other instances
+    /// may have enqueued). A panic in one delivery is logged and the loop goes on.
+    pub async fn run(self, wake: Arc<Notify>, mut stop: watch::Receiver<bool>) {
+        const POLL: Duration = Duration::from_secs(2);
+        const AFTER_ERROR: Duration = Duration::from_secs(5);
+        loop {
+            if *stop.borrow() {
+                return;
+            }
+            let worker = self.clone();
+            let pause = match tokio::spawn(async move { worker.deliver_next().await }).await {
+                Ok(Ok(Delivery::Idle)) => POLL,
+                Ok(Ok(_)) => Duration::ZERO,
+                Ok(Err(err)) => {
+                    tracing::warn!(error = %err, "outbox unavailable");
+                    AFTER_ERROR
+                }
+                Err(panic) => {
+                    tracing::error!(error = %panic, "mail delivery panicked");
+                    AFTER_ERROR
+                }
+            };
+            if pause.is_zero() {
+                continue;
+            }
+            tokio::select! {
+                _ = wake.notified() => {},
+                _ = tokio::time::sleep(pause) => {},
+                _ = stop.changed() => {},
+            }
+        }
+    }
+}
