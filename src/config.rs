@@ -16,9 +16,15 @@
 //! | `VELETRH_DEMO` | `true` | load the demo programme into an empty database |
 //! | `VELETRH_HOLD_HOURS` | `24` | how long an unconfirmed sign-up holds its seat |
 //! | `VELETRH_LOG_FORMAT` | `text` | `text` or `json` |
+//! | `VELETRH_SECRET_KEY` | unset: read from `VELETRH_SECRET_KEY_FILE` | base64 of 32 bytes; personal links are derived with it |
+//! | `VELETRH_SECRET_KEY_FILE` | `veletrh.key` | created with a random key on first start when missing |
+//! | `VELETRH_RATE_SIGNUPS_PER_IP` | `60` | sign-ups per minute from one address (a staff room shares one) |
+//! | `VELETRH_RATE_SIGNUPS_PER_EMAIL` | `10` | sign-ups per hour for one email address |
+//! | `VELETRH_RATE_TOKENS_PER_IP` | `120` | requests with personal links per minute from one address |
 //! | `VELETRH_MAIL_TEMPLATES` | the templates built into the binary | folder shaped like `mail-templates/` |
 //! | `VELETRH_MAIL_MAX_ATTEMPTS` | `8` | sending attempts before a message is marked failed |
 //! | `VELETRH_MAIL_RETRY_SECONDS` | `30` | first retry wait; it doubles per attempt, up to an hour |
+//! | `VELETRH_MAIL_LEASE_SECONDS` | `60` | how long a claimed message is hidden from other workers (longer than a send) |
 //!
 //! A value that does not parse stops start-up with one line naming the setting.
 
@@ -26,6 +32,8 @@ use std::{net::SocketAddr, path::PathBuf, time::Duration};
 
 use lettre::{Address, message::Mailbox};
 use serde::Deserialize;
+
+use crate::{domain::token::LinkKey, limits::LimitSettings};
 use url::Url;
 
 /// Where outgoing mail goes.
@@ -56,8 +64,13 @@ pub struct Config {
     pub hold: Duration,
     pub log_format: LogFormat,
     pub mail_templates: Option<PathBuf>,
+    /// Given directly (several instances must share one); else read from `secret_key_file`.
+    pub secret_key: Option<LinkKey>,
+    pub secret_key_file: PathBuf,
     pub mail_max_attempts: i32,
     pub mail_first_retry: Duration,
+    pub mail_lease: Duration,
+    pub limits: LimitSettings,
 }
 
 impl Default for Config {
@@ -76,8 +89,12 @@ impl Default for Config {
             hold: Duration::from_secs(24 * 3600),
             log_format: LogFormat::Text,
             mail_templates: None,
+            secret_key: None,
+            secret_key_file: PathBuf::from("veletrh.key"),
             mail_max_attempts: 8,
             mail_first_retry: Duration::from_secs(30),
+            mail_lease: Duration::from_secs(60),
+            limits: LimitSettings::default(),
         }
     }
 }
@@ -113,8 +130,14 @@ struct FileSettings {
     hold_hours: Option<Scalar>,
     log_format: Option<String>,
     mail_templates: Option<String>,
+    secret_key: Option<String>,
+    secret_key_file: Option<String>,
     mail_max_attempts: Option<Scalar>,
     mail_retry_seconds: Option<Scalar>,
+    mail_lease_seconds: Option<Scalar>,
+    rate_signups_per_ip: Option<Scalar>,
+    rate_signups_per_email: Option<Scalar>,
+    rate_tokens_per_ip: Option<Scalar>,
 }
 
 /// A TOML value given either as a string or as a bare boolean or number.
@@ -124,6 +147,42 @@ enum Scalar {
     Text(String),
     Bool(bool),
     Int(i64),
+}
+
+/// The secret key: given, or read from its file, or made and written there on first start.
+pub fn load_or_create_key(config: &Config) -> Result<LinkKey, ConfigError> {
+    if let Some(key) = &config.secret_key {
+        return Ok(key.clone());
+    }
+    let path = &config.secret_key_file;
+    let fail = |problem: String| ConfigError::new("VELETRH_SECRET_KEY_FILE", problem);
+    match std::fs::read_to_string(path) {
+        Ok(text) => LinkKey::from_base64(&text).ok_or_else(|| {
+            fail(format!(
+                "{} does not hold base64 of 32 bytes",
+                path.display()
+            ))
+        }),
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
+            let key = LinkKey::generate();
+            write_private(path, &key.to_base64())
+                .map_err(|e| fail(format!("cannot create {}: {e}", path.display())))?;
+            Ok(key)
+        }
+        Err(err) => Err(fail(format!("cannot read {}: {err}", path.display()))),
+    }
+}
+
+/// Writes a file only its owner can read.
+fn write_private(path: &std::path::Path, text: &str) -> std::io::Result<()> {
+    use std::{io::Write, os::unix::fs::OpenOptionsExt};
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)?;
+    file.write_all(text.as_bytes())?;
+    file.write_all(b"\n")
 }
 
 impl Config {
@@ -192,6 +251,17 @@ impl Config {
         if let Some(dir) = get("VELETRH_MAIL_TEMPLATES", file.mail_templates) {
             config.mail_templates = Some(PathBuf::from(dir));
         }
+        if let Some(key) = get("VELETRH_SECRET_KEY", file.secret_key) {
+            config.secret_key = Some(LinkKey::from_base64(&key).ok_or_else(|| {
+                ConfigError::new(
+                    "VELETRH_SECRET_KEY",
+                    "not base64 of 32 bytes (make one with: head -c32 /dev/urandom | base64)",
+                )
+            })?);
+        }
+        if let Some(path) = get("VELETRH_SECRET_KEY_FILE", file.secret_key_file) {
+            config.secret_key_file = PathBuf::from(path);
+        }
         if let Some(n) = get("VELETRH_MAIL_MAX_ATTEMPTS", scalar(file.mail_max_attempts)) {
             config.mail_max_attempts =
                 parse_number("VELETRH_MAIL_MAX_ATTEMPTS", &n, 1, 100)? as i32;
@@ -202,6 +272,38 @@ impl Config {
         ) {
             let seconds = parse_number("VELETRH_MAIL_RETRY_SECONDS", &s, 0, 3600)?;
             config.mail_first_retry = Duration::from_secs(seconds);
+        }
+        if let Some(s) = get(
+            "VELETRH_MAIL_LEASE_SECONDS",
+            scalar(file.mail_lease_seconds),
+        ) {
+            let seconds = parse_number("VELETRH_MAIL_LEASE_SECONDS", &s, 1, 3600)?;
+            config.mail_lease = Duration::from_secs(seconds);
+        }
+        let rates = [
+            (
+                "VELETRH_RATE_SIGNUPS_PER_IP",
+                scalar(file.rate_signups_per_ip),
+            ),
+            (
+                "VELETRH_RATE_SIGNUPS_PER_EMAIL",
+                scalar(file.rate_signups_per_email),
+            ),
+            (
+                "VELETRH_RATE_TOKENS_PER_IP",
+                scalar(file.rate_tokens_per_ip),
+            ),
+        ];
+        for (name, from_file) in rates {
+            if let Some(value) = get(name, from_file) {
+                let n = parse_number(name, &value, 1, 1_000_000)? as u32;
+                let limits = &mut config.limits;
+                match name {
+                    "VELETRH_RATE_SIGNUPS_PER_IP" => limits.sign_ups_per_ip_per_minute = n,
+                    "VELETRH_RATE_SIGNUPS_PER_EMAIL" => limits.sign_ups_per_email_per_hour = n,
+                    _ => limits.token_requests_per_ip_per_minute = n,
+                }
+            }
         }
         if let Some(format) = get("VELETRH_LOG_FORMAT", file.log_format) {
             config.log_format = match format.trim() {
@@ -378,6 +480,8 @@ mod tests {
             ("SMTP_URL", "smtp://mail?tls=sometimes"),
             ("VELETRH_MAIL_MAX_ATTEMPTS", "0"),
             ("VELETRH_MAIL_RETRY_SECONDS", "-1"),
+            ("VELETRH_SECRET_KEY", "c2hvcnQ="),
+            ("VELETRH_RATE_SIGNUPS_PER_IP", "0"),
             ("VELETRH_CONFIG", "/nonexistent/veletrh.toml"),
         ];
         for (name, value) in cases {
@@ -411,6 +515,24 @@ mod tests {
         assert_eq!(c.bind.to_string(), "127.0.0.1:9001");
         assert!(!c.load_demo);
         assert_eq!(c.hold, Duration::from_secs(7200));
+    }
+
+    #[test]
+    fn the_key_file_is_made_once_and_then_reused() {
+        let dir = tempfile::tempdir().unwrap();
+        let config = Config {
+            secret_key_file: dir.path().join("veletrh.key"),
+            ..Config::default()
+        };
+        let first = load_or_create_key(&config).unwrap();
+        let second = load_or_create_key(&config).unwrap();
+        assert_eq!(first.to_base64(), second.to_base64());
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&config.secret_key_file)
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600);
     }
 
     #[test]

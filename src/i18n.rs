@@ -63,6 +63,12 @@ impl Lang {
         }
     }
 
+    /// The message of a field error in this language, with its detail filled in.
+    pub fn field_error(self, error: &crate::domain::FieldError) -> String {
+        let template = self.text(&format!("error.{}", error.code));
+        template.replace("{detail}", error.detail.as_deref().unwrap_or_default())
+    }
+
     /// "út 12. 5. 2026 9:30–11:00" / "Tue 12 May 2026, 9:30–11:00" in the activity's zone.
     pub fn when(self, start: DateTime<Utc>, end: DateTime<Utc>, tz: Tz) -> String {
         let (s, e) = (start.with_timezone(&tz), end.with_timezone(&tz));
@@ -106,8 +112,397 @@ impl Lang {
 
 /// (key, Czech, English), sorted by key (a unit test checks the order).
 const TEXTS: &[(&str, &str, &str)] = &[
+    ("activity.districts", "Okresy", "Districts"),
+    (
+        "activity.not_bookable.closed",
+        "Přihlašování na tuto akci je uzavřeno.",
+        "Registration for this activity is closed.",
+    ),
+    (
+        "activity.not_bookable.not_yet_open",
+        "Přihlašování na tuto akci ještě nezačalo.",
+        "Registration for this activity has not opened yet.",
+    ),
+    (
+        "activity.not_bookable.open",
+        "Akce je plně obsazena.",
+        "This activity is full.",
+    ),
+    ("activity.place", "Místo", "Place"),
+    ("activity.room", "Místnost", "Room"),
+    ("activity.seats", "Místa", "Seats"),
+    ("activity.sign_up", "Přihlásit se", "Sign up"),
+    ("activity.speakers", "Přednášející", "Speakers"),
+    ("activity.topic", "Téma", "Topic"),
+    ("activity.when", "Kdy", "When"),
+    (
+        "api.bad_request",
+        "Požadavek nemá očekávaný tvar",
+        "The request does not have the expected shape",
+    ),
+    (
+        "api.internal",
+        "Nastala chyba na naší straně. Zkuste to prosím znovu.",
+        "Something went wrong on our side. Please try again.",
+    ),
+    (
+        "api.invalid_input",
+        "Některá pole je třeba opravit",
+        "Some fields need fixing",
+    ),
+    ("api.not_found", "Nenalezeno", "Not found"),
+    (
+        "api.too_many",
+        "Příliš mnoho požadavků, zkuste to prosím za chvíli",
+        "Too many requests, please try again shortly",
+    ),
+    (
+        "api.unavailable",
+        "Služba je dočasně nedostupná, zkuste to prosím za chvíli",
+        "The service is temporarily unavailable, please try again shortly",
+    ),
     ("app.name", "Veletrh", "Veletrh"),
+    (
+        "cal.add_title",
+        "Přidat do kalendáře",
+        "Add to your calendar",
+    ),
+    (
+        "cal.address",
+        "Adresa kalendáře pro ruční přidání:",
+        "Calendar address to add by hand:",
+    ),
+    ("cal.cancelled", "ZRUŠENO", "CANCELLED"),
+    (
+        "cal.cancelled_note",
+        "Tato akce byla zrušena.",
+        "This event has been cancelled.",
+    ),
+    (
+        "cal.download",
+        "Stáhnout soubor .ics",
+        "Download the .ics file",
+    ),
+    ("cal.fair", "Veletrh", "Fair"),
+    (
+        "cal.google",
+        "Přidat do Kalendáře Google",
+        "Add to Google Calendar",
+    ),
+    ("cal.link", "Odkaz", "Link"),
+    ("cal.meeting", "Setkání", "Meeting"),
+    (
+        "cal.meetings",
+        "Setkání Okresních Partnerství",
+        "District partnership meetings",
+    ),
+    ("cal.mine", "Moje přihlášky", "My sign-ups"),
+    ("cal.outlook", "Přidat do Outlook.com", "Add to Outlook.com"),
+    ("cal.place", "Místo", "Place"),
+    ("cal.room", "Místnost", "Room"),
+    ("cal.speakers", "Přednášející", "Speakers"),
+    (
+        "cal.subscribe",
+        "Odebírat v aplikaci kalendáře (Apple, Outlook, Thunderbird)",
+        "Subscribe in your calendar app (Apple, Outlook, Thunderbird)",
+    ),
+    (
+        "cal.subscribe_meetings",
+        "Odebírat setkání v kalendáři",
+        "Subscribe to the meetings in your calendar",
+    ),
+    ("cal.workshop", "Workshop", "Workshop"),
+    (
+        "check_email.hold",
+        "Místo vám držíme {hours} hodin. Pokud přihlášku do té doby nepotvrdíte, uvolní se pro ostatní.",
+        "We hold your seat for {hours} hours. If you do not confirm by then, it goes to someone else.",
+    ),
+    (
+        "check_email.not_arrived",
+        "E-mail nepřišel? Podívejte se do složky s nevyžádanou poštou, nebo se přihlaste znovu – pošleme nový odkaz.",
+        "No email? Look in your spam folder, or sign up again and we will send a new link.",
+    ),
+    (
+        "check_email.sent",
+        "Poslali jsme vám e-mail s odkazem. Přihláška platí, až ji tím odkazem potvrdíte.",
+        "We have sent you an email with a link. Your sign-up counts once you confirm it with that link.",
+    ),
+    (
+        "check_email.title",
+        "Zkontrolujte svůj e-mail",
+        "Check your email",
+    ),
+    (
+        "confirm.already_text",
+        "Tuto přihlášku jste už potvrdili dříve. Není potřeba dělat nic dalšího.",
+        "You confirmed this sign-up before. There is nothing more to do.",
+    ),
+    ("confirm.button", "Potvrdit přihlášku", "Confirm my sign-up"),
+    (
+        "confirm.confirmed_list",
+        "Jste přihlášeni na:",
+        "You are signed up for:",
+    ),
+    (
+        "confirm.conflict",
+        "„{title}“ se časově kryje s „{overlaps}“, na kterou už jste přihlášeni; místo jsme uvolnili.",
+        "“{title}” overlaps “{overlaps}”, which you are already signed up for; we gave the seat back.",
+    ),
+    (
+        "confirm.conflicts",
+        "Tyto akce jsme nepotvrdili:",
+        "These were not confirmed:",
+    ),
+    (
+        "confirm.expired",
+        "Platnost odkazu vypršela",
+        "This link has expired",
+    ),
+    (
+        "confirm.expired_text",
+        "Odkaz vypršel a držené místo se uvolnilo. Přihlaste se prosím znovu.",
+        "The link has expired and the held seat was released. Please sign up again.",
+    ),
+    (
+        "confirm.mail_follows",
+        "Potvrzení s pozvánkou do kalendáře vám přijde e-mailem.",
+        "A confirmation with a calendar invitation is on its way by email.",
+    ),
+    (
+        "confirm.outcome.already",
+        "Přihláška už je potvrzená",
+        "Already confirmed",
+    ),
+    (
+        "confirm.outcome.confirmed",
+        "Přihláška potvrzena",
+        "Sign-up confirmed",
+    ),
+    (
+        "confirm.outcome.expired",
+        "Odkaz vypršel",
+        "The link has expired",
+    ),
+    (
+        "confirm.press",
+        "Přihlášku dokončíte stisknutím tlačítka.",
+        "Press the button to complete your sign-up.",
+    ),
+    (
+        "confirm.sign_up_again",
+        "Přihlásit se znovu",
+        "Sign up again",
+    ),
+    (
+        "confirm.title",
+        "Potvrzení přihlášky",
+        "Confirm your sign-up",
+    ),
+    ("confirm.to_manage", "Moje přihlášky", "My sign-ups"),
+    (
+        "delete.button",
+        "Ano, smazat moje údaje",
+        "Yes, delete my data",
+    ),
+    (
+        "delete.consequences",
+        "Zrušíme všechny vaše přihlášky a smažeme vaše jméno, e-mail a organizaci. Odkazy z e-mailů i osobní kalendář přestanou fungovat.",
+        "We will cancel all your sign-ups and delete your name, email and organisation. The links in your emails and your personal calendar will stop working.",
+    ),
+    (
+        "delete.irreversible",
+        "Tento krok nelze vrátit.",
+        "This cannot be undone.",
+    ),
+    ("delete.keep", "Ne, vrátit se", "No, go back"),
+    (
+        "delete.live",
+        "Platných přihlášek, které zrušíme: {count}.",
+        "Sign-ups that will be cancelled: {count}.",
+    ),
+    ("delete.title", "Smazat moje údaje?", "Delete my data?"),
+    (
+        "deleted.text",
+        "Vaše přihlášky jsou zrušené a osobní údaje smazané.",
+        "Your sign-ups are cancelled and your personal data deleted.",
+    ),
+    ("deleted.title", "Údaje smazány", "Data deleted"),
+    (
+        "error.activity_cancelled",
+        "Akce byla zrušena: {detail}.",
+        "This activity was cancelled: {detail}.",
+    ),
+    (
+        "error.choose_activity",
+        "Vyberte alespoň jednu akci.",
+        "Choose at least one activity.",
+    ),
+    (
+        "error.consent_required",
+        "Bez souhlasu se zpracováním osobních údajů vás nemůžeme přihlásit.",
+        "We cannot sign you up without your consent to the processing of personal data.",
+    ),
+    (
+        "error.control_characters",
+        "Pole obsahuje nepovolené znaky (např. konec řádku).",
+        "This field contains characters that are not allowed (such as a line break).",
+    ),
+    (
+        "error.district_not_in_region",
+        "Tento okres nepatří do vybraného kraje.",
+        "This district is not in the chosen region.",
+    ),
+    (
+        "error.full",
+        "Akce je plně obsazena: {detail}.",
+        "This activity is full: {detail}.",
+    ),
+    (
+        "error.invalid_email",
+        "Zadejte platnou e-mailovou adresu, např. jana.novakova@skola.cz.",
+        "Enter a valid email address, e.g. jana.novakova@school.cz.",
+    ),
+    (
+        "error.overlap",
+        "Tyto akce se časově překrývají: {detail}. Vyberte jen jednu z nich.",
+        "These activities overlap in time: {detail}. Choose only one of them.",
+    ),
+    (
+        "error.registration_closed",
+        "Přihlašování na tuto akci je uzavřeno: {detail}.",
+        "Registration for this activity is closed: {detail}.",
+    ),
+    (
+        "error.registration_not_open",
+        "Přihlašování na tuto akci ještě nezačalo: {detail}.",
+        "Registration for this activity has not opened yet: {detail}.",
+    ),
+    (
+        "error.required",
+        "Toto pole je povinné.",
+        "This field is required.",
+    ),
+    (
+        "error.too_long",
+        "Text je příliš dlouhý.",
+        "The text is too long.",
+    ),
+    (
+        "error.too_many",
+        "Vybrali jste příliš mnoho akcí najednou.",
+        "You chose too many activities at once.",
+    ),
+    (
+        "error.unknown_activity",
+        "Vybraná akce neexistuje.",
+        "The chosen activity does not exist.",
+    ),
+    (
+        "error.unknown_choice",
+        "Vyberte prosím jednu z nabízených možností.",
+        "Please choose one of the options offered.",
+    ),
+    (
+        "exhibitors.intro",
+        "Organizace, které se na veletrhu představí, a workshopy, které vedou.",
+        "The organisations at the fair, and the workshops they run.",
+    ),
+    (
+        "exhibitors.none",
+        "Zatím nejsou zveřejnění žádní vystavovatelé.",
+        "No exhibitors have been published yet.",
+    ),
+    ("exhibitors.runs", "Vede workshop:", "Runs the workshop:"),
+    ("exhibitors.stand", "Stánek", "Stand"),
+    ("exhibitors.title", "Vystavovatelé", "Exhibitors"),
+    (
+        "fair.choose_hint",
+        "Workshopy ve stejném čase běží souběžně: vyberte v každém bloku nejvýše jeden.",
+        "Workshops at the same time run in parallel: choose at most one in each slot.",
+    ),
+    (
+        "fair.closed.cancelled",
+        "Veletrh byl zrušen.",
+        "The fair has been cancelled.",
+    ),
+    (
+        "fair.closed.closed",
+        "Přihlašování na veletrh je uzavřeno.",
+        "Registration for the fair is closed.",
+    ),
+    (
+        "fair.closed.not_yet_open",
+        "Přihlašování na veletrh ještě nezačalo.",
+        "Registration for the fair has not opened yet.",
+    ),
+    ("fair.exhibitors_link", "Vystavovatelé", "Exhibitors"),
+    (
+        "fair.programme",
+        "Program a výběr workshopů",
+        "Programme: choose your workshops",
+    ),
+    ("fair.workshop_detail", "Podrobnosti", "Details"),
+    (
+        "footer.text",
+        "Přihlášky na veletrh Úspěch pro každého žáka a setkání Okresních Partnerství pro vzdělávání 2030+.",
+        "Sign-up for the fair Úspěch pro každého žáka and the meetings of the District Partnerships for Education 2030+.",
+    ),
+    ("form.about_you", "Vaše údaje", "About you"),
+    (
+        "form.after_submit",
+        "Pošleme vám e-mail s odkazem pro potvrzení; místo vám mezitím držíme {hours} hodin.",
+        "We will email you a link to confirm; meanwhile we hold your seat for {hours} hours.",
+    ),
+    ("form.choose", "– vyberte –", "– choose –"),
+    (
+        "form.consent",
+        "Souhlasím se zpracováním svých osobních údajů (jméno, e-mail, organizace, role, okres) pro účely přihlášky a zasílání e-mailů o akcích, na které se přihlásím. Smazat je mohu kdykoli odkazem z e-mailu. (Znění souhlasu {version})",
+        "I agree to the processing of my personal data (name, email, organisation, role, district) to sign me up and to email me about the events I sign up for. I can delete it at any time with the link in the emails. (Consent text version {version})",
+    ),
+    ("form.district", "Okres", "District"),
+    (
+        "form.district_hint",
+        "Okres vaší školy nebo organizace, seřazené podle krajů.",
+        "The district of your school or organisation, listed by region.",
+    ),
+    ("form.email", "E-mail", "Email"),
+    (
+        "form.email_hint",
+        "Pošleme na něj odkaz pro potvrzení přihlášky.",
+        "We will send the link to confirm your sign-up here.",
+    ),
+    (
+        "form.error_summary",
+        "Opravte prosím:",
+        "Please correct the following:",
+    ),
+    ("form.error_title", "Chyba", "Error"),
+    (
+        "form.honeypot",
+        "Toto pole nechte prázdné",
+        "Leave this field empty",
+    ),
+    ("form.name", "Jméno a příjmení", "Full name"),
+    ("form.optional", "nepovinné", "optional"),
+    (
+        "form.organisation",
+        "Škola nebo organizace",
+        "School or organisation",
+    ),
+    ("form.role", "Vaše role", "Your role"),
+    ("form.sign_up", "Přihláška", "Sign up"),
+    ("form.submit", "Odeslat přihlášku", "Send my sign-up"),
+    (
+        "home.all_meetings",
+        "Všechna setkání podle krajů a okresů",
+        "All meetings by region and district",
+    ),
     ("home.fairs", "Veletrhy", "Fairs"),
+    (
+        "home.intro",
+        "Vyberte si workshopy veletrhu nebo regionální setkání a přihlaste se. Přihlášku potvrdíte odkazem v e-mailu.",
+        "Choose the fair's workshops or a regional meeting and sign up. You confirm with a link in an email.",
+    ),
     (
         "home.meetings",
         "Setkání Okresních Partnerství",
@@ -125,13 +520,198 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ),
     ("home.programme", "Program", "Programme"),
     (
+        "home.programme_link",
+        "Program a přihláška",
+        "Programme and sign-up",
+    ),
+    (
         "home.title",
         "Přihlášky na veletrhy a setkání",
         "Sign-up for fairs and meetings",
     ),
     ("lang.switch", "English", "Česky"),
+    ("manage.cancel", "Zrušit přihlášku", "Cancel"),
+    (
+        "manage.delete_link",
+        "Smazat moje údaje…",
+        "Delete my data…",
+    ),
+    (
+        "manage.delete_text",
+        "Zrušíme všechny vaše přihlášky a smažeme vaše osobní údaje.",
+        "We cancel all your sign-ups and delete your personal data.",
+    ),
+    ("manage.delete_title", "Smazání údajů", "Delete my data"),
+    (
+        "manage.feed_address",
+        "Adresa vašeho osobního kalendáře:",
+        "The address of your personal calendar:",
+    ),
+    (
+        "manage.feed_private",
+        "Adresa je osobní: kdo ji zná, vidí vaše přihlášky. Nesdílejte ji.",
+        "This address is personal: whoever has it sees your sign-ups. Do not share it.",
+    ),
+    (
+        "manage.feed_text",
+        "Potvrzené přihlášky se objeví ve vašem kalendáři a změny programu se promítnou samy.",
+        "Your confirmed sign-ups appear in your calendar, and programme changes follow by themselves.",
+    ),
+    ("manage.feed_title", "Osobní kalendář", "Personal calendar"),
+    (
+        "manage.history",
+        "Zrušené a propadlé",
+        "Cancelled and expired",
+    ),
+    (
+        "manage.hold_until",
+        "potvrďte do {until}",
+        "confirm by {until}",
+    ),
+    ("manage.ics", "Stáhnout .ics", "Download .ics"),
+    (
+        "manage.none",
+        "Nemáte žádné platné přihlášky.",
+        "You have no current sign-ups.",
+    ),
+    (
+        "manage.notice.cancelled",
+        "Přihláška je zrušená. Potvrzení vám přijde e-mailem.",
+        "The sign-up is cancelled. A confirmation is on its way by email.",
+    ),
+    ("manage.registrations", "Přihlášky", "Sign-ups"),
+    (
+        "manage.sign_up_more",
+        "Přihlásit se na další akce",
+        "Sign up for more",
+    ),
+    ("manage.title", "Moje přihlášky", "My sign-ups"),
+    ("meetings.all_districts", "Všechny okresy", "All districts"),
+    ("meetings.all_regions", "Všechny kraje", "All regions"),
+    ("meetings.district", "Okres", "District"),
+    ("meetings.filter", "Zobrazit", "Show"),
+    (
+        "meetings.intro",
+        "Setkání iniciátorů a členů Okresních Partnerství. Vyberte kraj nebo okres.",
+        "Meetings of the initiators and members of the District Partnerships. Choose a region or a district.",
+    ),
+    (
+        "meetings.none",
+        "Žádná nadcházející setkání.",
+        "No upcoming meetings.",
+    ),
+    ("meetings.region", "Kraj", "Region"),
+    ("meetings.title", "Regionální setkání", "Regional meetings"),
+    (
+        "meetings.upcoming",
+        "Nadcházející setkání",
+        "Upcoming meetings",
+    ),
+    (
+        "nav.back_home",
+        "Zpět na úvodní stránku",
+        "Back to the home page",
+    ),
+    ("nav.label", "Hlavní navigace", "Main navigation"),
+    ("nav.meetings", "Setkání", "Meetings"),
+    ("nav.skip", "Přeskočit na obsah", "Skip to content"),
+    (
+        "page_error.bad_request.text",
+        "Požadavek se nepodařilo zpracovat. Vraťte se prosím a zkuste to znovu.",
+        "We could not process the request. Please go back and try again.",
+    ),
+    (
+        "page_error.bad_request.title",
+        "Neplatný požadavek",
+        "Bad request",
+    ),
+    (
+        "page_error.internal.text",
+        "Něco se pokazilo na naší straně. Zkuste to prosím později.",
+        "Something went wrong on our side. Please try again later.",
+    ),
+    ("page_error.internal.title", "Chyba serveru", "Server error"),
+    (
+        "page_error.not_found.text",
+        "Odkaz je neplatný, vypršel, nebo stránka neexistuje.",
+        "The link is not valid, has expired, or the page does not exist.",
+    ),
+    (
+        "page_error.not_found.title",
+        "Stránka nenalezena",
+        "Page not found",
+    ),
+    (
+        "page_error.retry_after",
+        "Zkuste to znovu za {seconds} s.",
+        "Try again in {seconds} s.",
+    ),
+    (
+        "page_error.too_many.text",
+        "Z vaší adresy přišlo příliš mnoho požadavků najednou.",
+        "Too many requests came from your address at once.",
+    ),
+    (
+        "page_error.too_many.title",
+        "Příliš mnoho požadavků",
+        "Too many requests",
+    ),
+    (
+        "page_error.unavailable.text",
+        "Služba je dočasně nedostupná, nic se nezměnilo.",
+        "The service is temporarily unavailable; nothing was changed.",
+    ),
+    (
+        "page_error.unavailable.title",
+        "Služba je dočasně nedostupná",
+        "Service temporarily unavailable",
+    ),
+    (
+        "role.counsellor",
+        "výchovný/á poradce/poradkyně",
+        "school counsellor",
+    ),
+    (
+        "role.deputy",
+        "zástupce/zástupkyně ředitele",
+        "deputy principal",
+    ),
+    (
+        "role.map_orp",
+        "pracovník/pracovnice MAP nebo ORP",
+        "MAP or ORP staff",
+    ),
+    ("role.other", "jiná role", "other role"),
+    ("role.principal", "ředitel/ka školy", "school principal"),
+    ("role.teacher", "učitel/ka", "teacher"),
+    ("seats.cancelled", "zrušeno", "cancelled"),
     ("seats.free", "volná místa", "seats left"),
     ("seats.full", "obsazeno", "full"),
+    (
+        "seats.full_waitlist",
+        "obsazeno – můžete se zapsat na čekací listinu",
+        "full – you can join the waiting list",
+    ),
+    ("seats.of", "z", "of"),
+    ("status.attended", "zúčastnil/a se", "attended"),
+    ("status.cancelled", "zrušeno", "cancelled"),
+    ("status.confirmed", "potvrzeno", "confirmed"),
+    ("status.expired", "propadlo", "expired"),
+    (
+        "status.offered",
+        "nabídnuto místo – potvrďte e-mailem",
+        "seat offered – confirm by email",
+    ),
+    (
+        "status.pending",
+        "čeká na potvrzení e-mailem",
+        "waiting for your email confirmation",
+    ),
+    (
+        "status.waitlisted",
+        "na čekací listině",
+        "on the waiting list",
+    ),
 ];
 
 #[cfg(test)]

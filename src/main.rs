@@ -46,6 +46,8 @@ enum MailCommand {
     /// Read a delivery status notification (bounce) on standard input and mark its failed
     /// recipients as unreachable.
     Bounce,
+    /// List messages that failed for good, how many wait, and which addresses bounce.
+    Status,
 }
 
 fn main() -> ExitCode {
@@ -81,6 +83,11 @@ fn main() -> ExitCode {
                 Ok(())
             }
             Command::Mail(MailCommand::Preview { kind, lang }) => preview(&config, kind, &lang),
+            Command::Mail(MailCommand::Status) => {
+                let db = startup::open_database(&config).await?;
+                print!("{}", mail::report::report(&db).await?);
+                Ok(())
+            }
             Command::Mail(MailCommand::Bounce) => {
                 use std::io::Read;
                 let mut raw = Vec::new();

@@ -1,7 +1,7 @@
 //! Read side of the programme: what pages, the API and feeds show. No writes here.
 
 use chrono::{DateTime, Utc};
-use entity::{activity, enums::ActivityKind, fair, speaker};
+use entity::{activity, activity_district, district, enums::ActivityKind, fair, region, speaker};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DbErr, EntityTrait, LoaderTrait, QueryFilter, QueryOrder,
 };
@@ -65,6 +65,118 @@ pub async fn upcoming_meetings(
     let models = activity::Entity::find()
         .filter(activity::Column::Kind.eq(ActivityKind::Meeting))
         .filter(activity::Column::EndsAt.gt(now))
+        .order_by_asc(activity::Column::StartsAt)
+        .all(conn)
+        .await?;
+    with_speakers(conn, models).await
+}
+
+pub async fn fair_by_slug(
+    conn: &impl ConnectionTrait,
+    slug: &str,
+) -> Result<Option<fair::Model>, DbErr> {
+    fair::Entity::find()
+        .filter(fair::Column::Slug.eq(slug))
+        .one(conn)
+        .await
+}
+
+/// Which meetings concern a place: with a region, those of the region or of one of its
+/// districts; with a district, those of the district and the region-wide ones of its region
+/// (a region's meeting that names no districts concerns every district in it). Only meetings
+/// that have not ended by `now`. `Ok(None)`: an unknown region or district, or a district
+/// outside the region.
+pub async fn meetings_in(
+    conn: &impl ConnectionTrait,
+    now: DateTime<Utc>,
+    region_slug: Option<&str>,
+    district_slug: Option<&str>,
+) -> Result<Option<Vec<Activity>>, DbErr> {
+    let region = match region_slug {
+        Some(slug) => match region::Entity::find()
+            .filter(region::Column::Slug.eq(slug))
+            .one(conn)
+            .await?
+        {
+            Some(r) => Some(r),
+            None => return Ok(None),
+        },
+        None => None,
+    };
+    let district = match district_slug {
+        Some(slug) => match district::Entity::find()
+            .filter(district::Column::Slug.eq(slug))
+            .one(conn)
+            .await?
+        {
+            Some(d) => Some(d),
+            None => return Ok(None),
+        },
+        None => None,
+    };
+    if let (Some(r), Some(d)) = (&region, &district)
+        && d.region_id != r.id
+    {
+        return Ok(None);
+    }
+    let meetings = upcoming_meetings(conn, now).await?;
+    if region.is_none() && district.is_none() {
+        return Ok(Some(meetings));
+    }
+    let links = activity_district::Entity::find().all(conn).await?;
+    let districts_of = |id: i32| -> Vec<i32> {
+        links
+            .iter()
+            .filter(|l| l.activity_id == id)
+            .map(|l| l.district_id)
+            .collect()
+    };
+    let region_id = region
+        .as_ref()
+        .map(|r| r.id)
+        .or(district.as_ref().map(|d| d.region_id));
+    let region_districts: Vec<i32> = match region_id {
+        Some(id) => district::Entity::find()
+            .filter(district::Column::RegionId.eq(id))
+            .all(conn)
+            .await?
+            .into_iter()
+            .map(|d| d.id)
+            .collect(),
+        None => Vec::new(),
+    };
+    Ok(Some(
+        meetings
+            .into_iter()
+            .filter(|m| {
+                let named = districts_of(m.model.id);
+                match &district {
+                    Some(d) => {
+                        named.contains(&d.id)
+                            || (named.is_empty() && m.model.region_id == Some(d.region_id))
+                    }
+                    None => {
+                        m.model.region_id == region_id
+                            || named.iter().any(|n| region_districts.contains(n))
+                    }
+                }
+            })
+            .collect(),
+    ))
+}
+
+/// One workshop or meeting with its speakers.
+pub async fn activity(conn: &impl ConnectionTrait, id: i32) -> Result<Option<Activity>, DbErr> {
+    let Some(model) = activity::Entity::find_by_id(id).one(conn).await? else {
+        return Ok(None);
+    };
+    Ok(with_speakers(conn, vec![model]).await?.pop())
+}
+
+/// The activities with these ids that exist, by start time.
+pub async fn activities(conn: &impl ConnectionTrait, ids: &[i32]) -> Result<Vec<Activity>, DbErr> {
+    let models = activity::Entity::find()
+        .filter(activity::Column::Id.is_in(ids.iter().copied()))
         .order_by_asc(activity::Column::StartsAt)
         .all(conn)
         .await?;

@@ -7,7 +7,7 @@ use std::{future::Future, sync::Arc, time::Duration};
 
 use migration::{Migrator, MigratorTrait};
 use poem::{
-    EndpointExt, Route, Server,
+    Endpoint, EndpointExt, IntoResponse, Request, Response, Route, Server,
     listener::{Acceptor, Listener, TcpAcceptor, TcpListener},
 };
 
@@ -17,7 +17,9 @@ use crate::{
     config::Config,
     db::{self, Db},
     demo,
+    limits::Limits,
     mail::{MailTemplates, MailWorker, Outbox, outbox::RetryPolicy, transport::Mailer},
+    registration::{self, Links},
     web::{self, Pages},
 };
 
@@ -30,6 +32,11 @@ pub struct AppState {
     pub outbox: Outbox,
     /// Wakes this instance's mail worker after a commit that enqueued mail.
     pub mail_wake: Arc<Notify>,
+    /// Calendar feeds served from memory (see `calendar`).
+    pub feeds: crate::calendar::Feeds,
+    /// Builds the personal and public URLs of pages and emails.
+    pub links: Links,
+    pub limits: Arc<Limits>,
 }
 
 /// Why start-up failed, in one line for the terminal.
@@ -99,9 +106,11 @@ impl Application {
                 max_attempts: config.mail_max_attempts,
                 first_wait: config.mail_first_retry,
             },
-            lease: Duration::from_secs(120),
+            lease: config.mail_lease,
         };
         let outbox = Outbox::new(config.mail_from.email.domain());
+        let key = crate::config::load_or_create_key(&config)
+            .map_err(|err| StartupError::Mail(err.to_string()))?;
         let acceptor = TcpListener::bind(config.bind)
             .into_acceptor()
             .await
@@ -118,6 +127,11 @@ impl Application {
         if config.base_url == format!("http://{}", config.bind) {
             config.base_url = format!("http://{}:{port}", config.bind.ip());
         }
+        let links = Links {
+            base: config.base_url.clone(),
+            key,
+        };
+        let limits = Arc::new(Limits::new(config.limits));
         Ok(Application {
             acceptor,
             port,
@@ -127,6 +141,9 @@ impl Application {
                 pages: Arc::new(pages),
                 outbox,
                 mail_wake: Arc::new(Notify::new()),
+                links,
+                limits,
+                feeds: crate::calendar::Feeds::default(),
             },
             worker,
             demo_loaded,
@@ -175,20 +192,68 @@ impl Application {
             ..
         } = self;
         let (stop_worker, stopped) = watch::channel(false);
-        let worker = tokio::spawn(worker.run(state.mail_wake.clone(), stopped));
-        let app = routes().data(state.clone());
+        let worker = tokio::spawn(worker.run(state.mail_wake.clone(), stopped.clone()));
+        let chores = tokio::spawn(run_chores(state.clone(), stopped));
+        let app = routes(&state.config.base_url)
+            .around(limit_body)
+            .data(state.clone());
         let result = Server::new_with_acceptor(acceptor)
             .run_with_graceful_shutdown(app, shutdown, Some(Duration::from_secs(30)))
             .await;
         let _ = stop_worker.send(true);
         let _ = tokio::time::timeout(Duration::from_secs(30), worker).await;
+        let _ = tokio::time::timeout(Duration::from_secs(30), chores).await;
         state.db.close().await;
         result
     }
 }
 
-fn routes() -> Route {
-    web::routes()
+/// The production routes (public so that the feed benchmark can serve them beside its own).
+/// Every route of the service: pages, feeds and the JSON API under `/api`.
+pub fn routes(base_url: &str) -> Route {
+    crate::calendar::routes(web::routes()).nest("/api", crate::api::routes(base_url))
+}
+
+/// No form or API request needs more; a larger body is refused with 413 before it is read.
+const MAX_BODY_BYTES: u64 = 64 * 1024;
+
+/// Refuses a body over [`MAX_BODY_BYTES`] by its Content-Length, and a body of unknown length
+/// (chunked), which no client of ours sends, with 411. Bodiless requests pass.
+async fn limit_body<E: Endpoint>(ep: E, req: Request) -> poem::Result<Response> {
+    use poem::http::{StatusCode, header};
+    let length = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    match length {
+        Some(n) if n > MAX_BODY_BYTES => {
+            return Err(poem::Error::from_status(StatusCode::PAYLOAD_TOO_LARGE));
+        }
+        None if req.headers().contains_key(header::TRANSFER_ENCODING) => {
+            return Err(poem::Error::from_status(StatusCode::LENGTH_REQUIRED));
+        }
+        _ => {}
+    }
+    ep.call(req).await.map(IntoResponse::into_response)
+}
+
+/// Periodic work every instance runs: unconfirmed holds run out, tomorrow's reminders are
+/// queued. Each step is safe to run on several instances at once (conditional updates).
+async fn run_chores(state: AppState, mut stop: watch::Receiver<bool>) {
+    const EVERY: Duration = Duration::from_secs(15);
+    loop {
+        if let Err(err) = registration::expire_holds(&state, chrono::Utc::now()).await {
+            tracing::warn!(error = %err, "expiring holds failed");
+        }
+        if let Err(err) = registration::queue_reminders(&state, chrono::Utc::now()).await {
+            tracing::warn!(error = %err, "queueing reminders failed");
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(EVERY) => {},
+            _ = stop.changed() => return,
+        }
+    }
 }
 
 /// Completes on Ctrl-C or SIGTERM (what service managers and container runtimes send).

@@ -25,6 +25,8 @@ pub struct Model {
     /// Hash of the personal calendar-feed token.
     #[sea_orm(unique)]
     pub feed_token_hash: Option<String>,
+    /// Raised when the person revokes their feed link; part of the derived feed token.
+    pub feed_generation: i32,
     pub bounced_at: Option<DateTimeUtc>,
     #[sea_orm(column_type = "Text", nullable)]
     pub bounce_reason: Option<String>,

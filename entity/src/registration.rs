@@ -27,8 +27,8 @@ pub struct Model {
     /// FK → `activity` (on delete cascade).
     pub activity_id: i32,
     pub status: RegistrationStatus,
-    /// Hash of the e-mail confirmation token (while pending / offered).
-    #[sea_orm(unique)]
+    /// Hash of the e-mail confirmation token (while pending / offered); the registrations of
+    /// one sign-up share it, so one link confirms them all.
     pub confirm_token_hash: Option<String>,
     /// A pending or offered seat is held until then.
     pub hold_expires_at: Option<DateTimeUtc>,

@@ -27,6 +27,7 @@ impl MigrationTrait for Migration {
                     .col(string_len(Person::Language, 8))
                     .col(string_uniq(Person::ManageTokenHash))
                     .col(string_null(Person::FeedTokenHash).unique_key())
+                    .col(integer(Person::FeedGeneration).default(0))
                     .col(timestamp_with_time_zone_null(Person::BouncedAt))
                     .col(text_null(Person::BounceReason))
                     .col(timestamp_with_time_zone_null(Person::AnonymisedAt))
@@ -52,7 +53,8 @@ impl MigrationTrait for Migration {
                     .col(integer(Registration::PersonId))
                     .col(integer(Registration::ActivityId))
                     .col(string_len(Registration::Status, 16))
-                    .col(string_null(Registration::ConfirmTokenHash).unique_key())
+                    // Shared by the registrations of one sign-up: one link confirms them all.
+                    .col(string_null(Registration::ConfirmTokenHash))
                     .col(timestamp_with_time_zone_null(Registration::HoldExpiresAt))
                     .col(string(Registration::ConsentVersion))
                     .col(timestamp_with_time_zone(Registration::CreatedAt))
@@ -93,6 +95,15 @@ impl MigrationTrait for Migration {
                     .col(Registration::ActivityId)
                     .col(Registration::Status)
                     .col(Registration::CreatedAt)
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_index(
+                Index::create()
+                    .name("idx-registration-confirm_token_hash")
+                    .table(Registration::Table)
+                    .col(Registration::ConfirmTokenHash)
                     .to_owned(),
             )
             .await?;
@@ -154,6 +165,7 @@ enum Person {
     Language,
     ManageTokenHash,
     FeedTokenHash,
+    FeedGeneration,
     BouncedAt,
     BounceReason,
     AnonymisedAt,

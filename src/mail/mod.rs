@@ -7,6 +7,7 @@ pub mod bounce;
 mod kind;
 pub mod outbox;
 pub mod preview;
+pub mod report;
 pub mod templates;
 pub mod transport;
 pub mod worker;

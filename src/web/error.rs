@@ -1,5 +1,7 @@
-//! How a database failure reaches a visitor: 503 with a retry hint when the database is
-//! unreachable (it comes back on its own), a bare 500 otherwise. The cause goes to the log only.
+//! How failures reach a visitor. A database failure: 503 with a retry hint when the database is
+//! unreachable (it comes back on its own), a bare 500 otherwise; the cause goes to the log only.
+//! A rate limit: [`TooMany`], 429 with `Retry-After`. On the pages, [`pages`] turns any error into
+//! a page in the visitor's language with the same status.
 
 use poem::http::StatusCode;
 use sea_orm::DbErr;
@@ -21,4 +23,68 @@ pub fn db(err: DbErr) -> poem::Error {
 /// Connection-level failures, as opposed to a query the database refused.
 pub fn is_unavailable(err: &DbErr) -> bool {
     matches!(err, DbErr::ConnectionAcquire(_) | DbErr::Conn(_))
+}
+
+/// Over a rate limit: the page says so and the answer carries `Retry-After` (seconds).
+#[derive(Debug, thiserror::Error)]
+#[error("too many requests")]
+pub struct TooMany(pub u64);
+
+impl poem::error::ResponseError for TooMany {
+    fn status(&self) -> StatusCode {
+        StatusCode::TOO_MANY_REQUESTS
+    }
+}
+
+impl From<crate::limits::RetryAfter> for TooMany {
+    fn from(retry: crate::limits::RetryAfter) -> Self {
+        TooMany(retry.0)
+    }
+}
+
+/// Middleware for the pages: any error (an unknown address, a rate limit, the database gone)
+/// becomes a page in the visitor's language with the error's status.
+pub async fn pages<E: poem::Endpoint>(ep: E, req: poem::Request) -> poem::Result<poem::Response> {
+    use poem::IntoResponse;
+    let lang = super::lang::lang_of(&req);
+    let here = super::lang::here(&req);
+    let pages = req
+        .data::<crate::startup::AppState>()
+        .map(|s| s.pages.clone());
+    match ep.call(req).await {
+        Ok(response) => Ok(response.into_response()),
+        Err(err) => {
+            let status = err.status();
+            let retry_after = match err.downcast_ref::<TooMany>() {
+                Some(TooMany(seconds)) => Some(*seconds),
+                None if status == StatusCode::SERVICE_UNAVAILABLE => Some(5),
+                None => None,
+            };
+            let kind = match status.as_u16() {
+                404 | 405 => "not_found",
+                429 => "too_many",
+                503 => "unavailable",
+                400..=499 => "bad_request",
+                _ => "internal",
+            };
+            let ctx = minijinja::context! {
+                here,
+                kind,
+                retry_after,
+                status => status.as_u16(),
+            };
+            let page = pages.and_then(|p| p.respond(status, "error.html", lang, ctx).ok());
+            let mut response = match page {
+                Some(page) => page,
+                None => err.into_response(),
+            };
+            if let Some(seconds) = retry_after {
+                response.headers_mut().insert(
+                    poem::http::header::RETRY_AFTER,
+                    poem::http::HeaderValue::from(seconds),
+                );
+            }
+            Ok(response)
+        }
+    }
 }

@@ -1,70 +1,66 @@
-//! The home page: every fair with its programme, and the upcoming regional meetings.
+//! The home page: every fair with links to its programme and exhibitors, and the upcoming
+//! regional meetings.
 
 use chrono::Utc;
 use minijinja::context;
-use poem::{
-    handler,
-    web::{Data, Html},
-};
+use poem::{Request, Response, handler, http::StatusCode, web::Data};
 use serde::Serialize;
 
-use super::{PageLang, error};
-use crate::{i18n::Lang, programme, startup::AppState, timezone::zone_of};
+use super::{PageLang, error, lang::here, views::ActivityView};
+use crate::{programme, startup::AppState, timezone::zone_of};
 
 #[derive(Serialize)]
 struct FairItem {
+    slug: String,
     name: String,
     venue: String,
     when: String,
-    workshops: Vec<ActivityItem>,
+    description: String,
+    workshops: Vec<ActivityView>,
 }
 
-#[derive(Serialize)]
-struct ActivityItem {
-    title: String,
-    when: String,
-    room: Option<String>,
-    place: Option<String>,
-    speakers: String,
-    seats_left: i32,
-}
-
-fn item(a: &programme::Activity, lang: Lang, tz: chrono_tz::Tz) -> ActivityItem {
-    ActivityItem {
-        title: a.model.title.clone(),
-        when: lang.when(a.model.starts_at, a.model.ends_at, tz),
-        room: a.model.room.clone(),
-        place: a.model.place.clone(),
-        speakers: a.speaker_line(),
-        seats_left: a.seats_left(),
-    }
-}
+/// How many upcoming meetings the home page lists before "all meetings".
+const MEETINGS_SHOWN: usize = 3;
 
 #[handler]
 pub async fn home(
+    req: &Request,
     Data(state): Data<&AppState>,
     PageLang(lang): PageLang,
-) -> poem::Result<Html<String>> {
+) -> poem::Result<Response> {
     let conn = state.db.conn();
     let mut fairs = Vec::new();
+    let now = Utc::now();
     for fair in programme::fairs(conn).await.map_err(error::db)? {
         let tz = zone_of(&fair.timezone);
         let workshops = programme::workshops(conn, fair.id)
             .await
-            .map_err(error::db)?;
+            .map_err(error::db)?
+            .iter()
+            .map(|w| ActivityView::new(w, Some(&fair), lang, now))
+            .collect();
         fairs.push(FairItem {
             when: lang.date(fair.starts_at, tz),
-            workshops: workshops.iter().map(|w| item(w, lang, tz)).collect(),
+            workshops,
+            slug: fair.slug,
             name: fair.name,
             venue: fair.venue,
+            description: fair.description,
         });
     }
-    let meetings = programme::upcoming_meetings(conn, Utc::now())
+    let meetings = programme::upcoming_meetings(conn, now)
         .await
         .map_err(error::db)?;
-    let tz = crate::timezone::DEFAULT;
-    let meetings: Vec<_> = meetings.iter().map(|m| item(m, lang, tz)).collect();
-    state
-        .pages
-        .render("home.html", lang, context! { fairs, meetings })
+    let more_meetings = meetings.len() > MEETINGS_SHOWN;
+    let meetings: Vec<_> = meetings
+        .iter()
+        .take(MEETINGS_SHOWN)
+        .map(|m| ActivityView::new(m, None, lang, now))
+        .collect();
+    state.pages.respond(
+        StatusCode::OK,
+        "home.html",
+        lang,
+        context! { here => here(req), fairs, meetings, more_meetings },
+    )
 }

@@ -1,7 +1,15 @@
 //! Page templates, compiled into the binary so it runs from any directory.
+//!
+//! Templates get three functions besides minijinja's own: `t("key")` (the text in the page's
+//! language), `href("/path")` (an internal link that keeps the page's language) and
+//! `switch_href()` (this page in the other language; the handler names the page as `here`).
 
 use minijinja::{Environment, State, Value, context};
-use poem::{http::StatusCode, web::Html};
+use poem::{
+    IntoResponse, Response,
+    http::{StatusCode, header},
+    web::Html,
+};
 
 use crate::i18n::Lang;
 
@@ -12,7 +20,27 @@ pub struct Pages {
 
 const TEMPLATES: &[(&str, &str)] = &[
     ("layout.html", include_str!("templates/layout.html")),
+    ("form.html", include_str!("templates/form.html")),
     ("home.html", include_str!("templates/home.html")),
+    ("fair.html", include_str!("templates/fair.html")),
+    ("workshop.html", include_str!("templates/workshop.html")),
+    ("exhibitors.html", include_str!("templates/exhibitors.html")),
+    ("meetings.html", include_str!("templates/meetings.html")),
+    ("meeting.html", include_str!("templates/meeting.html")),
+    (
+        "check_email.html",
+        include_str!("templates/check_email.html"),
+    ),
+    ("confirm.html", include_str!("templates/confirm.html")),
+    ("confirmed.html", include_str!("templates/confirmed.html")),
+    ("manage.html", include_str!("templates/manage.html")),
+    ("delete.html", include_str!("templates/delete.html")),
+    ("deleted.html", include_str!("templates/deleted.html")),
+    ("error.html", include_str!("templates/error.html")),
+    (
+        "calendar_links.html",
+        include_str!("templates/calendar_links.html"),
+    ),
 ];
 
 impl Pages {
@@ -25,6 +53,25 @@ impl Pages {
         env.add_function("t", |state: &State, key: &str| -> String {
             page_lang(state).text(key).to_owned()
         });
+        env.add_function("href", |state: &State, path: &str| -> String {
+            with_lang(path, page_lang(state))
+        });
+        env.add_function("switch_href", |state: &State| -> String {
+            let here = state.lookup("here");
+            let here = here.as_ref().and_then(Value::as_str).unwrap_or("/");
+            with_lang(here, other(page_lang(state)))
+        });
+        env.add_function("other_lang", |state: &State| -> String {
+            other(page_lang(state)).code().to_owned()
+        });
+        // `<h1{{ cs() }}>`: the programme's own texts are Czech; on an English page they say so,
+        // for screen readers and translation tools.
+        env.add_function("cs", |state: &State| -> Value {
+            match page_lang(state) {
+                Lang::Cs => Value::from(""),
+                Lang::En => Value::from_safe_string(r#" lang="cs""#.to_owned()),
+            }
+        });
         // Catch template mistakes at start-up rather than on the first visitor.
         for (name, _) in TEMPLATES {
             env.get_template(name)?;
@@ -34,7 +81,11 @@ impl Pages {
 
     /// Renders `name` with `ctx`, adding the language. A failure is logged and becomes a 500.
     pub fn render(&self, name: &str, lang: Lang, ctx: Value) -> poem::Result<Html<String>> {
-        let ctx = context! { lang => lang.code(), ..ctx };
+        let ctx = context! {
+            lang => lang.code(),
+            stylesheet => super::security::STYLESHEET_URL.as_str(),
+            ..ctx
+        };
         self.env
             .get_template(name)
             .and_then(|t| t.render(ctx))
@@ -44,6 +95,21 @@ impl Pages {
                 poem::Error::from_status(StatusCode::INTERNAL_SERVER_ERROR)
             })
     }
+
+    /// [`Pages::render`] as a response with `status`.
+    pub fn respond(
+        &self,
+        status: StatusCode,
+        name: &str,
+        lang: Lang,
+        ctx: Value,
+    ) -> poem::Result<Response> {
+        let html = self.render(name, lang, ctx)?;
+        Ok(html
+            .with_status(status)
+            .with_header(header::CONTENT_LANGUAGE, lang.code())
+            .into_response())
+    }
 }
 
 fn page_lang(state: &State) -> Lang {
@@ -51,4 +117,120 @@ fn page_lang(state: &State) -> Lang {
         .lookup("lang")
         .and_then(|v| v.as_str().and_then(Lang::parse))
         .unwrap_or_default()
+}
+
+fn other(lang: Lang) -> Lang {
+    match lang {
+        Lang::Cs => Lang::En,
+        Lang::En => Lang::Cs,
+    }
+}
+
+/// `path` (which may carry a query and a fragment) with `lang=` set to `lang`.
+pub fn with_lang(path: &str, lang: Lang) -> String {
+    let (path, fragment) = match path.split_once('#') {
+        Some((p, f)) => (p, Some(f)),
+        None => (path, None),
+    };
+    let (path, query) = path.split_once('?').unwrap_or((path, ""));
+    let mut out = url::form_urlencoded::Serializer::new(String::new());
+    for (k, v) in url::form_urlencoded::parse(query.as_bytes()) {
+        if k != "lang" {
+            out.append_pair(&k, &v);
+        }
+    }
+    out.append_pair("lang", lang.code());
+    let mut link = format!("{path}?{}", out.finish());
+    if let Some(fragment) = fragment {
+        link.push('#');
+        link.push_str(fragment);
+    }
+    link
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn links_keep_their_query_and_fragment_and_get_one_lang() {
+        assert_eq!(with_lang("/", Lang::Cs), "/?lang=cs");
+        assert_eq!(
+            with_lang("/meetings?region=olomoucky-kraj&lang=cs", Lang::En),
+            "/meetings?region=olomoucky-kraj&lang=en"
+        );
+        assert_eq!(
+            with_lang("/fairs/x?activity=3#sign-up", Lang::En),
+            "/fairs/x?activity=3&lang=en#sign-up"
+        );
+    }
+
+    #[test]
+    fn every_template_compiles() {
+        Pages::new().unwrap();
+    }
+
+    /// Every `t("…")` with a literal key names a text that exists in both languages.
+    #[test]
+    fn every_text_a_template_asks_for_exists() {
+        for (name, source) in TEMPLATES {
+            for quote in ['"', '\''] {
+                let opening = format!("t({quote}");
+                for piece in source.split(&opening).skip(1) {
+                    let key = piece.split(quote).next().unwrap();
+                    let complete = piece[key.len() + 1..].starts_with(')');
+                    if complete {
+                        assert_ne!(Lang::En.text(key), "??", "{key} in {name}");
+                    }
+                }
+            }
+        }
+        // The keys templates build from a value.
+        let built = [
+            "activity.not_bookable.closed",
+            "activity.not_bookable.not_yet_open",
+            "activity.not_bookable.open",
+            "confirm.outcome.already",
+            "confirm.outcome.confirmed",
+            "confirm.outcome.expired",
+            "fair.closed.cancelled",
+            "fair.closed.closed",
+            "fair.closed.not_yet_open",
+            "manage.notice.cancelled",
+        ];
+        let statuses = [
+            "pending",
+            "confirmed",
+            "waitlisted",
+            "offered",
+            "cancelled",
+            "expired",
+            "attended",
+        ];
+        let errors = [
+            "not_found",
+            "too_many",
+            "unavailable",
+            "bad_request",
+            "internal",
+        ];
+        let keys = built
+            .iter()
+            .map(|k| k.to_string())
+            .chain(statuses.iter().map(|s| format!("status.{s}")))
+            .chain(
+                crate::registration::ROLES
+                    .iter()
+                    .map(|r| format!("role.{r}")),
+            )
+            .chain(errors.iter().flat_map(|e| {
+                [
+                    format!("page_error.{e}.title"),
+                    format!("page_error.{e}.text"),
+                ]
+            }));
+        for key in keys {
+            assert_ne!(Lang::Cs.text(&key), "??", "{key}");
+        }
+    }
 }

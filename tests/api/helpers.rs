@@ -5,6 +5,7 @@
 mod postgres;
 pub mod smtp;
 
+use sea_orm::{EntityTrait, QueryOrder};
 use tempfile::TempDir;
 use tokio::sync::oneshot;
 use veletrh::{
@@ -68,6 +69,7 @@ pub fn test_config(backend: Backend) -> (Config, TempDir) {
         bind: ([127, 0, 0, 1], 0).into(),
         base_url: "http://127.0.0.1:0".into(),
         mail: MailTransport::Files(dir.path().join("mail-outbox")),
+        secret_key_file: dir.path().join("veletrh.key"),
         ..Config::default()
     };
     (config, dir)
@@ -81,6 +83,20 @@ pub async fn spawn_app(backend: Backend) -> TestApp {
 pub async fn spawn_app_with(backend: Backend, adjust: impl FnOnce(&mut Config)) -> TestApp {
     let (mut config, dir) = test_config(backend);
     adjust(&mut config);
+    start(config, dir).await
+}
+
+/// Another instance of `app`'s service: same database, secret key and mail folder, its own
+/// port and worker — as behind a load balancer.
+pub async fn spawn_second_instance(app: &TestApp) -> TestApp {
+    let mut config = (*app.state.config).clone();
+    config.bind = ([127, 0, 0, 1], 0).into();
+    config.base_url = "http://127.0.0.1:0".into();
+    config.load_demo = false;
+    start(config, tempfile::tempdir().expect("temp dir")).await
+}
+
+async fn start(config: Config, dir: TempDir) -> TestApp {
     let app = Application::build(config).await.expect("the app builds");
     let address = format!("http://127.0.0.1:{}", app.port());
     let state = app.state().clone();
@@ -104,7 +120,160 @@ pub async fn spawn_app_with(backend: Backend, adjust: impl FnOnce(&mut Config)) 
     }
 }
 
+/// A received email, parsed.
+pub struct Email {
+    pub to: String,
+    pub subject: String,
+    pub text: String,
+    pub attachments: Vec<(String, String)>,
+}
+
+impl Email {
+    /// The first link in the text part that contains `marker`; it must point at this app.
+    pub fn link(&self, app: &TestApp, marker: &str) -> String {
+        let link = self
+            .text
+            .split_whitespace()
+            .find(|w| w.contains(marker))
+            .unwrap_or_else(|| panic!("no {marker} link in: {}", self.text))
+            .to_owned();
+        assert!(
+            link.starts_with(&app.address),
+            "{link} is not on {}",
+            app.address
+        );
+        link
+    }
+
+    /// The last path segment of the link containing `marker`.
+    pub fn token(&self, app: &TestApp, marker: &str) -> String {
+        let link = self.link(app, marker);
+        let path = link.trim_end_matches("/calendar.ics");
+        path.rsplit('/').next().unwrap().to_owned()
+    }
+}
+
 impl TestApp {
+    pub async fn post_json(&self, path: &str, body: &serde_json::Value) -> reqwest::Response {
+        self.client
+            .post(format!("{}{path}", self.address))
+            .json(body)
+            .send()
+            .await
+            .expect("request sent")
+    }
+
+    /// Sends everything in the outbox and returns every email written so far, oldest first.
+    pub async fn emails(&self) -> Vec<Email> {
+        self.drain_outbox().await;
+        let dir = match &self.state.config.mail {
+            MailTransport::Files(dir) => dir.clone(),
+            MailTransport::Smtp(_) => panic!("emails() reads the mail folder"),
+        };
+        let mut files: Vec<_> = std::fs::read_dir(&dir)
+            .map(|d| d.filter_map(|e| e.ok()).map(|e| e.path()).collect())
+            .unwrap_or_default();
+        files.retain(|p: &std::path::PathBuf| p.extension().is_some_and(|x| x == "eml"));
+        let mut emails: Vec<(String, Email)> = files
+            .iter()
+            .map(|path| {
+                let raw = std::fs::read(path).unwrap();
+                let msg = mail_parser::MessageParser::default().parse(&raw).unwrap();
+                let id = msg.message_id().unwrap_or_default().to_owned();
+                let attachments = msg
+                    .attachments()
+                    .map(|a| {
+                        use mail_parser::MimeHeaders;
+                        (
+                            a.attachment_name().unwrap_or_default().to_owned(),
+                            a.text_contents().unwrap_or_default().to_owned(),
+                        )
+                    })
+                    .collect();
+                let email = Email {
+                    to: msg
+                        .to()
+                        .and_then(|t| t.first())
+                        .and_then(|a| a.address())
+                        .unwrap_or_default()
+                        .to_owned(),
+                    subject: msg.subject().unwrap_or_default().to_owned(),
+                    text: msg.body_text(0).unwrap_or_default().into_owned(),
+                    attachments,
+                };
+                (id, email)
+            })
+            .collect();
+        // Outbox ids are increasing and the delivery order follows them; sort by outbox row.
+        let rows = entity::outbox_message::Entity::find()
+            .order_by_asc(entity::outbox_message::Column::Id)
+            .all(self.state.db.conn())
+            .await
+            .unwrap();
+        let order = |id: &str| {
+            rows.iter()
+                .position(|r| r.message_id == format!("<{id}>"))
+                .unwrap_or(usize::MAX)
+        };
+        emails.sort_by_key(|(id, _)| order(id));
+        emails.into_iter().map(|(_, e)| e).collect()
+    }
+
+    /// Returns once every committed email was handed to the transport (this test's worker and
+    /// the app's own background worker both deliver).
+    pub async fn drain_outbox(&self) {
+        use entity::outbox_message::Column;
+        use sea_orm::{ColumnTrait, PaginatorTrait, QueryFilter};
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        loop {
+            while self.worker.deliver_next().await.unwrap() != veletrh::mail::Delivery::Idle {}
+            let unsent = entity::outbox_message::Entity::find()
+                .filter(Column::SentAt.is_null())
+                .filter(Column::FailedAt.is_null())
+                .count(self.state.db.conn())
+                .await
+                .unwrap();
+            if unsent == 0 {
+                return;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "{unsent} emails never went out"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+    }
+
+    /// The emails to `address`, oldest first.
+    pub async fn emails_to(&self, address: &str) -> Vec<Email> {
+        self.emails()
+            .await
+            .into_iter()
+            .filter(|e| e.to == address)
+            .collect()
+    }
+
+    /// The status line of a POST that announces `length` bytes and sends none: the answer the
+    /// server gives from the headers alone (a client sending a huge body may see the connection
+    /// closed before it can read that answer).
+    pub async fn status_for_announced_body(&self, path: &str, length: usize) -> String {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let host = self.address.trim_start_matches("http://");
+        let mut stream = tokio::net::TcpStream::connect(host).await.unwrap();
+        let head = format!(
+            "POST {path} HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\n\
+             Content-Length: {length}\r\n\r\n"
+        );
+        stream.write_all(head.as_bytes()).await.unwrap();
+        let mut answer = vec![0u8; 512];
+        let n = stream.read(&mut answer).await.unwrap();
+        String::from_utf8_lossy(&answer[..n])
+            .lines()
+            .next()
+            .unwrap_or_default()
+            .to_owned()
+    }
+
     pub async fn get(&self, path: &str) -> reqwest::Response {
         self.client
             .get(format!("{}{path}", self.address))

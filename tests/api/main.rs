@@ -3,8 +3,13 @@
 
 mod helpers;
 
+mod calendar;
 mod cli;
 mod demo;
+mod faults;
 mod health;
 mod mail;
 mod migrations;
+mod pages;
+mod pages_in_browser;
+mod registration;

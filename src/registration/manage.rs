@@ -1,0 +1,68 @@
+//! What the manage link shows: the person and their registrations.
+
+use entity::{activity, enums::RegistrationStatus, person, registration};
+use sea_orm::{ColumnTrait, DbErr, EntityTrait, QueryFilter, QueryOrder};
+
+use crate::{domain::token, startup::AppState};
+
+pub struct MyRegistration {
+    pub registration: registration::Model,
+    pub activity: activity::Model,
+}
+
+pub struct MyRegistrations {
+    pub person: person::Model,
+    /// Newest activity last; cancelled and expired ones included, so the history is visible.
+    pub registrations: Vec<MyRegistration>,
+}
+
+impl MyRegistrations {
+    pub fn live(&self) -> impl Iterator<Item = &MyRegistration> {
+        self.registrations.iter().filter(|r| {
+            !matches!(
+                r.registration.status,
+                RegistrationStatus::Cancelled | RegistrationStatus::Expired
+            )
+        })
+    }
+}
+
+/// The person behind a manage link, or `None` for any link that does not open anything.
+pub async fn find_person(state: &AppState, plain: &str) -> Result<Option<person::Model>, DbErr> {
+    if !token::is_well_formed(plain) {
+        return Ok(None);
+    }
+    person::Entity::find()
+        .filter(person::Column::ManageTokenHash.eq(token::hash(plain)))
+        .filter(person::Column::AnonymisedAt.is_null())
+        .one(state.db.conn())
+        .await
+}
+
+pub async fn my_registrations(
+    state: &AppState,
+    plain: &str,
+) -> Result<Option<MyRegistrations>, DbErr> {
+    let Some(person) = find_person(state, plain).await? else {
+        return Ok(None);
+    };
+    let rows = registration::Entity::find()
+        .filter(registration::Column::PersonId.eq(person.id))
+        .find_also_related(activity::Entity)
+        .order_by_asc(activity::Column::StartsAt)
+        .all(state.db.conn())
+        .await?;
+    let registrations = rows
+        .into_iter()
+        .filter_map(|(registration, activity)| {
+            Some(MyRegistration {
+                registration,
+                activity: activity?,
+            })
+        })
+        .collect();
+    Ok(Some(MyRegistrations {
+        person,
+        registrations,
+    }))
+}

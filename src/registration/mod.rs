@@ -1,0 +1,34 @@
+//! The participant use-cases: sign up, confirm, cancel, forget me; the waiting list and the
+//! expiry of unconfirmed holds. Each runs in one write transaction that also writes its emails
+//! to the outbox. The web pages and the JSON API both call these and nothing else.
+
+mod cancel;
+mod confirm;
+mod expiry;
+mod links;
+mod mail_data;
+mod manage;
+mod new_registration;
+mod reminders;
+mod seats;
+mod sign_up;
+
+pub use cancel::{CancelOutcome, cancel, forget_me};
+pub use confirm::{ConfirmOutcome, confirm};
+pub use expiry::expire_holds;
+pub use links::Links;
+pub use manage::{MyRegistration, MyRegistrations, my_registrations};
+pub use new_registration::{CONSENT_VERSION, NewRegistration, ROLES, SignUpForm};
+pub use reminders::queue_reminders;
+pub use sign_up::{SignUpError, sign_up};
+
+use sea_orm::DbErr;
+
+/// True when `err` says a unique index refused a row: two requests raced to create the same
+/// person or registration, and running the use-case again sees the winner's row.
+fn is_unique_violation(err: &DbErr) -> bool {
+    matches!(
+        err.sql_err(),
+        Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
+    )
+}

@@ -1,0 +1,245 @@
+//! The manage page every email links to, `/me/{token}`: the person's registrations with a
+//! cancel button and an `.ics` each, their personal calendar feed, and "delete my data" behind a
+//! confirmation step. Every change is a POST followed by a redirect (303) back to a page.
+//!
+//! The page speaks the language the link asks for (`?lang=`), else the one the person signed up
+//! in.
+
+use chrono::{DateTime, Timelike, Utc};
+use entity::enums::RegistrationStatus;
+use minijinja::context;
+use poem::{
+    IntoResponse, Request, Response, handler,
+    http::StatusCode,
+    web::{Data, Path, Redirect},
+};
+use serde::Serialize;
+
+use super::{
+    PageLang, error,
+    lang::{here, query_lang},
+    render::with_lang,
+    views::CalendarLinks,
+};
+use crate::{
+    calendar::links,
+    i18n::Lang,
+    registration::{self, CancelOutcome, MyRegistrations},
+    startup::AppState,
+    timezone,
+};
+
+#[derive(Debug, Serialize)]
+struct RegistrationView {
+    id: i32,
+    title: String,
+    kind: &'static str,
+    when: String,
+    place: Option<String>,
+    status: &'static str,
+    /// "pending until …": when the held seat goes back unless confirmed.
+    hold_until: Option<String>,
+    cancellable: bool,
+    path: String,
+    ics: String,
+}
+
+fn not_found() -> poem::Error {
+    poem::Error::from_status(StatusCode::NOT_FOUND)
+}
+
+fn ip(req: &Request) -> Option<std::net::IpAddr> {
+    req.remote_addr().as_socket_addr().map(|a| a.ip())
+}
+
+/// The person behind the link, counted against the per-address limit on token guessing.
+async fn mine(state: &AppState, req: &Request, plain: &str) -> poem::Result<MyRegistrations> {
+    state
+        .limits
+        .token_request(ip(req))
+        .map_err(error::TooMany::from)?;
+    registration::my_registrations(state, plain)
+        .await
+        .map_err(error::db)?
+        .ok_or_else(not_found)
+}
+
+fn person_lang(req: &Request, mine: &MyRegistrations, fallback: Lang) -> Lang {
+    query_lang(req)
+        .or_else(|| Lang::parse(&mine.person.language))
+        .unwrap_or(fallback)
+}
+
+/// "st 13. 1. 2027 8:30" in Prague, the zone of every fair and meeting so far.
+fn moment(at: DateTime<Utc>, lang: Lang) -> String {
+    let local = at.with_timezone(&timezone::DEFAULT);
+    format!(
+        "{} {}:{:02}",
+        lang.date(at, timezone::DEFAULT),
+        local.hour(),
+        local.minute()
+    )
+}
+
+#[handler]
+pub async fn page(
+    req: &Request,
+    Path(plain): Path<String>,
+    Data(state): Data<&AppState>,
+    PageLang(fallback): PageLang,
+) -> poem::Result<Response> {
+    let mine = mine(state, req, &plain).await?;
+    let lang = person_lang(req, &mine, fallback);
+    let base = &state.links.base;
+    let tz = timezone::DEFAULT;
+    let mut live = Vec::new();
+    let mut history = Vec::new();
+    for r in &mine.registrations {
+        let (reg, a) = (&r.registration, &r.activity);
+        let view = RegistrationView {
+            id: reg.id,
+            title: a.title.clone(),
+            kind: a.kind.as_str(),
+            when: lang.when(a.starts_at, a.ends_at, tz),
+            place: a.room.clone().or_else(|| a.place.clone()),
+            status: reg.status.as_str(),
+            hold_until: reg
+                .hold_expires_at
+                .filter(|_| {
+                    matches!(
+                        reg.status,
+                        RegistrationStatus::Pending | RegistrationStatus::Offered
+                    )
+                })
+                .map(|at| moment(at, lang)),
+            cancellable: matches!(
+                reg.status,
+                RegistrationStatus::Pending
+                    | RegistrationStatus::Confirmed
+                    | RegistrationStatus::Waitlisted
+                    | RegistrationStatus::Offered
+            ),
+            path: links::activity_page("", a.kind, a.id),
+            ics: super::views::in_lang(links::activity_feed(base, a.kind, a.id), lang),
+        };
+        if matches!(
+            reg.status,
+            RegistrationStatus::Cancelled | RegistrationStatus::Expired
+        ) {
+            history.push(view);
+        } else {
+            live.push(view);
+        }
+    }
+    let person = &mine.person;
+    let feed = state.links.feed_url(person.id, person.feed_generation);
+    let feed = super::views::in_lang(feed, lang);
+    let feed_name = format!("{} – {}", lang.text("cal.mine"), lang.text("app.name"));
+    let notice = req.uri().query().and_then(|q| {
+        url::form_urlencoded::parse(q.as_bytes())
+            .find(|(k, _)| k == "done")
+            .map(|(_, v)| match &*v {
+                "cancelled" => "cancelled",
+                _ => "",
+            })
+            .filter(|v| !v.is_empty())
+    });
+    let me = format!("/me/{plain}");
+    state.pages.respond(
+        StatusCode::OK,
+        "manage.html",
+        lang,
+        context! {
+            here => here(req),
+            me,
+            name => person.name,
+            email => person.email,
+            organisation => person.organisation,
+            live,
+            history,
+            feed => CalendarLinks::new(&feed, &feed_name),
+            notice,
+        },
+    )
+}
+
+#[handler]
+pub async fn cancel(
+    req: &Request,
+    Path((plain, id)): Path<(String, String)>,
+    Data(state): Data<&AppState>,
+    PageLang(lang): PageLang,
+) -> poem::Result<Response> {
+    let id: i32 = id.parse().map_err(|_| not_found())?;
+    state
+        .limits
+        .token_request(ip(req))
+        .map_err(error::TooMany::from)?;
+    match registration::cancel(state, &plain, id)
+        .await
+        .map_err(error::db)?
+    {
+        CancelOutcome::Cancelled | CancelOutcome::AlreadyCancelled => {
+            let back = with_lang(&format!("/me/{plain}?done=cancelled"), lang);
+            Ok(Redirect::see_other(back).into_response())
+        }
+        CancelOutcome::NotFound => Err(not_found()),
+    }
+}
+
+#[handler]
+pub async fn ask_delete(
+    req: &Request,
+    Path(plain): Path<String>,
+    Data(state): Data<&AppState>,
+    PageLang(fallback): PageLang,
+) -> poem::Result<Response> {
+    let mine = mine(state, req, &plain).await?;
+    let lang = person_lang(req, &mine, fallback);
+    let live = mine.live().count();
+    state.pages.respond(
+        StatusCode::OK,
+        "delete.html",
+        lang,
+        context! {
+            here => here(req),
+            me => format!("/me/{plain}"),
+            live,
+        },
+    )
+}
+
+#[handler]
+pub async fn delete(
+    req: &Request,
+    Path(plain): Path<String>,
+    Data(state): Data<&AppState>,
+    PageLang(lang): PageLang,
+) -> poem::Result<Response> {
+    state
+        .limits
+        .token_request(ip(req))
+        .map_err(error::TooMany::from)?;
+    if registration::forget_me(state, &plain)
+        .await
+        .map_err(error::db)?
+    {
+        Ok(Redirect::see_other(with_lang("/deleted", lang)).into_response())
+    } else {
+        Err(not_found())
+    }
+}
+
+#[handler]
+pub async fn deleted(
+    req: &Request,
+    Data(state): Data<&AppState>,
+    PageLang(lang): PageLang,
+) -> poem::Result<Response> {
+    state.pages.respond(
+        StatusCode::OK,
+        "deleted.html",
+        lang,
+        context! { here => here(req) },
+    )
+}

@@ -1,0 +1,596 @@
+//! Sign-up flows over HTTP against the real server, on both databases.
+
+use entity::{activity, enums::RegistrationStatus, person, registration};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter,
+};
+use serde_json::{Value, json};
+
+use crate::helpers::{Backend, TestApp, on_both_backends, spawn_app, spawn_app_with};
+
+/// Demo workshops: 1–3 run in parallel (first slot), 4–5 in the second, 6–7 in the third.
+const LEADERSHIP: i32 = 1;
+const LEARNING: i32 = 2;
+const WELLBEING: i32 = 3;
+const INFORMAL: i32 = 4;
+
+fn body(email: &str, activities: &[i32]) -> Value {
+    json!({
+        "name": "Jana Dvořáková",
+        "email": email,
+        "organisation": "ZŠ Krnov",
+        "role": "teacher",
+        "activity_ids": activities,
+        "consent": true,
+    })
+}
+
+async fn sign_up(app: &TestApp, email: &str, activities: &[i32]) -> reqwest::Response {
+    app.post_json("/api/registrations", &body(email, activities))
+        .await
+}
+
+async fn set_capacity(app: &TestApp, id: i32, capacity: i32) {
+    activity::ActiveModel {
+        id: Set(id),
+        capacity: Set(capacity),
+        ..Default::default()
+    }
+    .update(app.state.db.conn())
+    .await
+    .unwrap();
+}
+
+async fn statuses(app: &TestApp, activity_id: i32) -> Vec<RegistrationStatus> {
+    registration::Entity::find()
+        .filter(registration::Column::ActivityId.eq(activity_id))
+        .all(app.state.db.conn())
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|r| r.status)
+        .collect()
+}
+
+async fn taken(app: &TestApp, id: i32) -> i32 {
+    activity::Entity::find_by_id(id)
+        .one(app.state.db.conn())
+        .await
+        .unwrap()
+        .unwrap()
+        .taken
+}
+
+/// Signs up and opens the link from the email; returns the manage token.
+async fn signed_up_and_confirmed(app: &TestApp, email: &str, activities: &[i32]) -> String {
+    assert_eq!(sign_up(app, email, activities).await.status(), 202);
+    let mails = app.emails_to(email).await;
+    let request = mails
+        .iter()
+        .rev()
+        .find(|m| m.text.contains("/confirm/"))
+        .expect("confirm request");
+    let token = request.token(app, "/confirm/");
+    let answer = app
+        .post_json(&format!("/api/confirmations/{token}"), &json!({}))
+        .await;
+    assert_eq!(answer.status(), 200);
+    answer.json::<Value>().await.unwrap()["manage_token"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+async fn sign_up_email_confirm_manage_cancel(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let response = sign_up(&app, "jana@skola.cz", &[WELLBEING, INFORMAL]).await;
+    assert_eq!(response.status(), 202);
+    assert_eq!(
+        response.json::<Value>().await.unwrap(),
+        json!({"status": "check_email"})
+    );
+    assert_eq!(
+        statuses(&app, WELLBEING).await,
+        [RegistrationStatus::Pending]
+    );
+    assert_eq!(
+        taken(&app, WELLBEING).await,
+        1,
+        "a pending sign-up holds its seat"
+    );
+
+    let mails = app.emails_to("jana@skola.cz").await;
+    assert_eq!(mails.len(), 1);
+    assert!(
+        mails[0].subject.starts_with("Potvrďte prosím přihlášku"),
+        "{}",
+        mails[0].subject
+    );
+    assert!(mails[0].text.contains("Jak rozvíjet wellbeing žáků?"));
+    assert!(
+        mails[0]
+            .text
+            .contains("Jak propojovat formální a neformální vzdělávání?")
+    );
+    let manage_link = mails[0].link(&app, "/me/");
+    let confirm_link = mails[0].link(&app, "/confirm/");
+    let token = mails[0].token(&app, "/confirm/");
+
+    let confirmed = app
+        .post_json(&format!("/api/confirmations/{token}"), &json!({}))
+        .await;
+    assert_eq!(confirmed.status(), 200);
+    let confirmed: Value = confirmed.json().await.unwrap();
+    assert_eq!(confirmed["confirmed"].as_array().unwrap().len(), 2);
+    let manage = confirmed["manage_token"].as_str().unwrap().to_owned();
+    assert!(
+        manage_link.ends_with(&manage),
+        "the emailed manage link opens the same"
+    );
+    assert!(!confirm_link.is_empty());
+
+    // Confirming twice is harmless.
+    let again = app
+        .post_json(&format!("/api/confirmations/{token}"), &json!({}))
+        .await;
+    assert_eq!(again.status(), 200);
+    assert_eq!(again.json::<Value>().await.unwrap()["confirmed"], json!([]));
+
+    let mails = app.emails_to("jana@skola.cz").await;
+    let confirmations: Vec<_> = mails.iter().filter(|m| !m.attachments.is_empty()).collect();
+    assert_eq!(
+        confirmations.len(),
+        2,
+        "one confirmation with .ics per activity"
+    );
+    assert!(
+        confirmations[0].attachments[0]
+            .1
+            .contains("BEGIN:VCALENDAR")
+    );
+    assert!(confirmations[0].text.contains(&manage));
+
+    let me: Value = app
+        .get(&format!("/api/me/{manage}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let regs = me["registrations"].as_array().unwrap();
+    assert_eq!(regs.len(), 2);
+    assert!(regs.iter().all(|r| r["status"] == "confirmed"));
+    let id = regs[0]["id"].as_i64().unwrap();
+
+    let cancel = app
+        .post_json(
+            &format!("/api/me/{manage}/registrations/{id}/cancel"),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(cancel.status(), 200);
+    assert_eq!(cancel.json::<Value>().await.unwrap()["status"], "cancelled");
+    let cancel = app
+        .post_json(
+            &format!("/api/me/{manage}/registrations/{id}/cancel"),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(
+        cancel.json::<Value>().await.unwrap()["status"],
+        "already_cancelled"
+    );
+    assert_eq!(taken(&app, WELLBEING).await, 0);
+    let subjects: Vec<String> = app
+        .emails_to("jana@skola.cz")
+        .await
+        .into_iter()
+        .map(|m| m.subject)
+        .collect();
+    assert!(
+        subjects.last().unwrap().starts_with("Přihláška zrušena"),
+        "{subjects:?}"
+    );
+}
+
+async fn a_freed_seat_goes_to_the_first_in_line_who_confirms_it(backend: Backend) {
+    let app = spawn_app(backend).await;
+    set_capacity(&app, LEADERSHIP, 1).await;
+    let manage_a = signed_up_and_confirmed(&app, "a@skola.cz", &[LEADERSHIP]).await;
+    assert_eq!(
+        sign_up(&app, "b@skola.cz", &[LEADERSHIP]).await.status(),
+        202
+    );
+    assert_eq!(
+        sign_up(&app, "c@skola.cz", &[LEADERSHIP]).await.status(),
+        202
+    );
+    let waiting = app.emails_to("b@skola.cz").await;
+    assert_eq!(waiting.len(), 1);
+    assert!(waiting[0].text.contains('1'), "position in line");
+
+    let me: Value = app
+        .get(&format!("/api/me/{manage_a}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let id = me["registrations"][0]["id"].as_i64().unwrap();
+    app.post_json(
+        &format!("/api/me/{manage_a}/registrations/{id}/cancel"),
+        &json!({}),
+    )
+    .await;
+
+    let offer = app.emails_to("b@skola.cz").await.pop().unwrap();
+    let token = offer.token(&app, "/confirm/");
+    assert!(
+        app.emails_to("c@skola.cz")
+            .await
+            .iter()
+            .all(|m| !m.text.contains("/confirm/")),
+        "c waits"
+    );
+    let confirmed = app
+        .post_json(&format!("/api/confirmations/{token}"), &json!({}))
+        .await;
+    assert_eq!(confirmed.status(), 200);
+    let mut s = statuses(&app, LEADERSHIP).await;
+    s.sort_by_key(|s| s.as_str());
+    assert_eq!(
+        s,
+        [
+            RegistrationStatus::Cancelled,
+            RegistrationStatus::Confirmed,
+            RegistrationStatus::Waitlisted
+        ]
+    );
+    assert_eq!(taken(&app, LEADERSHIP).await, 1);
+}
+
+async fn each_bad_field_gets_a_message_in_the_requested_language(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let bad = json!({
+        "name": " ",
+        "email": "jana-at-skola",
+        "role": "king",
+        "activity_ids": [],
+        "consent": false,
+    });
+    for (lang, expect) in [
+        ("cs", "Zadejte platnou e-mailovou adresu"),
+        ("en", "Enter a valid email address"),
+    ] {
+        let response = app
+            .post_json(&format!("/api/registrations?lang={lang}"), &bad)
+            .await;
+        assert_eq!(response.status(), 422);
+        assert!(
+            response.headers()["content-type"]
+                .to_str()
+                .unwrap()
+                .starts_with("application/problem+json")
+        );
+        let problem: Value = response.json().await.unwrap();
+        assert_eq!(problem["type"], "invalid-input");
+        let fields: Vec<&str> = problem["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["field"].as_str().unwrap())
+            .collect();
+        assert_eq!(fields, ["name", "email", "role", "activity_ids", "consent"]);
+        let email = problem["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["field"] == "email")
+            .unwrap();
+        assert!(
+            email["message"].as_str().unwrap().starts_with(expect),
+            "{email}"
+        );
+    }
+    let people = person::Entity::find()
+        .count(app.state.db.conn())
+        .await
+        .unwrap();
+    assert_eq!(people, 0, "a refused sign-up writes nothing");
+}
+
+async fn malformed_requests_get_problem_details_not_500(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let cases = [
+        ("{not json", 400),
+        (r#"{"name": "A", "email": 5}"#, 400),
+        (
+            r#"{"name":"A","email":"a@b.cz","activity_ids":[1],"consent":true,"admin":true}"#,
+            400,
+        ),
+    ];
+    for (raw, status) in cases {
+        let response = app
+            .client
+            .post(format!("{}/api/registrations", app.address))
+            .header("content-type", "application/json")
+            .body(raw)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), status, "{raw}");
+        let problem: Value = response.json().await.unwrap();
+        assert_eq!(problem["type"], "invalid-request", "{raw}");
+    }
+    let status = app
+        .status_for_announced_body("/api/registrations", 100_000)
+        .await;
+    assert_eq!(status, "HTTP/1.1 413 Payload Too Large");
+    for token in ["nonexistent", "../../etc/passwd", &"A".repeat(43)] {
+        let response = app.get(&format!("/api/me/{token}")).await;
+        assert_eq!(response.status(), 404, "{token}");
+    }
+}
+
+async fn two_hundred_concurrent_sign_ups_for_twenty_seats(backend: Backend) {
+    let app = spawn_app_with(backend, |c| {
+        c.limits.sign_ups_per_ip_per_minute = 10_000;
+    })
+    .await;
+    set_capacity(&app, LEADERSHIP, 20).await;
+    let app = std::sync::Arc::new(app);
+    let tasks: Vec<_> = (0..200)
+        .map(|n| {
+            let app = app.clone();
+            tokio::spawn(async move {
+                sign_up(&app, &format!("u{n}@skola.cz"), &[LEADERSHIP])
+                    .await
+                    .status()
+            })
+        })
+        .collect();
+    for task in tasks {
+        assert_eq!(
+            task.await.unwrap(),
+            202,
+            "no sign-up may fail under contention"
+        );
+    }
+    let s = statuses(&app, LEADERSHIP).await;
+    let held = s
+        .iter()
+        .filter(|s| **s == RegistrationStatus::Pending)
+        .count();
+    let waiting = s
+        .iter()
+        .filter(|s| **s == RegistrationStatus::Waitlisted)
+        .count();
+    assert_eq!((held, waiting), (20, 180));
+    assert_eq!(taken(&app, LEADERSHIP).await, 20);
+}
+
+async fn overlapping_choices_are_refused_naming_both(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let response = app
+        .post_json(
+            "/api/registrations?lang=en",
+            &body("jana@skola.cz", &[LEADERSHIP, WELLBEING]),
+        )
+        .await;
+    assert_eq!(response.status(), 422);
+    let problem: Value = response.json().await.unwrap();
+    let error = &problem["errors"][0];
+    assert_eq!(error["code"], "overlap");
+    let message = error["message"].as_str().unwrap();
+    assert!(
+        message.contains("Proč a jak rozvíjet pedagogický leadership")
+            && message.contains("wellbeing"),
+        "{message}"
+    );
+}
+
+async fn an_overlap_with_what_one_holds_is_named_at_confirmation(backend: Backend) {
+    let app = spawn_app(backend).await;
+    signed_up_and_confirmed(&app, "jana@skola.cz", &[LEADERSHIP]).await;
+    // The same answer as for anyone: the sign-up reveals nothing about the address.
+    assert_eq!(
+        sign_up(&app, "jana@skola.cz", &[LEARNING]).await.status(),
+        202
+    );
+    let token = app
+        .emails_to("jana@skola.cz")
+        .await
+        .iter()
+        .rev()
+        .find(|m| m.text.contains("/confirm/"))
+        .unwrap()
+        .token(&app, "/confirm/");
+    let answer: Value = app
+        .post_json(&format!("/api/confirmations/{token}"), &json!({}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(answer["confirmed"], json!([]));
+    assert_eq!(
+        answer["conflicts"][0]["overlaps"],
+        "Proč a jak rozvíjet pedagogický leadership vedení škol?"
+    );
+    assert_eq!(
+        taken(&app, LEARNING).await,
+        0,
+        "the clashing seat was given back"
+    );
+}
+
+async fn signing_up_twice_creates_no_duplicate(backend: Backend) {
+    let app = spawn_app(backend).await;
+    assert_eq!(
+        sign_up(&app, "jana@skola.cz", &[LEADERSHIP]).await.status(),
+        202
+    );
+    assert_eq!(
+        sign_up(&app, "Jana@Skola.cz", &[LEADERSHIP]).await.status(),
+        202
+    );
+    assert_eq!(statuses(&app, LEADERSHIP).await.len(), 1);
+    assert_eq!(taken(&app, LEADERSHIP).await, 1);
+    // The newest email's link works (the pending one was re-sent with a fresh link).
+    let token = app
+        .emails_to("jana@skola.cz")
+        .await
+        .pop()
+        .unwrap()
+        .token(&app, "/confirm/");
+    assert_eq!(
+        app.post_json(&format!("/api/confirmations/{token}"), &json!({}))
+            .await
+            .status(),
+        200
+    );
+}
+
+async fn an_unconfirmed_hold_expires_and_frees_its_seat(backend: Backend) {
+    let app = spawn_app(backend).await;
+    set_capacity(&app, LEADERSHIP, 1).await;
+    sign_up(&app, "a@skola.cz", &[LEADERSHIP]).await;
+    sign_up(&app, "b@skola.cz", &[LEADERSHIP]).await;
+    let token = app.emails_to("a@skola.cz").await[0].token(&app, "/confirm/");
+    let past = chrono::Utc::now() - chrono::Duration::minutes(1);
+    registration::Entity::update_many()
+        .col_expr(
+            registration::Column::HoldExpiresAt,
+            sea_orm::sea_query::Expr::val(past),
+        )
+        .filter(registration::Column::Status.eq(RegistrationStatus::Pending))
+        .exec(app.state.db.conn())
+        .await
+        .unwrap();
+    assert_eq!(
+        veletrh::registration::expire_holds(&app.state, chrono::Utc::now())
+            .await
+            .unwrap(),
+        1
+    );
+    let response = app
+        .post_json(&format!("/api/confirmations/{token}?lang=en"), &json!({}))
+        .await;
+    assert_eq!(response.status(), 410);
+    assert_eq!(response.json::<Value>().await.unwrap()["type"], "expired");
+    let offer = app.emails_to("b@skola.cz").await.pop().unwrap();
+    assert!(
+        offer.text.contains("/confirm/"),
+        "the next in line is offered the seat"
+    );
+    assert_eq!(taken(&app, LEADERSHIP).await, 1);
+}
+
+async fn past_and_closed_activities_take_no_sign_ups(backend: Backend) {
+    let app = spawn_app(backend).await;
+    // Meeting 8 is the Prague meeting of May 2022.
+    let response = app
+        .post_json("/api/registrations?lang=en", &body("jana@skola.cz", &[8]))
+        .await;
+    assert_eq!(response.status(), 422);
+    let problem: Value = response.json().await.unwrap();
+    assert_eq!(problem["errors"][0]["code"], "registration_closed");
+    let response = app
+        .post_json("/api/registrations", &body("jana@skola.cz", &[9999]))
+        .await;
+    assert_eq!(
+        response.json::<Value>().await.unwrap()["errors"][0]["code"],
+        "unknown_activity"
+    );
+}
+
+async fn the_programme_and_openapi_document_are_served(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let programme: Value = app
+        .get("/api/fairs/uspech-pro-kazdeho-zaka/programme")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(programme["workshops"].as_array().unwrap().len(), 7);
+    let leadership = programme["workshops"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|w| w["id"] == LEADERSHIP)
+        .unwrap();
+    assert_eq!(leadership["seats_left"], 40);
+    let spec: Value = app.get("/api/openapi.json").await.json().await.unwrap();
+    assert!(spec["paths"]["/registrations"]["post"].is_object());
+    assert_eq!(app.get("/api/docs").await.status(), 200);
+    let meetings: Value = app
+        .get("/api/meetings?region=moravskoslezsky-kraj")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        meetings.as_array().unwrap().len(),
+        0,
+        "Krnov 2022 is past; the series is national"
+    );
+    assert_eq!(app.get("/api/meetings?region=atlantis").await.status(), 404);
+}
+
+on_both_backends!(
+    sign_up_email_confirm_manage_cancel,
+    a_freed_seat_goes_to_the_first_in_line_who_confirms_it,
+    each_bad_field_gets_a_message_in_the_requested_language,
+    malformed_requests_get_problem_details_not_500,
+    two_hundred_concurrent_sign_ups_for_twenty_seats,
+    overlapping_choices_are_refused_naming_both,
+    an_overlap_with_what_one_holds_is_named_at_confirmation,
+    signing_up_twice_creates_no_duplicate,
+    an_unconfirmed_hold_expires_and_frees_its_seat,
+    past_and_closed_activities_take_no_sign_ups,
+    the_programme_and_openapi_document_are_served,
+);
+
+async fn the_reminder_goes_out_once_the_day_before(backend: Backend) {
+    let app = spawn_app(backend).await;
+    signed_up_and_confirmed(&app, "jana@skola.cz", &[LEADERSHIP]).await;
+    let starts = activity::Entity::find_by_id(LEADERSHIP)
+        .one(app.state.db.conn())
+        .await
+        .unwrap()
+        .unwrap()
+        .starts_at;
+    // Not yet: more than a day ahead.
+    let two_days_before = starts - chrono::Duration::hours(48);
+    assert_eq!(
+        veletrh::registration::queue_reminders(&app.state, two_days_before)
+            .await
+            .unwrap(),
+        0
+    );
+    let evening_before = starts - chrono::Duration::hours(15);
+    assert_eq!(
+        veletrh::registration::queue_reminders(&app.state, evening_before)
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(
+        veletrh::registration::queue_reminders(&app.state, evening_before)
+            .await
+            .unwrap(),
+        0,
+        "once"
+    );
+    let reminder = app.emails_to("jana@skola.cz").await.pop().unwrap();
+    assert!(
+        reminder
+            .text
+            .contains("Proč a jak rozvíjet pedagogický leadership"),
+        "{}",
+        reminder.text
+    );
+    assert!(
+        reminder.text.contains("/me/"),
+        "every participant email carries the manage link"
+    );
+}
+
+on_both_backends!(the_reminder_goes_out_once_the_day_before);
