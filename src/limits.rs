@@ -7,6 +7,7 @@
 
 use std::{net::IpAddr, num::NonZeroU32, time::Duration};
 
+use crate::metrics::{METRICS, SignUpOutcome};
 use governor::{
     DefaultKeyedRateLimiter, Quota, RateLimiter,
     clock::{Clock, DefaultClock},
@@ -67,10 +68,15 @@ impl Limits {
 
     /// One sign-up from `ip` for `email` (normalised the way `Email::parse` does).
     pub fn sign_up(&self, ip: Option<IpAddr>, email: &str) -> Result<(), RetryAfter> {
-        if let Some(ip) = ip {
-            check(&self.sign_up_ip, &ip)?;
+        let by_ip = match ip {
+            Some(ip) => check(&self.sign_up_ip, &ip),
+            None => Ok(()),
+        };
+        let result = by_ip.and_then(|()| check(&self.sign_up_email, &email.trim().to_lowercase()));
+        if result.is_err() {
+            METRICS.sign_up(SignUpOutcome::RateLimited);
         }
-        check(&self.sign_up_email, &email.trim().to_lowercase())
+        result
     }
 
     /// One request carrying a personal token from `ip`.

@@ -1,4 +1,5 @@
-//! The command line: `veletrh` (= `veletrh serve`), `veletrh migrate`, `veletrh demo`.
+//! The command line: `veletrh` (= `veletrh serve`), `veletrh migrate`, `veletrh demo`,
+//! `veletrh export`.
 
 use std::process::ExitCode;
 
@@ -33,6 +34,34 @@ enum Command {
     /// Email tools.
     #[command(subcommand)]
     Mail(MailCommand),
+    /// Organiser accounts.
+    #[command(subcommand)]
+    Organiser(OrganiserCommand),
+    /// Write the attendee list of a fair or an activity (CSV, CSV for Czech Excel, XLSX, JSON).
+    Export(veletrh::export::ExportArgs),
+}
+
+#[derive(Subcommand)]
+enum OrganiserCommand {
+    /// Create an account and print its one-time password: `--admin`, `--role organiser --fair
+    /// SLUG`, `--role organiser --region SLUG` or `--role viewer`.
+    Add {
+        email: String,
+        /// An administrator (may do everything).
+        #[arg(long)]
+        admin: bool,
+        /// admin, organiser or viewer.
+        #[arg(long)]
+        role: Option<String>,
+        /// The fair a fair organiser manages (its slug).
+        #[arg(long, conflicts_with = "region")]
+        fair: Option<String>,
+        /// The region whose meetings a regional organiser manages (its slug).
+        #[arg(long)]
+        region: Option<String>,
+        #[arg(long)]
+        name: Option<String>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -82,7 +111,27 @@ fn main() -> ExitCode {
                 );
                 Ok(())
             }
+            Command::Export(args) => veletrh::export::cli::run(&config, args).await,
             Command::Mail(MailCommand::Preview { kind, lang }) => preview(&config, kind, &lang),
+            Command::Organiser(OrganiserCommand::Add {
+                email,
+                admin,
+                role,
+                fair,
+                region,
+                name,
+            }) => {
+                let args = veletrh::organiser::cli::AddArgs {
+                    email,
+                    admin,
+                    role,
+                    fair,
+                    region,
+                    name,
+                };
+                println!("{}", veletrh::organiser::cli::add(&config, args).await?);
+                Ok(())
+            }
             Command::Mail(MailCommand::Status) => {
                 let db = startup::open_database(&config).await?;
                 print!("{}", mail::report::report(&db).await?);

@@ -48,6 +48,8 @@ pub enum StartupError {
     Migration(String),
     #[error("cannot load the demo programme: {0}")]
     Demo(String),
+    #[error("cannot create the first admin: {0}")]
+    FirstAdmin(String),
     #[error("a page template is broken: {0}")]
     Template(String),
     #[error("{0}")]
@@ -63,6 +65,8 @@ pub struct Application {
     worker: MailWorker,
     /// Whether the demo programme was written by this start (for the banner).
     pub demo_loaded: bool,
+    /// The one-time password of the admin made on the embedded default's first start.
+    pub first_admin_password: Option<String>,
 }
 
 /// Connects and brings the schema up to date (several instances may do this at once: sea-orm's
@@ -90,6 +94,10 @@ impl Application {
         } else {
             false
         };
+        let first_admin_password =
+            crate::organiser::accounts::bootstrap_admin(&db, config.is_sqlite())
+                .await
+                .map_err(|err| StartupError::FirstAdmin(err.to_string()))?;
         let pages = Pages::new().map_err(|err| StartupError::Template(err.to_string()))?;
         let templates = match &config.mail_templates {
             Some(dir) => MailTemplates::from_dir(dir),
@@ -147,6 +155,7 @@ impl Application {
             },
             worker,
             demo_loaded,
+            first_admin_password,
         })
     }
 
@@ -167,8 +176,15 @@ impl Application {
     pub fn banner(&self) -> String {
         let config = &self.state.config;
         let url = &config.base_url;
+        let sign_in = match &self.first_admin_password {
+            Some(password) => format!(
+                "\n  sign in:  {url}/admin/login as {} with the one-time password {password}",
+                crate::organiser::accounts::FIRST_ADMIN
+            ),
+            None => String::new(),
+        };
         format!(
-            "veletrh is running\n  open:     {url}/\n  database: {}{}\n  mail:     {}\n  stop:     Ctrl-C",
+            "veletrh is running\n  open:     {url}/\n  database: {}{}\n  mail:     {}{sign_in}\n  stop:     Ctrl-C",
             config.database_description(),
             if self.demo_loaded {
                 " (demo programme loaded)"
@@ -196,6 +212,7 @@ impl Application {
         let chores = tokio::spawn(run_chores(state.clone(), stopped));
         let app = routes(&state.config.base_url)
             .around(limit_body)
+            .around(crate::metrics::track)
             .data(state.clone());
         let result = Server::new_with_acceptor(acceptor)
             .run_with_graceful_shutdown(app, shutdown, Some(Duration::from_secs(30)))
@@ -211,7 +228,9 @@ impl Application {
 /// The production routes (public so that the feed benchmark can serve them beside its own).
 /// Every route of the service: pages, feeds and the JSON API under `/api`.
 pub fn routes(base_url: &str) -> Route {
-    crate::calendar::routes(web::routes()).nest("/api", crate::api::routes(base_url))
+    crate::calendar::routes(web::routes())
+        .nest("/api", crate::api::routes(base_url))
+        .at("/metrics", poem::get(crate::metrics::metrics))
 }
 
 /// No form or API request needs more; a larger body is refused with 413 before it is read.

@@ -12,7 +12,8 @@
 //!   inheritance), [`speaker`], [`activity_district`], [`exhibitor`];
 //! - people: [`person`], [`registration`];
 //! - mail: [`outbox_message`];
-//! - organisers: [`organiser`], [`api_token`], [`audit_event`].
+//! - organisers: [`organiser`], [`organiser_session`], [`organiser_invitation`], [`api_token`],
+//!   [`audit_event`].
 
 pub mod prelude;
 
@@ -26,6 +27,8 @@ pub mod exhibitor;
 pub mod fair;
 pub mod meeting_series;
 pub mod organiser;
+pub mod organiser_invitation;
+pub mod organiser_session;
 pub mod outbox_message;
 pub mod partnership;
 pub mod person;

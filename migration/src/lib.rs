@@ -10,6 +10,7 @@ mod m20261201_000001_create_programme;
 mod m20261201_000002_create_registration;
 mod m20261201_000003_create_outbox;
 mod m20261201_000004_create_organiser;
+mod m20261202_000001_create_organiser_session;
 
 /// Runs all migrations in order.
 pub struct Migrator;
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000002_create_registration::Migration),
             Box::new(m20261201_000003_create_outbox::Migration),
             Box::new(m20261201_000004_create_organiser::Migration),
+            Box::new(m20261202_000001_create_organiser_session::Migration),
         ]
     }
 }

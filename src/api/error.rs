@@ -30,7 +30,7 @@ pub struct Problem {
     #[oai(skip_serializing_if_is_none)]
     pub detail: Option<String>,
     /// For `invalid-input`: every field to fix.
-    #[oai(skip_serializing_if_is_empty)]
+    #[oai(skip_serializing_if_is_empty, default)]
     pub errors: Vec<ProblemField>,
 }
 
@@ -42,6 +42,9 @@ pub enum ApiError {
     /// No such resource (or a link that opens nothing).
     #[oai(status = 404, content_type = "application/problem+json")]
     NotFound(Json<Problem>),
+    /// The request body is not JSON (`Content-Type: application/json`).
+    #[oai(status = 415, content_type = "application/problem+json")]
+    UnsupportedMediaType(Json<Problem>),
     /// A confirmation link whose hold ran out.
     #[oai(status = 410, content_type = "application/problem+json")]
     Gone(Json<Problem>),
@@ -97,14 +100,26 @@ impl ApiError {
         )
     }
 
-    /// A request body that did not parse: poem-openapi's own message (English, names the field).
-    pub fn bad_request(detail: String) -> ApiError {
+    /// A request that poem-openapi refused before our code ran (a body or parameter that does
+    /// not parse, a wrong media type, an unknown path): its own message (English, names the
+    /// field) as the detail. `None` for statuses that are not the client's mistake.
+    pub fn from_framework(status: u16, detail: String, lang: Lang) -> Option<ApiError> {
         let title = format!(
             "{} / {}",
             Lang::Cs.text("api.bad_request"),
             Lang::En.text("api.bad_request")
         );
-        ApiError::BadRequest(problem("invalid-request", 400, &title, Some(detail)))
+        Some(match status {
+            400 => ApiError::BadRequest(problem("invalid-request", 400, &title, Some(detail))),
+            404 | 405 => ApiError::not_found(lang),
+            415 => ApiError::UnsupportedMediaType(problem(
+                "invalid-request",
+                415,
+                &title,
+                Some(detail),
+            )),
+            _ => return None,
+        })
     }
 
     pub fn from_db(err: DbErr, lang: Lang) -> ApiError {

@@ -1,11 +1,12 @@
 //! The JSON API (poem-openapi): the same use-cases as the pages. The OpenAPI document is at
 //! `/api/openapi.json`, Swagger UI at `/api/docs`. Errors are problem+json (see [`error`]).
 
+pub mod admin;
 pub mod error;
 mod programme;
 mod registrations;
 
-use poem::{Endpoint, EndpointExt, IntoResponse, Request, Response, Route, http::StatusCode};
+use poem::{Endpoint, EndpointExt, IntoResponse, Request, Response, Route};
 use poem_openapi::{OpenApiService, Tags};
 
 use crate::i18n::Lang;
@@ -27,7 +28,11 @@ fn request_lang(req: &Request) -> Lang {
 /// The API routes, to be nested under `/api`.
 pub fn routes(base_url: &str) -> Route {
     let service = OpenApiService::new(
-        (programme::ProgrammeApi, registrations::RegistrationApi),
+        (
+            programme::ProgrammeApi,
+            registrations::RegistrationApi,
+            admin::AdminApi,
+        ),
         "veletrh",
         env!("CARGO_PKG_VERSION"),
     )
@@ -35,25 +40,32 @@ pub fn routes(base_url: &str) -> Route {
         "Sign-up for education fairs, workshops and regional meetings. Errors are RFC 9457 \
          problem details; branch on `type`: `invalid-input` (422, with `errors`), \
          `invalid-request` (400), `not-found` (404), `expired` (410), `too-many-requests` (429), \
-         `try-again-later` (503), `internal` (500). Messages follow `?lang=` or \
-         `Accept-Language` (cs, en).",
+         `try-again-later` (503), `internal` (500); the organiser operations (`/admin/…`, with \
+         an API token) add `unauthorized` (401), `forbidden` (403) and `conflict` (409). \
+         Messages follow `?lang=` or `Accept-Language` (cs, en).",
     )
     .server(format!("{base_url}/api"));
     Route::new()
         .at("/openapi.json", service.spec_endpoint())
         .nest("/docs", service.swagger_ui())
-        .nest("/", service.around(problem_for_bad_requests))
+        .nest(
+            "/",
+            service
+                .around(problem_for_bad_requests)
+                .around(admin::problem_for_unauthorized),
+        )
 }
 
-/// poem-openapi answers a body or parameter that does not parse with a plain-text 400; make it
-/// problem+json like every other error.
+/// poem-openapi answers a body or parameter that does not parse (and an unknown path) in plain
+/// text; make those problem+json like every other error.
 async fn problem_for_bad_requests<E: Endpoint>(ep: E, req: Request) -> poem::Result<Response> {
+    let lang = request_lang(&req);
     match ep.call(req).await {
         Ok(response) => Ok(response.into_response()),
-        Err(err) if err.status() == StatusCode::BAD_REQUEST => {
-            Ok(ApiError::bad_request(err.to_string()).into_response())
-        }
-        Err(err) => Err(err),
+        Err(err) => match ApiError::from_framework(err.status().as_u16(), err.to_string(), lang) {
+            Some(problem) => Ok(problem.into_response()),
+            None => Err(err),
+        },
     }
 }
 

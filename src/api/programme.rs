@@ -12,6 +12,7 @@ use super::{ApiTags, error::ApiError, request_lang};
 use crate::{programme, startup::AppState};
 
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct FairDto {
     pub slug: String,
     pub name: String,
@@ -26,12 +27,14 @@ pub struct FairDto {
 }
 
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct SpeakerDto {
     pub name: String,
     pub organisation: Option<String>,
 }
 
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct ActivityDto {
     pub id: i32,
     /// `workshop` or `meeting`.

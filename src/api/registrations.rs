@@ -62,6 +62,7 @@ pub enum ConfirmResponse {
 }
 
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct MyRegistrationDto {
     pub id: i32,
     pub activity_id: i32,

@@ -61,6 +61,8 @@ pub struct Built {
     pub etag: String,
     /// The newest change among the rows the feed is built from, to the second.
     pub last_modified: DateTime<Utc>,
+    /// The same as an HTTP date, for the `Last-Modified` header.
+    pub last_modified_header: String,
 }
 
 type Key = (Feed, Lang);
@@ -155,9 +157,13 @@ impl Feeds {
         let text = tokio::task::spawn_blocking(move || feed::write(&programme, lang, &base_url))
             .await
             .map_err(|err| DbErr::Custom(format!("building a feed failed: {err}")))?;
+        let last_modified = to_second(probe.stamp.newest.unwrap_or(DateTime::UNIX_EPOCH));
         let built = Arc::new(Built {
             etag: etag(text.as_bytes()),
-            last_modified: to_second(probe.stamp.newest.unwrap_or(DateTime::UNIX_EPOCH)),
+            last_modified,
+            last_modified_header: last_modified
+                .format("%a, %d %b %Y %H:%M:%S GMT")
+                .to_string(),
             body: Bytes::from(text),
             feed: key.0.clone(),
             stamp: probe.stamp,
@@ -286,6 +292,7 @@ mod tests {
             body: Bytes::from(vec![b'x'; size]),
             etag: etag(b""),
             last_modified: DateTime::UNIX_EPOCH,
+            last_modified_header: String::new(),
         })
     }
 

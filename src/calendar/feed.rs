@@ -304,3 +304,136 @@ impl Labels {
 fn latest(a: DateTime<Utc>, b: Option<DateTime<Utc>>) -> DateTime<Utc> {
     b.map_or(a, |b| a.max(b))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::{Duration, TimeZone};
+    use entity::{activity, speaker};
+    use ical::generator::Emitter;
+
+    fn fair(zone: &str, revision: i32) -> fair::Model {
+        let at = Utc.with_ymd_and_hms(2027, 1, 12, 8, 0, 0).unwrap();
+        fair::Model {
+            id: 1,
+            slug: "f".into(),
+            name: "Úspěch pro každého žáka".into(),
+            venue: "Kampus Hybernská, Praha".into(),
+            description: String::new(),
+            timezone: zone.into(),
+            starts_at: at,
+            ends_at: at + Duration::hours(8),
+            registration_opens_at: None,
+            registration_closes_at: None,
+            status: ActivityStatus::Scheduled,
+            revision,
+            created_at: at - Duration::days(30),
+            updated_at: at - Duration::days(20),
+        }
+    }
+
+    fn workshop(id: i32, revision: i32) -> Activity {
+        let start = Utc.with_ymd_and_hms(2027, 1, 12, 8, 0, 0).unwrap() + Duration::days(id.into());
+        Activity {
+            model: activity::Model {
+                id,
+                kind: ActivityKind::Workshop,
+                fair_id: Some(1),
+                series_id: None,
+                region_id: None,
+                title: format!("Workshop {id}: čtení, psaní; počítání"),
+                description: "Popis\nna dva řádky".into(),
+                topic: Some("Průřezová témata".into()),
+                room: Some("Sál A".into()),
+                place: None,
+                starts_at: start,
+                ends_at: start + Duration::minutes(90),
+                capacity: 30,
+                taken: 0,
+                waitlist_enabled: true,
+                registration_opens_at: None,
+                registration_closes_at: None,
+                status: ActivityStatus::Scheduled,
+                revision,
+                created_at: start - Duration::days(40),
+                updated_at: start - Duration::days(10),
+            },
+            speakers: vec![speaker::Model {
+                id,
+                activity_id: id,
+                position: 0,
+                name: "H. Košťálová".into(),
+                organisation: Some("Pomáháme školám k úspěchu".into()),
+            }],
+        }
+    }
+
+    fn programme(events: i32, zone: &str, fair_revision: i32) -> Programme {
+        Programme {
+            name: "Veletrh".into(),
+            description: None,
+            zone: zone_of(zone),
+            activities: (1..=events).map(|id| workshop(id, 1)).collect(),
+            fairs: HashMap::from([(1, fair(zone, fair_revision))]),
+        }
+    }
+
+    #[test]
+    fn the_joined_text_is_what_the_generator_writes_for_the_whole_calendar() {
+        for events in [0, 1, 3, 1200] {
+            let programme = programme(events, "Europe/Prague", 1);
+            let mut whole = head(&programme, Lang::Cs);
+            let labels = Labels::new(Lang::Cs);
+            for a in &programme.activities {
+                let tz = zone(&programme, a);
+                whole.events.push(event(
+                    a,
+                    programme.fairs.get(&1),
+                    tz,
+                    &labels,
+                    "https://x.cz",
+                ));
+            }
+            assert_eq!(
+                write(&programme, Lang::Cs, "https://x.cz"),
+                ics::write(&whole),
+                "{events} events"
+            );
+            assert!(whole.generate().starts_with("BEGIN:VCALENDAR\r\n"));
+        }
+    }
+
+    #[test]
+    fn a_change_of_the_fair_raises_the_sequence_of_each_of_its_events() {
+        let before = write(&programme(2, "Europe/Prague", 1), Lang::Cs, "https://x.cz");
+        let after = write(&programme(2, "Europe/Prague", 3), Lang::Cs, "https://x.cz");
+        assert_eq!(before.matches("SEQUENCE:0\r\n").count(), 2);
+        assert_eq!(after.matches("SEQUENCE:2\r\n").count(), 2);
+    }
+
+    #[test]
+    fn events_carry_the_zone_of_their_fair() {
+        let text = write(
+            &programme(1, "America/New_York", 1),
+            Lang::En,
+            "https://x.cz",
+        );
+        assert!(text.contains("TZID:America/New_York\r\n"));
+        // 13 January 2027, 08:00 UTC is 03:00 in New York (EST).
+        assert!(text.contains("DTSTART;TZID=America/New_York:20270113T030000\r\n"));
+        assert!(text.contains("X-WR-TIMEZONE:America/New_York\r\n"));
+        assert!(!text.contains("Europe/Prague"));
+    }
+
+    #[test]
+    fn the_uid_depends_on_nothing_that_can_change() {
+        let mut a = workshop(7, 1);
+        let uid_before = uid(&a.model);
+        a.model.title = "Jiný název".into();
+        a.model.revision = 5;
+        a.model.starts_at += Duration::days(3);
+        a.model.updated_at += Duration::days(3);
+        assert_eq!(uid(&a.model), uid_before);
+        assert_eq!(uid_before, "activity-7-20261210T080000Z@veletrh");
+    }
+}

@@ -1,6 +1,6 @@
 //! The one place that turns iCalendar data into bytes, around the `ical` crate's generator.
 //!
-//! Feeds are built as `ical` component trees ([`IcalCalendar`], `IcalEvent`, …) of properties
+//! Feeds are built as `ical` component trees (`IcalCalendar`, `IcalEvent`, …) of properties
 //! made only by the functions here, and written by [`write`], which runs the crate's `Emitter`
 //! and then repairs what `ical` 0.11 gets wrong:
 //!

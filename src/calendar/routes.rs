@@ -150,7 +150,7 @@ fn respond(req: &Request, built: &Built) -> Response {
     let private = built.feed.is_personal();
     let mut response = Response::builder()
         .header(header::ETAG, built.etag.as_str())
-        .header(header::LAST_MODIFIED, http_date(built))
+        .header(header::LAST_MODIFIED, built.last_modified_header.as_str())
         .header(
             header::CACHE_CONTROL,
             if private { PRIVATE } else { PUBLIC },
@@ -174,13 +174,6 @@ fn not_found() -> Response {
         .header(header::CACHE_CONTROL, "no-store")
         .content_type("text/plain; charset=utf-8")
         .body("Kalendář nenalezen. / Calendar not found.\n")
-}
-
-fn http_date(built: &Built) -> String {
-    built
-        .last_modified
-        .format("%a, %d %b %Y %H:%M:%S GMT")
-        .to_string()
 }
 
 /// RFC 9110 13.2.2: If-None-Match decides when present (any listed tag, weak or strong, or `*`);

@@ -64,7 +64,7 @@ pub fn sample(kind: MailKind, lang: Lang) -> Value {
                 "person_name": "Petr Novák",
                 "base_url": BASE,
                 "inviter_name": "Jana Dvořáková",
-                "accept_url": format!("{BASE}/organiser/invitation/ukazkovy-token"),
+                "accept_url": format!("{BASE}/admin/invitations/ukazkovy-token"),
                 "expires_at": "pá 8. 1. 2027 12:00",
                 "role": "organiser",
             });

@@ -12,6 +12,26 @@ pub struct MailReport {
     pub bouncing: Vec<person::Model>,
 }
 
+/// Just the numbers, for the metrics scrape.
+pub struct MailCounts {
+    pub waiting: u64,
+    pub failed: u64,
+}
+
+pub async fn counts(db: &Db) -> Result<MailCounts, DbErr> {
+    let unsent = || outbox_message::Entity::find().filter(outbox_message::Column::SentAt.is_null());
+    Ok(MailCounts {
+        waiting: unsent()
+            .filter(outbox_message::Column::FailedAt.is_null())
+            .count(db.conn())
+            .await?,
+        failed: unsent()
+            .filter(outbox_message::Column::FailedAt.is_not_null())
+            .count(db.conn())
+            .await?,
+    })
+}
+
 pub async fn report(db: &Db) -> Result<MailReport, DbErr> {
     let conn = db.conn();
     Ok(MailReport {

@@ -1,6 +1,9 @@
 //! The URLs that go into pages and emails, built in one place.
 
-use crate::domain::token::{LinkKey, LinkPurpose};
+use crate::{
+    calendar,
+    domain::token::{LinkKey, LinkPurpose},
+};
 
 #[derive(Clone, Debug)]
 pub struct Links {
@@ -23,11 +26,7 @@ impl Links {
     }
 
     pub fn feed_url(&self, person_id: i32, generation: i32) -> String {
-        format!(
-            "{}/me/{}/calendar.ics",
-            self.base,
-            self.feed_token(person_id, generation)
-        )
+        calendar::links::personal_feed(&self.base, &self.feed_token(person_id, generation))
     }
 
     pub fn confirm_url(&self, token: &str) -> String {
@@ -35,10 +34,6 @@ impl Links {
     }
 
     pub fn activity_url(&self, kind: entity::enums::ActivityKind, id: i32) -> String {
-        let section = match kind {
-            entity::enums::ActivityKind::Workshop => "workshops",
-            entity::enums::ActivityKind::Meeting => "meetings",
-        };
-        format!("{}/{section}/{id}", self.base)
+        calendar::links::activity_page(&self.base, kind, id)
     }
 }

@@ -2,6 +2,7 @@
 //! expiry of unconfirmed holds. Each runs in one write transaction that also writes its emails
 //! to the outbox. The web pages and the JSON API both call these and nothing else.
 
+pub mod by_organiser;
 mod cancel;
 mod confirm;
 mod expiry;

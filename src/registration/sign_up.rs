@@ -26,6 +26,7 @@ use crate::{
         token::{self, NewToken},
     },
     mail::MailKind,
+    metrics::{METRICS, SignUpOutcome},
     programme::{self, Activity},
     startup::AppState,
 };
@@ -42,10 +43,16 @@ pub enum SignUpError {
 /// Signs `new` up. `Ok(())` means "check your email", whatever was already on record.
 pub async fn sign_up(state: &AppState, new: NewRegistration) -> Result<(), SignUpError> {
     // A unique index refusing a row means a concurrent twin request won; once more sees it.
-    match attempt(state, &new).await {
+    let result = match attempt(state, &new).await {
         Err(SignUpError::Db(err)) if is_unique_violation(&err) => attempt(state, &new).await,
         other => other,
-    }?;
+    };
+    METRICS.sign_up(match &result {
+        Ok(()) => SignUpOutcome::Accepted,
+        Err(SignUpError::Invalid(_)) => SignUpOutcome::Invalid,
+        Err(SignUpError::Db(_)) => SignUpOutcome::Failed,
+    });
+    result?;
     state.mail_wake.notify_one();
     Ok(())
 }

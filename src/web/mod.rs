@@ -12,11 +12,13 @@
 //! | the confirmation link: a button, then the outcome | `GET`, `POST /confirm/{token}` |
 //! | my registrations | `GET /me/{token}`, `POST /me/{token}/registrations/{id}/cancel` |
 //! | delete my data | `GET`, `POST /me/{token}/delete`, then `GET /deleted` |
+//! | organisers' pages (sign-in, activities, API tokens, invitations) | `/admin/…`, see [`admin`] |
 //!
 //! Every page takes `?lang=en` (Czech by default) and its links carry the language on. Errors
 //! become pages in the visitor's language ([`error::pages`]); every page carries the security
 //! headers of [`security::headers`].
 
+pub mod admin;
 mod confirm;
 pub mod error;
 mod exhibitors;
@@ -72,5 +74,13 @@ pub fn routes() -> Route {
     Route::new()
         .at("/healthz", get(health::healthz))
         .at("/readyz", get(health::readyz))
+        .nest(
+            "/admin",
+            admin::routes()
+                .around(admin::redirects)
+                .around(error::pages)
+                .around(admin::no_store)
+                .around(security::headers),
+        )
         .nest("/", pages.around(error::pages).around(security::headers))
 }

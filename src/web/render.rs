@@ -41,6 +41,34 @@ const TEMPLATES: &[(&str, &str)] = &[
         "calendar_links.html",
         include_str!("templates/calendar_links.html"),
     ),
+    (
+        "admin_nav.html",
+        include_str!("admin/templates/admin_nav.html"),
+    ),
+    (
+        "admin_login.html",
+        include_str!("admin/templates/admin_login.html"),
+    ),
+    (
+        "admin_activities.html",
+        include_str!("admin/templates/admin_activities.html"),
+    ),
+    (
+        "admin_activity.html",
+        include_str!("admin/templates/admin_activity.html"),
+    ),
+    (
+        "admin_tokens.html",
+        include_str!("admin/templates/admin_tokens.html"),
+    ),
+    (
+        "admin_invite.html",
+        include_str!("admin/templates/admin_invite.html"),
+    ),
+    (
+        "admin_accept.html",
+        include_str!("admin/templates/admin_accept.html"),
+    ),
 ];
 
 impl Pages {

@@ -1,0 +1,392 @@
+//! Organiser operations of the JSON API, under `/api/admin/…`: the same use-cases as the admin
+//! pages (`organiser::activities`). Every operation needs an API token (`Authorization: Bearer
+//! vt_…`, made on `/admin/tokens`), which acts with its organiser's role and scope.
+//!
+//! Errors are problem details like the rest of the API; besides the shared slugs:
+//! `unauthorized` (401, no valid token), `forbidden` (403, the role does not allow it),
+//! `conflict` (409, e.g. editing a cancelled activity; `detail` names the code).
+
+use chrono::{DateTime, Utc};
+use entity::{activity, enums::ActivityKind};
+use poem::{Endpoint, IntoResponse, Request, Response, http::StatusCode, web::Data};
+use poem_openapi::{
+    ApiResponse, Object, OpenApi, SecurityScheme, Tags, auth::Bearer, param::Path, payload::Json,
+};
+
+use super::{
+    error::{ApiError, Problem},
+    request_lang,
+};
+use crate::{
+    domain::FieldError,
+    i18n::Lang,
+    organiser::{
+        ManageError, Principal,
+        activities::{self, ActivityInput},
+        tokens,
+    },
+    startup::AppState,
+};
+
+#[derive(Tags)]
+enum AdminTags {
+    /// Managing workshops and meetings (organisers; needs an API token).
+    Organisers,
+}
+
+/// An organiser's API token, made on `/admin/tokens`: `Authorization: Bearer vt_…`. It acts
+/// with its organiser's role: admins everything, organisers their fair's workshops or their
+/// region's meetings, viewers read only.
+#[derive(SecurityScheme)]
+#[oai(ty = "bearer", bearer_format = "vt_…", checker = "check_token")]
+pub struct OrganiserToken(Principal);
+
+async fn check_token(req: &Request, bearer: Bearer) -> poem::Result<Principal> {
+    let state = req
+        .data::<AppState>()
+        .ok_or_else(|| poem::Error::from_status(StatusCode::INTERNAL_SERVER_ERROR))?;
+    match tokens::authenticate(state, &bearer.token, Utc::now()).await {
+        Ok(Some(who)) => Ok(who),
+        Ok(None) => Err(poem::Error::from_status(StatusCode::UNAUTHORIZED)),
+        Err(err) => Err(poem::Error::from_response(
+            AdminError::from(ApiError::from_db(err, request_lang(req))).into_response(),
+        )),
+    }
+}
+
+/// Middleware around the API: a request without a valid token (refused by poem-openapi before
+/// any operation runs) gets a problem+json 401 with `WWW-Authenticate: Bearer`.
+pub async fn problem_for_unauthorized<E: Endpoint>(ep: E, req: Request) -> poem::Result<Response> {
+    let lang = request_lang(&req);
+    match ep.call(req).await {
+        Err(err) if err.status() == StatusCode::UNAUTHORIZED && !err.is_from_response() => {
+            Ok(AdminError::unauthorized(lang).into_response())
+        }
+        other => other.map(IntoResponse::into_response),
+    }
+}
+
+#[derive(Debug, ApiResponse)]
+pub enum AdminError {
+    /// No valid API token.
+    #[oai(status = 401, content_type = "application/problem+json")]
+    Unauthorized(Json<Problem>, #[oai(header = "WWW-Authenticate")] String),
+    /// The token's role does not allow this.
+    #[oai(status = 403, content_type = "application/problem+json")]
+    Forbidden(Json<Problem>),
+    #[oai(status = 404, content_type = "application/problem+json")]
+    NotFound(Json<Problem>),
+    /// Not possible in the current state (`detail`: `cancelled`, `changed_meanwhile`).
+    #[oai(status = 409, content_type = "application/problem+json")]
+    Conflict(Json<Problem>),
+    /// Fields to fix; nothing was changed.
+    #[oai(status = 422, content_type = "application/problem+json")]
+    Invalid(Json<Problem>),
+    #[oai(status = 503, content_type = "application/problem+json")]
+    Unavailable(Json<Problem>, #[oai(header = "Retry-After")] u64),
+    #[oai(status = 500, content_type = "application/problem+json")]
+    Internal(Json<Problem>),
+}
+
+fn problem(kind: &str, status: u16, title: &str, detail: Option<String>) -> Json<Problem> {
+    Json(Problem {
+        kind: kind.to_owned(),
+        title: title.to_owned(),
+        status,
+        detail,
+        errors: Vec::new(),
+    })
+}
+
+impl AdminError {
+    fn unauthorized(lang: Lang) -> AdminError {
+        AdminError::Unauthorized(
+            problem("unauthorized", 401, lang.text("api.unauthorized"), None),
+            "Bearer".into(),
+        )
+    }
+
+    fn from_manage(err: ManageError, lang: Lang) -> AdminError {
+        match err {
+            ManageError::Forbidden => {
+                AdminError::Forbidden(problem("forbidden", 403, lang.text("api.forbidden"), None))
+            }
+            ManageError::NotFound => ApiError::not_found(lang).into(),
+            ManageError::Conflict(code) => AdminError::Conflict(problem(
+                "conflict",
+                409,
+                lang.text("api.conflict"),
+                Some(code.to_owned()),
+            )),
+            ManageError::Invalid(errors) => ApiError::invalid(&errors, lang).into(),
+            ManageError::Db(err) => ApiError::from_db(err, lang).into(),
+        }
+    }
+}
+
+impl From<ApiError> for AdminError {
+    fn from(err: ApiError) -> Self {
+        match err {
+            ApiError::NotFound(p) => AdminError::NotFound(p),
+            ApiError::Invalid(p) => AdminError::Invalid(p),
+            ApiError::Unavailable(p, retry) => AdminError::Unavailable(p, retry),
+            ApiError::Internal(p) => AdminError::Internal(p),
+            other => {
+                tracing::error!(?other, "unexpected API error in an organiser operation");
+                AdminError::Internal(problem("internal", 500, "Internal Server Error", None))
+            }
+        }
+    }
+}
+
+/// A workshop or meeting as organisers see it.
+#[derive(Debug, Object)]
+pub struct AdminActivity {
+    pub id: i32,
+    /// `workshop` or `meeting`.
+    pub kind: String,
+    pub fair_id: Option<i32>,
+    pub region_id: Option<i32>,
+    pub title: String,
+    pub description: String,
+    pub topic: Option<String>,
+    pub room: Option<String>,
+    pub place: Option<String>,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+    pub capacity: i32,
+    /// Seats held (pending, offered, confirmed, attended).
+    pub taken: i32,
+    pub waitlist_enabled: bool,
+    /// `scheduled` or `cancelled`.
+    pub status: String,
+    /// Raised by every change (the calendar SEQUENCE follows it).
+    pub revision: i32,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<activity::Model> for AdminActivity {
+    fn from(a: activity::Model) -> Self {
+        AdminActivity {
+            id: a.id,
+            kind: a.kind.as_str().into(),
+            fair_id: a.fair_id,
+            region_id: a.region_id,
+            title: a.title,
+            description: a.description,
+            topic: a.topic,
+            room: a.room,
+            place: a.place,
+            starts_at: a.starts_at,
+            ends_at: a.ends_at,
+            capacity: a.capacity,
+            taken: a.taken,
+            waitlist_enabled: a.waitlist_enabled,
+            status: a.status.as_str().into(),
+            revision: a.revision,
+            updated_at: a.updated_at,
+        }
+    }
+}
+
+/// A new activity, or (all fields optional) the changes to one. On create `kind`, `title`,
+/// `starts_at`, `ends_at` and `capacity` are required; a fair or regional organiser's own fair
+/// or region is the default. On edit an omitted field keeps its value, an empty `topic`,
+/// `room` or `place` clears it, and `kind` is ignored.
+#[derive(Debug, Object, Default)]
+#[oai(deny_unknown_fields)]
+pub struct ActivityFields {
+    /// `workshop` or `meeting`.
+    pub kind: Option<String>,
+    pub fair_id: Option<i32>,
+    pub region_id: Option<i32>,
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub topic: Option<String>,
+    pub room: Option<String>,
+    pub place: Option<String>,
+    pub starts_at: Option<DateTime<Utc>>,
+    pub ends_at: Option<DateTime<Utc>>,
+    /// Seats; raising it offers the new seats to the waiting list, and it may not go below
+    /// `taken`.
+    pub capacity: Option<i32>,
+    pub waitlist_enabled: Option<bool>,
+}
+
+impl ActivityFields {
+    fn into_input(self) -> ActivityInput {
+        let mut problems = Vec::new();
+        let kind = match self.kind.as_deref() {
+            None => None,
+            Some("workshop") => Some(ActivityKind::Workshop),
+            Some("meeting") => Some(ActivityKind::Meeting),
+            Some(_) => {
+                problems.push(FieldError::new("kind", "unknown_choice"));
+                None
+            }
+        };
+        ActivityInput {
+            kind,
+            fair_id: self.fair_id,
+            region_id: self.region_id,
+            title: self.title,
+            description: self.description,
+            topic: self.topic,
+            room: self.room,
+            place: self.place,
+            starts_at: self.starts_at,
+            ends_at: self.ends_at,
+            capacity: self.capacity,
+            waitlist_enabled: self.waitlist_enabled,
+            problems,
+        }
+    }
+}
+
+#[derive(Debug, Object, Default)]
+#[oai(deny_unknown_fields)]
+pub struct CancelRequest {
+    /// Goes into the email to everyone signed up.
+    pub reason: Option<String>,
+}
+
+/// Who the token acts for.
+#[derive(Debug, Object)]
+pub struct Me {
+    pub id: i32,
+    pub email: String,
+    pub name: String,
+    /// `admin`, `organiser` or `viewer`.
+    pub role: String,
+    pub fair_id: Option<i32>,
+    pub region_id: Option<i32>,
+}
+
+#[derive(ApiResponse)]
+pub enum MeResponse {
+    #[oai(status = 200)]
+    Ok(Json<Me>),
+}
+
+#[derive(ApiResponse)]
+pub enum ListResponse {
+    #[oai(status = 200)]
+    Ok(Json<Vec<AdminActivity>>),
+}
+
+#[derive(ApiResponse)]
+pub enum ActivityResponse {
+    #[oai(status = 200)]
+    Ok(Json<AdminActivity>),
+}
+
+#[derive(ApiResponse)]
+pub enum CreatedResponse {
+    #[oai(status = 201)]
+    Created(Json<AdminActivity>),
+}
+
+pub struct AdminApi;
+
+#[OpenApi(prefix_path = "/admin", tag = "AdminTags::Organisers")]
+impl AdminApi {
+    /// The organiser the token acts for.
+    #[oai(path = "/me", method = "get")]
+    async fn me(&self, auth: OrganiserToken) -> MeResponse {
+        let who = auth.0;
+        MeResponse::Ok(Json(Me {
+            id: who.id,
+            email: who.email,
+            name: who.name,
+            role: who.role.as_str().into(),
+            fair_id: who.fair_id,
+            region_id: who.region_id,
+        }))
+    }
+
+    /// The workshops and meetings the token's organiser may see, by start time.
+    #[oai(path = "/activities", method = "get")]
+    async fn list(
+        &self,
+        auth: OrganiserToken,
+        state: Data<&AppState>,
+        req: &Request,
+    ) -> Result<ListResponse, AdminError> {
+        let lang = request_lang(req);
+        let rows = activities::list(&state, &auth.0)
+            .await
+            .map_err(|e| AdminError::from(ApiError::from_db(e, lang)))?;
+        Ok(ListResponse::Ok(Json(
+            rows.into_iter().map(AdminActivity::from).collect(),
+        )))
+    }
+
+    /// Create a workshop or meeting.
+    #[oai(path = "/activities", method = "post")]
+    async fn create(
+        &self,
+        auth: OrganiserToken,
+        state: Data<&AppState>,
+        req: &Request,
+        body: Json<ActivityFields>,
+    ) -> Result<CreatedResponse, AdminError> {
+        let lang = request_lang(req);
+        let created = activities::create(&state, &auth.0, body.0.into_input())
+            .await
+            .map_err(|e| AdminError::from_manage(e, lang))?;
+        Ok(CreatedResponse::Created(Json(created.into())))
+    }
+
+    #[oai(path = "/activities/:id", method = "get")]
+    async fn get(
+        &self,
+        auth: OrganiserToken,
+        state: Data<&AppState>,
+        req: &Request,
+        id: Path<i32>,
+    ) -> Result<ActivityResponse, AdminError> {
+        let lang = request_lang(req);
+        let found = activities::get(&state, &auth.0, id.0)
+            .await
+            .map_err(|e| AdminError::from_manage(e, lang))?;
+        Ok(ActivityResponse::Ok(Json(found.into())))
+    }
+
+    /// Change a workshop or meeting. A new time, room or place emails everyone holding or
+    /// offered a seat; a raised capacity offers seats to the waiting list.
+    #[oai(path = "/activities/:id", method = "patch")]
+    async fn update(
+        &self,
+        auth: OrganiserToken,
+        state: Data<&AppState>,
+        req: &Request,
+        id: Path<i32>,
+        body: Json<ActivityFields>,
+    ) -> Result<ActivityResponse, AdminError> {
+        let lang = request_lang(req);
+        let mut input = body.0.into_input();
+        input.kind = None;
+        let updated = activities::update(&state, &auth.0, id.0, input)
+            .await
+            .map_err(|e| AdminError::from_manage(e, lang))?;
+        Ok(ActivityResponse::Ok(Json(updated.into())))
+    }
+
+    /// Cancel a workshop or meeting: its registrations are cancelled and everyone signed up is
+    /// emailed; it stays in the calendar feeds as cancelled. Repeating it changes nothing.
+    #[oai(path = "/activities/:id/cancel", method = "post")]
+    async fn cancel(
+        &self,
+        auth: OrganiserToken,
+        state: Data<&AppState>,
+        req: &Request,
+        id: Path<i32>,
+        body: Json<CancelRequest>,
+    ) -> Result<ActivityResponse, AdminError> {
+        let lang = request_lang(req);
+        let cancelled = activities::cancel(&state, &auth.0, id.0, body.0.reason.as_deref())
+            .await
+            .map_err(|e| AdminError::from_manage(e, lang))?;
+        Ok(ActivityResponse::Ok(Json(cancelled.into())))
+    }
+}

@@ -1,0 +1,361 @@
+//! Organiser accounts: made on the command line (`veletrh organiser add`), on the embedded
+//! default's first start (an admin), or by accepting an emailed invitation.
+
+use chrono::{DateTime, Duration, Utc};
+use entity::{enums::OrganiserRole, fair, organiser, organiser_invitation, region};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait,
+    PaginatorTrait, QueryFilter,
+};
+use serde_json::json;
+
+use super::{Action, ManageError, Principal, Subject, audit, can, password};
+use crate::{
+    db::Db,
+    domain::{
+        Email, FieldError,
+        field_error::optional_text,
+        token::{self, NewToken},
+    },
+    i18n::Lang,
+    mail::{MailKind, OutgoingMail},
+    startup::AppState,
+    timezone,
+};
+
+/// How long an invitation link works.
+pub const INVITATION_VALID: Duration = Duration::days(7);
+
+/// The address of the admin made on the embedded default's first start.
+pub const FIRST_ADMIN: &str = "admin@localhost";
+
+/// Who a new account is for, parsed.
+#[derive(Clone, Debug)]
+pub struct NewOrganiser {
+    pub email: String,
+    pub name: String,
+    pub role: OrganiserRole,
+    pub fair_id: Option<i32>,
+    pub region_id: Option<i32>,
+}
+
+impl NewOrganiser {
+    /// Checks the fields and the scope rule: an organiser has exactly one fair or region, the
+    /// other roles none.
+    pub fn parse(
+        email: &str,
+        name: &str,
+        role: OrganiserRole,
+        fair_id: Option<i32>,
+        region_id: Option<i32>,
+    ) -> Result<NewOrganiser, Vec<FieldError>> {
+        let mut errors = Vec::new();
+        let email = match Email::parse(email) {
+            Ok(e) => e.as_ref().to_lowercase(),
+            Err(e) => {
+                errors.push(e);
+                String::new()
+            }
+        };
+        let name = match optional_text("name", Some(name), 200) {
+            Ok(name) => name.unwrap_or_default(),
+            Err(e) => {
+                errors.push(e);
+                String::new()
+            }
+        };
+        match (role, fair_id, region_id) {
+            (OrganiserRole::Organiser, Some(_), None)
+            | (OrganiserRole::Organiser, None, Some(_)) => {}
+            (OrganiserRole::Organiser, _, _) => {
+                errors.push(FieldError::new("fair_id", "scope_one_of"));
+            }
+            (_, None, None) => {}
+            _ => errors.push(FieldError::new("fair_id", "scope_none")),
+        }
+        if errors.is_empty() {
+            Ok(NewOrganiser {
+                email,
+                name,
+                role,
+                fair_id,
+                region_id,
+            })
+        } else {
+            Err(errors)
+        }
+    }
+}
+
+/// Field errors for a fair or region that does not exist, or an address already in use.
+async fn check_references(
+    conn: &impl ConnectionTrait,
+    new: &NewOrganiser,
+) -> Result<Vec<FieldError>, DbErr> {
+    let mut errors = Vec::new();
+    if let Some(id) = new.fair_id
+        && fair::Entity::find_by_id(id).one(conn).await?.is_none()
+    {
+        errors.push(FieldError::new("fair_id", "unknown_choice"));
+    }
+    if let Some(id) = new.region_id
+        && region::Entity::find_by_id(id).one(conn).await?.is_none()
+    {
+        errors.push(FieldError::new("region_id", "unknown_choice"));
+    }
+    let taken = organiser::Entity::find()
+        .filter(organiser::Column::Email.eq(&new.email))
+        .count(conn)
+        .await?;
+    if taken > 0 {
+        errors.push(FieldError::new("email", "organiser_exists"));
+    }
+    Ok(errors)
+}
+
+/// Creates an account with a generated password and returns it with the password, which is
+/// shown once and never stored in plain.
+pub async fn add(db: &Db, new: NewOrganiser) -> Result<(organiser::Model, String), ManageError> {
+    let plain = password::generate();
+    let hash = password::hash(plain.clone()).await;
+    let txn = db.begin_write().await?;
+    let errors = check_references(&*txn, &new).await?;
+    if !errors.is_empty() {
+        return Err(ManageError::Invalid(errors));
+    }
+    let account = insert(&*txn, &new, hash).await?;
+    audit::record(
+        &*txn,
+        None,
+        "organiser.create",
+        "organiser",
+        Some(account.id),
+        None,
+        Some(&public(&account)),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok((account, plain))
+}
+
+async fn insert(
+    conn: &impl ConnectionTrait,
+    new: &NewOrganiser,
+    password_hash: String,
+) -> Result<organiser::Model, DbErr> {
+    let now = Utc::now();
+    organiser::ActiveModel {
+        email: Set(new.email.clone()),
+        name: Set(new.name.clone()),
+        password_hash: Set(password_hash),
+        role: Set(new.role),
+        fair_id: Set(new.fair_id),
+        region_id: Set(new.region_id),
+        failed_logins: Set(0),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(conn)
+    .await
+}
+
+/// An account as the audit log keeps it: without the password hash.
+fn public(account: &organiser::Model) -> serde_json::Value {
+    json!({
+        "id": account.id,
+        "email": account.email,
+        "name": account.name,
+        "role": account.role,
+        "fair_id": account.fair_id,
+        "region_id": account.region_id,
+    })
+}
+
+/// On the embedded default's first start (SQLite, no organiser yet) makes the admin
+/// [`FIRST_ADMIN`] and returns its one-time password for the start-up banner.
+pub async fn bootstrap_admin(db: &Db, sqlite: bool) -> Result<Option<String>, DbErr> {
+    if !sqlite || organiser::Entity::find().count(db.conn()).await? > 0 {
+        return Ok(None);
+    }
+    let new = NewOrganiser {
+        email: FIRST_ADMIN.into(),
+        name: "Admin".into(),
+        role: OrganiserRole::Admin,
+        fair_id: None,
+        region_id: None,
+    };
+    match add(db, new).await {
+        Ok((_, password)) => Ok(Some(password)),
+        // Another start made it meanwhile.
+        Err(ManageError::Invalid(_)) => Ok(None),
+        Err(ManageError::Db(err)) => Err(err),
+        Err(other) => Err(DbErr::Custom(other.to_string())),
+    }
+}
+
+/// Invites `new` by email (admins only). The link opens the page where the invitee chooses a
+/// password; `lang` is the language of the email.
+pub async fn invite(
+    state: &AppState,
+    who: &Principal,
+    new: NewOrganiser,
+    lang: Lang,
+) -> Result<organiser_invitation::Model, ManageError> {
+    if !can(who, Action::Create, Subject::Organisers) {
+        return Err(ManageError::Forbidden);
+    }
+    let secret = NewToken::generate();
+    let now = Utc::now();
+    let expires_at = now + INVITATION_VALID;
+    let txn = state.db.begin_write().await?;
+    let errors = check_references(&*txn, &new).await?;
+    if !errors.is_empty() {
+        return Err(ManageError::Invalid(errors));
+    }
+    let invitation = organiser_invitation::ActiveModel {
+        email: Set(new.email.clone()),
+        name: Set(new.name.clone()),
+        role: Set(new.role),
+        fair_id: Set(new.fair_id),
+        region_id: Set(new.region_id),
+        invited_by: Set(Some(who.id)),
+        token_hash: Set(secret.hash),
+        expires_at: Set(expires_at),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&*txn)
+    .await?;
+    let mut logged = invitation.clone();
+    logged.token_hash = String::new();
+    audit::record(
+        &*txn,
+        Some(who.id),
+        "organiser.invite",
+        "organiser_invitation",
+        Some(invitation.id),
+        None,
+        Some(&logged),
+    )
+    .await?;
+    let mail = OutgoingMail {
+        kind: MailKind::OrganiserInvitation,
+        lang,
+        to: new.email.clone(),
+        data: json!({
+            "person_name": new.name,
+            "base_url": state.links.base,
+            "inviter_name": if who.name.is_empty() { &who.email } else { &who.name },
+            "accept_url": accept_url(state, &secret.plain),
+            "expires_at": moment(expires_at, lang),
+            "role": new.role.as_str(),
+        }),
+        attachments: Vec::new(),
+    };
+    state.outbox.enqueue(&*txn, mail).await?;
+    txn.commit().await?;
+    state.mail_wake.notify_one();
+    Ok(invitation)
+}
+
+pub fn accept_url(state: &AppState, token: &str) -> String {
+    format!("{}/admin/invitations/{token}", state.links.base)
+}
+
+/// "st 13. 1. 2027 8:30" in Prague.
+pub fn moment(at: DateTime<Utc>, lang: Lang) -> String {
+    let local = at.with_timezone(&timezone::DEFAULT);
+    format!(
+        "{} {}",
+        lang.date(at, timezone::DEFAULT),
+        local.format("%-H:%M")
+    )
+}
+
+/// An open invitation behind a link: not accepted, not expired.
+pub async fn open_invitation(
+    state: &AppState,
+    plain: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<organiser_invitation::Model>, DbErr> {
+    if !token::is_well_formed(plain) {
+        return Ok(None);
+    }
+    organiser_invitation::Entity::find()
+        .filter(organiser_invitation::Column::TokenHash.eq(token::hash(plain)))
+        .filter(organiser_invitation::Column::AcceptedAt.is_null())
+        .filter(organiser_invitation::Column::ExpiresAt.gt(now))
+        .one(state.db.conn())
+        .await
+}
+
+/// Accepts an invitation: the account is made with the chosen password. `NotFound` for a link
+/// that is unknown, used or expired.
+pub async fn accept(
+    state: &AppState,
+    plain: &str,
+    password_typed: &str,
+    password_again: &str,
+) -> Result<organiser::Model, ManageError> {
+    let now = Utc::now();
+    let invitation = open_invitation(state, plain, now)
+        .await?
+        .ok_or(ManageError::NotFound)?;
+    password::check_new(password_typed, password_again)
+        .map_err(|e| ManageError::Invalid(vec![e]))?;
+    let hash = password::hash(password_typed.to_owned()).await;
+    let new = NewOrganiser {
+        email: invitation.email.clone(),
+        name: invitation.name.clone(),
+        role: invitation.role,
+        fair_id: invitation.fair_id,
+        region_id: invitation.region_id,
+    };
+    let txn = state.db.begin_write().await?;
+    // Used by a concurrent request meanwhile?
+    let claimed = organiser_invitation::Entity::update_many()
+        .col_expr(
+            organiser_invitation::Column::AcceptedAt,
+            sea_orm::sea_query::Expr::val(now),
+        )
+        .filter(organiser_invitation::Column::Id.eq(invitation.id))
+        .filter(organiser_invitation::Column::AcceptedAt.is_null())
+        .exec(&*txn)
+        .await?;
+    if claimed.rows_affected == 0 {
+        return Err(ManageError::NotFound);
+    }
+    let errors = check_references(&*txn, &new).await?;
+    if !errors.is_empty() {
+        return Err(ManageError::Conflict("organiser_exists"));
+    }
+    let account = insert(&*txn, &new, hash).await?;
+    audit::record(
+        &*txn,
+        Some(account.id),
+        "organiser.accept_invitation",
+        "organiser",
+        Some(account.id),
+        None,
+        Some(&public(&account)),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(account)
+}
+
+/// The fair and region choices of the invitation form and the command line.
+pub async fn fair_by_slug(db: &Db, slug: &str) -> Result<Option<fair::Model>, DbErr> {
+    fair::Entity::find()
+        .filter(fair::Column::Slug.eq(slug))
+        .one(db.conn())
+        .await
+}
+
+pub async fn region_by_slug(db: &Db, slug: &str) -> Result<Option<region::Model>, DbErr> {
+    region::Entity::find()
+        .filter(region::Column::Slug.eq(slug))
+        .one(db.conn())
+        .await
+}

@@ -1,0 +1,117 @@
+//! What an organiser's change of an activity means for the people signed up to it: the
+//! participant rules stay in `registration/` (seats, waiting list, mail data); the organiser's
+//! use-cases (`crate::organiser::activities`) call these inside their own transaction.
+
+use chrono::Utc;
+use entity::{activity, enums::RegistrationStatus, person, registration};
+use sea_orm::{ColumnTrait, DbErr, EntityTrait, QueryFilter, QueryOrder};
+use serde_json::json;
+
+use super::{cancel::cancel_row, mail_data, seats, sign_up::live};
+use crate::{db::WriteTxn, i18n::Lang, mail::MailKind, programme, startup::AppState, timezone};
+
+/// Statuses told about a new time or place: everyone who holds or is offered a seat.
+const TOLD_OF_CHANGES: [RegistrationStatus; 3] = [
+    RegistrationStatus::Pending,
+    RegistrationStatus::Offered,
+    RegistrationStatus::Confirmed,
+];
+
+/// Emails `activity_changed` (old → new) to everyone holding or offered a seat of the activity
+/// as it is now in `txn`; `before` is the row before the edit. Returns how many were written.
+pub async fn notify_changed(
+    state: &AppState,
+    txn: &WriteTxn,
+    before: &activity::Model,
+) -> Result<usize, DbErr> {
+    let Some(activity) = programme::activity(&**txn, before.id).await? else {
+        return Ok(0);
+    };
+    let rows = registration::Entity::find()
+        .filter(registration::Column::ActivityId.eq(before.id))
+        .filter(registration::Column::Status.is_in(TOLD_OF_CHANGES))
+        .order_by_asc(registration::Column::Id)
+        .find_also_related(person::Entity)
+        .all(&**txn)
+        .await?;
+    let old_place = before.room.as_deref().or(before.place.as_deref());
+    let mut sent = 0;
+    for (_, person) in rows {
+        let Some(person) = person else { continue };
+        let lang = Lang::parse(&person.language).unwrap_or_default();
+        let data = json!({
+            "activity": mail_data::activity(&activity, lang, &state.links),
+            "old_when": lang.when(before.starts_at, before.ends_at, timezone::DEFAULT),
+            "old_place": old_place.unwrap_or_default(),
+        });
+        let mail =
+            mail_data::to_person(MailKind::ActivityChanged, &person, lang, &state.links, data);
+        state.outbox.enqueue(&**txn, mail).await?;
+        sent += 1;
+    }
+    Ok(sent)
+}
+
+/// Cancels every live registration of an activity the organiser cancelled (set its status to
+/// cancelled first, so no freed seat is offered on) and emails each person
+/// `cancelled_by_organiser` with the optional `reason`. Returns how many were cancelled.
+pub async fn cancel_all(
+    state: &AppState,
+    txn: &WriteTxn,
+    activity_id: i32,
+    reason: Option<&str>,
+) -> Result<usize, DbErr> {
+    let Some(activity) = programme::activity(&**txn, activity_id).await? else {
+        return Ok(0);
+    };
+    let rows = registration::Entity::find()
+        .filter(registration::Column::ActivityId.eq(activity_id))
+        .filter(registration::Column::Status.is_in(live()))
+        .filter(registration::Column::Status.ne(RegistrationStatus::Attended))
+        .order_by_asc(registration::Column::Id)
+        .find_also_related(person::Entity)
+        .all(&**txn)
+        .await?;
+    let mut cancelled = 0;
+    for (row, person) in rows {
+        if !cancel_row(state, txn, &row).await? {
+            continue;
+        }
+        cancelled += 1;
+        let Some(person) = person.filter(|p| p.anonymised_at.is_none()) else {
+            continue;
+        };
+        let lang = Lang::parse(&person.language).unwrap_or_default();
+        let data = json!({
+            "activity": mail_data::activity(&activity, lang, &state.links),
+            "reason": reason.unwrap_or_default(),
+        });
+        let mail = mail_data::to_person(
+            MailKind::CancelledByOrganiser,
+            &person,
+            lang,
+            &state.links,
+            data,
+        );
+        state.outbox.enqueue(&**txn, mail).await?;
+    }
+    Ok(cancelled)
+}
+
+/// Offers the seats a raised capacity freed to the waiting list (see `seats::offer_to_waiting`).
+pub async fn offer_freed_seats(
+    state: &AppState,
+    txn: &WriteTxn,
+    activity_id: i32,
+) -> Result<usize, DbErr> {
+    let offer_for = chrono::Duration::from_std(state.config.hold).expect("hold fits");
+    seats::offer_to_waiting(
+        &**txn,
+        &state.outbox,
+        &state.links,
+        activity_id,
+        offer_for,
+        Utc::now(),
+    )
+    .await
+}

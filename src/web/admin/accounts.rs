@@ -1,0 +1,459 @@
+//! Signing in and out, API tokens, invitations.
+
+use minijinja::{Value, context};
+use poem::{
+    IntoResponse, Request, Response, handler,
+    http::{StatusCode, header},
+    web::{Data, Path, Redirect},
+};
+use serde::Serialize;
+
+use super::{FormView, SignedIn, form, manage_error, session_cookie, signed_in, signed_in_form};
+use crate::{
+    organiser::{
+        Action, ManageError, Subject, accounts, can,
+        sessions::{self, LoginOutcome},
+        tokens,
+    },
+    programme,
+    startup::AppState,
+    web::{PageLang, error, lang::here, render::with_lang},
+};
+
+/// What every signed-in page's header needs: who, their role, the sign-out form's token.
+#[derive(Serialize)]
+pub struct Chrome {
+    name: String,
+    email: String,
+    role: &'static str,
+    csrf: String,
+    may_invite: bool,
+}
+
+pub fn chrome(signed: &SignedIn) -> Chrome {
+    Chrome {
+        name: signed.who.name.clone(),
+        email: signed.who.email.clone(),
+        role: signed.who.role.as_str(),
+        csrf: signed.csrf(),
+        may_invite: can(&signed.who, Action::Create, Subject::Organisers),
+    }
+}
+
+fn ip(req: &Request) -> Option<std::net::IpAddr> {
+    req.remote_addr().as_socket_addr().map(|a| a.ip())
+}
+
+fn notice(req: &Request) -> Option<String> {
+    req.uri().query().and_then(|q| {
+        url::form_urlencoded::parse(q.as_bytes())
+            .find(|(k, _)| k == "done")
+            .map(|(_, v)| v.into_owned())
+            .filter(|v| matches!(v.as_str(), "accepted" | "sent" | "signed_out" | "revoked"))
+    })
+}
+
+#[handler]
+pub async fn login_page(
+    req: &Request,
+    Data(state): Data<&AppState>,
+    PageLang(lang): PageLang,
+) -> poem::Result<Response> {
+    state.pages.respond(
+        StatusCode::OK,
+        "admin_login.html",
+        lang,
+        context! { here => here(req), notice => notice(req), email => "" },
+    )
+}
+
+#[handler]
+pub async fn login(
+    req: &Request,
+    Data(state): Data<&AppState>,
+    PageLang(lang): PageLang,
+    body: bytes::Bytes,
+) -> poem::Result<Response> {
+    state
+        .limits
+        .token_request(ip(req))
+        .map_err(error::TooMany::from)?;
+    let fields = form(&body);
+    let email = fields.get("email").cloned().unwrap_or_default();
+    let password = fields.get("password").cloned().unwrap_or_default();
+    match sessions::login(state, &email, &password, chrono::Utc::now())
+        .await
+        .map_err(error::db)?
+    {
+        LoginOutcome::SignedIn { session, .. } => {
+            Ok(Redirect::see_other(with_lang("/admin/activities", lang))
+                .with_header(header::SET_COOKIE, session_cookie(state, Some(&session)))
+                .into_response())
+        }
+        // One answer for an unknown address, a wrong password and a locked account.
+        LoginOutcome::Refused => state.pages.respond(
+            StatusCode::UNAUTHORIZED,
+            "admin_login.html",
+            lang,
+            context! { here => here(req), refused => true, email },
+        ),
+    }
+}
+
+#[handler]
+pub async fn logout(
+    req: &Request,
+    Data(state): Data<&AppState>,
+    PageLang(lang): PageLang,
+    body: bytes::Bytes,
+) -> poem::Result<Response> {
+    let fields = form(&body);
+    let signed = signed_in_form(state, req, lang, &fields).await?;
+    sessions::logout(state, &signed.session)
+        .await
+        .map_err(error::db)?;
+    Ok(
+        Redirect::see_other(with_lang("/admin/login?done=signed_out", lang))
+            .with_header(header::SET_COOKIE, session_cookie(state, None))
+            .into_response(),
+    )
+}
+
+#[derive(Serialize)]
+struct TokenView {
+    id: i32,
+    name: String,
+    created_at: String,
+    last_used_at: Option<String>,
+    revoked: bool,
+}
+
+async fn tokens_page(
+    state: &AppState,
+    req: &Request,
+    lang: crate::i18n::Lang,
+    signed: &SignedIn,
+    status: StatusCode,
+    extra: Value,
+) -> poem::Result<Response> {
+    let rows = tokens::list(state, &signed.who).await.map_err(error::db)?;
+    let list: Vec<TokenView> = rows
+        .into_iter()
+        .map(|t| TokenView {
+            id: t.id,
+            name: t.name,
+            created_at: crate::organiser::accounts::moment(t.created_at, lang),
+            last_used_at: t
+                .last_used_at
+                .map(|at| crate::organiser::accounts::moment(at, lang)),
+            revoked: t.revoked_at.is_some(),
+        })
+        .collect();
+    state.pages.respond(
+        status,
+        "admin_tokens.html",
+        lang,
+        context! {
+            here => here(req),
+            admin => chrome(signed),
+            tokens => list,
+            notice => notice(req),
+            ..extra
+        },
+    )
+}
+
+#[handler]
+pub async fn tokens_list(
+    req: &Request,
+    Data(state): Data<&AppState>,
+    PageLang(lang): PageLang,
+) -> poem::Result<Response> {
+    let signed = signed_in(state, req, lang).await?;
+    tokens_page(
+        state,
+        req,
+        lang,
+        &signed,
+        StatusCode::OK,
+        context! { form => FormView::default() },
+    )
+    .await
+}
+
+#[handler]
+pub async fn create_token(
+    req: &Request,
+    Data(state): Data<&AppState>,
+    PageLang(lang): PageLang,
+    body: bytes::Bytes,
+) -> poem::Result<Response> {
+    let fields = form(&body);
+    let signed = signed_in_form(state, req, lang, &fields).await?;
+    let name = fields.get("name").cloned().unwrap_or_default();
+    match tokens::create(state, &signed.who, &name).await {
+        Ok((_, plain)) => {
+            tokens_page(
+                state,
+                req,
+                lang,
+                &signed,
+                StatusCode::CREATED,
+                context! { new_token => plain, form => FormView::default() },
+            )
+            .await
+        }
+        Err(ManageError::Invalid(errors)) => {
+            let view = FormView::new(fields, &errors, lang);
+            tokens_page(
+                state,
+                req,
+                lang,
+                &signed,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                context! { form => view },
+            )
+            .await
+        }
+        Err(other) => Err(manage_error(other)),
+    }
+}
+
+#[handler]
+pub async fn revoke_token(
+    req: &Request,
+    Path(id): Path<String>,
+    Data(state): Data<&AppState>,
+    PageLang(lang): PageLang,
+    body: bytes::Bytes,
+) -> poem::Result<Response> {
+    let fields = form(&body);
+    let signed = signed_in_form(state, req, lang, &fields).await?;
+    let id: i32 = id
+        .parse()
+        .map_err(|_| poem::Error::from_status(StatusCode::NOT_FOUND))?;
+    tokens::revoke(state, &signed.who, id)
+        .await
+        .map_err(manage_error)?;
+    Ok(Redirect::see_other(with_lang("/admin/tokens?done=revoked", lang)).into_response())
+}
+
+#[derive(Serialize)]
+struct Choice {
+    id: i32,
+    name: String,
+}
+
+async fn invite_form(
+    state: &AppState,
+    req: &Request,
+    lang: crate::i18n::Lang,
+    signed: &SignedIn,
+    status: StatusCode,
+    view: FormView,
+) -> poem::Result<Response> {
+    let conn = state.db.conn();
+    let fairs: Vec<Choice> = programme::fairs(conn)
+        .await
+        .map_err(error::db)?
+        .into_iter()
+        .map(|f| Choice {
+            id: f.id,
+            name: f.name,
+        })
+        .collect();
+    let regions: Vec<Choice> = super::activities::regions(state)
+        .await?
+        .into_iter()
+        .map(|r| Choice {
+            id: r.id,
+            name: r.name,
+        })
+        .collect();
+    state.pages.respond(
+        status,
+        "admin_invite.html",
+        lang,
+        context! {
+            here => here(req),
+            admin => chrome(signed),
+            form => view,
+            fairs,
+            regions,
+            roles => ["admin", "organiser", "viewer"],
+            notice => notice(req),
+        },
+    )
+}
+
+fn forbid_unless_admin(signed: &SignedIn) -> poem::Result<()> {
+    if can(&signed.who, Action::Create, Subject::Organisers) {
+        Ok(())
+    } else {
+        Err(poem::Error::from_status(StatusCode::FORBIDDEN))
+    }
+}
+
+#[handler]
+pub async fn invite_page(
+    req: &Request,
+    Data(state): Data<&AppState>,
+    PageLang(lang): PageLang,
+) -> poem::Result<Response> {
+    let signed = signed_in(state, req, lang).await?;
+    forbid_unless_admin(&signed)?;
+    invite_form(
+        state,
+        req,
+        lang,
+        &signed,
+        StatusCode::OK,
+        FormView::default(),
+    )
+    .await
+}
+
+#[handler]
+pub async fn invite(
+    req: &Request,
+    Data(state): Data<&AppState>,
+    PageLang(lang): PageLang,
+    body: bytes::Bytes,
+) -> poem::Result<Response> {
+    let fields = form(&body);
+    let signed = signed_in_form(state, req, lang, &fields).await?;
+    forbid_unless_admin(&signed)?;
+    let get = |k: &str| fields.get(k).map(|v| v.trim()).unwrap_or_default();
+    let mut problems = Vec::new();
+    let role = match get("role") {
+        "admin" => Some(entity::enums::OrganiserRole::Admin),
+        "organiser" => Some(entity::enums::OrganiserRole::Organiser),
+        "viewer" => Some(entity::enums::OrganiserRole::Viewer),
+        _ => {
+            problems.push(crate::domain::FieldError::new("role", "unknown_choice"));
+            None
+        }
+    };
+    let id = |field: &'static str, problems: &mut Vec<_>| match get(field) {
+        "" => None,
+        v => match v.parse::<i32>() {
+            Ok(id) => Some(id),
+            Err(_) => {
+                problems.push(crate::domain::FieldError::new(field, "unknown_choice"));
+                None
+            }
+        },
+    };
+    let fair_id = id("fair_id", &mut problems);
+    let region_id = id("region_id", &mut problems);
+    // Only an organiser has a scope; the form shows both selects to everyone.
+    let (fair_id, region_id) = match role {
+        Some(entity::enums::OrganiserRole::Organiser) => (fair_id, region_id),
+        _ => (None, None),
+    };
+    let parsed = accounts::NewOrganiser::parse(
+        get("email"),
+        get("name"),
+        role.unwrap_or(entity::enums::OrganiserRole::Viewer),
+        fair_id,
+        region_id,
+    );
+    let result = match parsed {
+        Ok(new) if problems.is_empty() => accounts::invite(state, &signed.who, new, lang).await,
+        Ok(_) => Err(ManageError::Invalid(problems)),
+        Err(mut errors) => {
+            problems.append(&mut errors);
+            Err(ManageError::Invalid(problems))
+        }
+    };
+    match result {
+        Ok(_) => Ok(
+            Redirect::see_other(with_lang("/admin/invitations?done=sent", lang)).into_response(),
+        ),
+        Err(ManageError::Invalid(errors)) => {
+            let view = FormView::new(fields, &errors, lang);
+            invite_form(
+                state,
+                req,
+                lang,
+                &signed,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                view,
+            )
+            .await
+        }
+        Err(other) => Err(manage_error(other)),
+    }
+}
+
+#[handler]
+pub async fn accept_page(
+    req: &Request,
+    Path(token): Path<String>,
+    Data(state): Data<&AppState>,
+    PageLang(lang): PageLang,
+) -> poem::Result<Response> {
+    state
+        .limits
+        .token_request(ip(req))
+        .map_err(error::TooMany::from)?;
+    let invitation = accounts::open_invitation(state, &token, chrono::Utc::now())
+        .await
+        .map_err(error::db)?
+        .ok_or_else(|| poem::Error::from_status(StatusCode::NOT_FOUND))?;
+    state.pages.respond(
+        StatusCode::OK,
+        "admin_accept.html",
+        lang,
+        context! {
+            here => here(req),
+            email => invitation.email,
+            role => invitation.role.as_str(),
+            form => FormView::default(),
+            min_length => crate::organiser::password::MIN_LENGTH,
+        },
+    )
+}
+
+#[handler]
+pub async fn accept(
+    req: &Request,
+    Path(token): Path<String>,
+    Data(state): Data<&AppState>,
+    PageLang(lang): PageLang,
+    body: bytes::Bytes,
+) -> poem::Result<Response> {
+    state
+        .limits
+        .token_request(ip(req))
+        .map_err(error::TooMany::from)?;
+    let fields = form(&body);
+    let password = fields.get("password").cloned().unwrap_or_default();
+    let again = fields.get("password_again").cloned().unwrap_or_default();
+    match accounts::accept(state, &token, &password, &again).await {
+        Ok(_) => {
+            Ok(Redirect::see_other(with_lang("/admin/login?done=accepted", lang)).into_response())
+        }
+        Err(ManageError::Invalid(errors)) => {
+            let invitation = accounts::open_invitation(state, &token, chrono::Utc::now())
+                .await
+                .map_err(error::db)?
+                .ok_or_else(|| poem::Error::from_status(StatusCode::NOT_FOUND))?;
+            // Passwords are never sent back into the page.
+            let view = FormView::new(Default::default(), &errors, lang);
+            state.pages.respond(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "admin_accept.html",
+                lang,
+                context! {
+                    here => here(req),
+                    email => invitation.email,
+                    role => invitation.role.as_str(),
+                    form => view,
+                    min_length => crate::organiser::password::MIN_LENGTH,
+                },
+            )
+        }
+        Err(other) => Err(manage_error(other)),
+    }
+}

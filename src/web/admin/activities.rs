@@ -1,0 +1,485 @@
+//! Workshops and meetings: the list, the form to create or edit one, cancelling. The rules are
+//! in `organiser::activities`; this reads forms and shows pages.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
+use entity::{
+    activity,
+    enums::{ActivityKind, ActivityStatus},
+    region,
+};
+use minijinja::context;
+use poem::{
+    IntoResponse, Request, Response, handler,
+    http::StatusCode,
+    web::{Data, Path, Redirect},
+};
+use sea_orm::{EntityTrait, QueryOrder};
+use serde::Serialize;
+
+use super::{FormView, SignedIn, accounts::chrome, form, manage_error, signed_in, signed_in_form};
+use crate::{
+    domain::FieldError,
+    i18n::Lang,
+    organiser::{
+        Action, ManageError, Scope, Subject,
+        activities::{self, ActivityInput},
+        can,
+    },
+    programme,
+    startup::AppState,
+    timezone,
+    web::{PageLang, error, lang::here, render::with_lang},
+};
+
+#[handler]
+pub fn home(PageLang(lang): PageLang) -> Redirect {
+    Redirect::see_other(with_lang("/admin/activities", lang))
+}
+
+pub async fn regions(state: &AppState) -> poem::Result<Vec<region::Model>> {
+    region::Entity::find()
+        .order_by_asc(region::Column::Name)
+        .all(state.db.conn())
+        .await
+        .map_err(error::db)
+}
+
+#[derive(Serialize)]
+struct Row {
+    id: i32,
+    kind: &'static str,
+    title: String,
+    when: String,
+    place: Option<String>,
+    taken: i32,
+    capacity: i32,
+    cancelled: bool,
+    editable: bool,
+}
+
+/// What the signed-in organiser may create: (workshops, meetings). An admin both; a fair
+/// organiser workshops of their fair, a regional one meetings of their region.
+fn may_create(signed: &SignedIn) -> (bool, bool) {
+    let who = &signed.who;
+    let scope = |kind| Scope {
+        kind,
+        fair_id: who.fair_id,
+        region_id: who.region_id,
+    };
+    (
+        can(
+            who,
+            Action::Create,
+            Subject::Activity(scope(ActivityKind::Workshop)),
+        ),
+        can(
+            who,
+            Action::Create,
+            Subject::Activity(scope(ActivityKind::Meeting)),
+        ),
+    )
+}
+
+#[handler]
+pub async fn list(
+    req: &Request,
+    Data(state): Data<&AppState>,
+    PageLang(lang): PageLang,
+) -> poem::Result<Response> {
+    let signed = signed_in(state, req, lang).await?;
+    let rows: Vec<Row> = activities::list(state, &signed.who)
+        .await
+        .map_err(error::db)?
+        .into_iter()
+        .map(|a| Row {
+            id: a.id,
+            kind: a.kind.as_str(),
+            when: lang.when(a.starts_at, a.ends_at, timezone::DEFAULT),
+            place: a.room.clone().or_else(|| a.place.clone()),
+            taken: a.taken,
+            capacity: a.capacity,
+            cancelled: a.status == ActivityStatus::Cancelled,
+            editable: can(
+                &signed.who,
+                Action::Edit,
+                Subject::Activity(Scope::from(&a)),
+            ),
+            title: a.title,
+        })
+        .collect();
+    let (new_workshop, new_meeting) = may_create(&signed);
+    state.pages.respond(
+        StatusCode::OK,
+        "admin_activities.html",
+        lang,
+        context! {
+            here => here(req),
+            admin => chrome(&signed),
+            activities => rows,
+            new_workshop,
+            new_meeting,
+        },
+    )
+}
+
+/// `2027-01-12T09:30` as typed into a `datetime-local` field, in Prague.
+fn local_input(at: DateTime<Utc>) -> String {
+    at.with_timezone(&timezone::DEFAULT)
+        .format("%Y-%m-%dT%H:%M")
+        .to_string()
+}
+
+/// A `datetime-local` value in Prague as an instant; a time skipped by the clock change is
+/// refused, a repeated one is the first.
+fn parse_local(field: &'static str, value: &str) -> Result<DateTime<Utc>, FieldError> {
+    let value = value.trim();
+    if value.is_empty() {
+        return Err(FieldError::new(field, "required"));
+    }
+    let naive = NaiveDateTime::parse_from_str(value, "%Y-%m-%dT%H:%M")
+        .or_else(|_| NaiveDateTime::parse_from_str(value, "%Y-%m-%dT%H:%M:%S"))
+        .map_err(|_| FieldError::new(field, "invalid_time"))?;
+    timezone::DEFAULT
+        .from_local_datetime(&naive)
+        .earliest()
+        .map(|t| t.with_timezone(&Utc))
+        .ok_or_else(|| FieldError::new(field, "invalid_time"))
+}
+
+/// The posted form as the use-case's input; what does not parse becomes a field error.
+fn input_from(fields: &BTreeMap<String, String>, creating: bool) -> ActivityInput {
+    let get = |k: &str| fields.get(k).map(String::as_str).unwrap_or_default();
+    let mut input = ActivityInput::default();
+    if creating {
+        input.kind = match get("kind") {
+            "workshop" => Some(ActivityKind::Workshop),
+            "meeting" => Some(ActivityKind::Meeting),
+            _ => {
+                input
+                    .problems
+                    .push(FieldError::new("kind", "unknown_choice"));
+                None
+            }
+        };
+    }
+    for (field, slot) in [
+        ("fair_id", &mut input.fair_id),
+        ("region_id", &mut input.region_id),
+    ] {
+        match get(field).trim() {
+            "" => {}
+            v => match v.parse() {
+                Ok(id) => *slot = Some(id),
+                Err(_) => input
+                    .problems
+                    .push(FieldError::new(field, "unknown_choice")),
+            },
+        }
+    }
+    input.title = Some(get("title").to_owned());
+    input.description = Some(get("description").to_owned());
+    input.topic = Some(get("topic").to_owned());
+    input.room = Some(get("room").to_owned());
+    input.place = Some(get("place").to_owned());
+    for (field, slot) in [
+        ("starts_at", &mut input.starts_at),
+        ("ends_at", &mut input.ends_at),
+    ] {
+        match parse_local(field, get(field)) {
+            Ok(at) => *slot = Some(at),
+            Err(e) => input.problems.push(e),
+        }
+    }
+    match get("capacity").trim().parse::<i32>() {
+        Ok(n) => input.capacity = Some(n),
+        Err(_) => input
+            .problems
+            .push(FieldError::new("capacity", "invalid_number")),
+    }
+    input.waitlist_enabled = Some(fields.contains_key("waitlist_enabled"));
+    input
+}
+
+/// The form's values from a stored activity.
+fn values_of(a: &activity::Model) -> BTreeMap<String, String> {
+    let mut v = BTreeMap::new();
+    let mut put = |k: &str, val: String| {
+        v.insert(k.to_owned(), val);
+    };
+    put("kind", a.kind.as_str().into());
+    put(
+        "fair_id",
+        a.fair_id.map(|i| i.to_string()).unwrap_or_default(),
+    );
+    put(
+        "region_id",
+        a.region_id.map(|i| i.to_string()).unwrap_or_default(),
+    );
+    put("title", a.title.clone());
+    put("description", a.description.clone());
+    put("topic", a.topic.clone().unwrap_or_default());
+    put("room", a.room.clone().unwrap_or_default());
+    put("place", a.place.clone().unwrap_or_default());
+    put("starts_at", local_input(a.starts_at));
+    put("ends_at", local_input(a.ends_at));
+    put("capacity", a.capacity.to_string());
+    if a.waitlist_enabled {
+        put("waitlist_enabled", "on".into());
+    }
+    v
+}
+
+#[derive(Serialize)]
+struct Choice {
+    id: i32,
+    name: String,
+}
+
+/// The create or edit page. `existing`: the activity being edited.
+#[allow(clippy::too_many_arguments)]
+async fn form_page(
+    state: &AppState,
+    req: &Request,
+    lang: Lang,
+    signed: &SignedIn,
+    status: StatusCode,
+    existing: Option<&activity::Model>,
+    view: FormView,
+) -> poem::Result<Response> {
+    let conn = state.db.conn();
+    let fairs: Vec<Choice> = programme::fairs(conn)
+        .await
+        .map_err(error::db)?
+        .into_iter()
+        .map(|f| Choice {
+            id: f.id,
+            name: f.name,
+        })
+        .collect();
+    let regions: Vec<Choice> = regions(state)
+        .await?
+        .into_iter()
+        .map(|r| Choice {
+            id: r.id,
+            name: r.name,
+        })
+        .collect();
+    let who = &signed.who;
+    let (editable, cancellable, kind) = match existing {
+        Some(a) => {
+            let scope = Subject::Activity(Scope::from(a));
+            let scheduled = a.status == ActivityStatus::Scheduled;
+            (
+                scheduled && can(who, Action::Edit, scope),
+                scheduled && can(who, Action::Cancel, scope),
+                a.kind.as_str(),
+            )
+        }
+        None => (true, false, ""),
+    };
+    let notice = req.uri().query().and_then(|q| {
+        url::form_urlencoded::parse(q.as_bytes())
+            .find(|(k, _)| k == "done")
+            .map(|(_, v)| v.into_owned())
+            .filter(|v| matches!(v.as_str(), "saved" | "created" | "cancelled"))
+    });
+    state.pages.respond(
+        status,
+        "admin_activity.html",
+        lang,
+        context! {
+            here => here(req),
+            admin => chrome(signed),
+            form => view,
+            id => existing.map(|a| a.id),
+            kind,
+            cancelled => existing.is_some_and(|a| a.status == ActivityStatus::Cancelled),
+            taken => existing.map(|a| a.taken),
+            revision => existing.map(|a| a.revision),
+            editable,
+            cancellable,
+            fairs,
+            regions,
+            notice,
+        },
+    )
+}
+
+#[handler]
+pub async fn new_page(
+    req: &Request,
+    Data(state): Data<&AppState>,
+    PageLang(lang): PageLang,
+) -> poem::Result<Response> {
+    let signed = signed_in(state, req, lang).await?;
+    let (workshop, meeting) = may_create(&signed);
+    if !workshop && !meeting {
+        return Err(poem::Error::from_status(StatusCode::FORBIDDEN));
+    }
+    let mut values = BTreeMap::new();
+    let kind = match req
+        .uri()
+        .query()
+        .unwrap_or_default()
+        .contains("kind=meeting")
+        || !workshop
+    {
+        true => "meeting",
+        false => "workshop",
+    };
+    values.insert("kind".into(), kind.into());
+    if let Some(fair) = signed.who.fair_id {
+        values.insert("fair_id".into(), fair.to_string());
+    }
+    if let Some(region) = signed.who.region_id {
+        values.insert("region_id".into(), region.to_string());
+    }
+    values.insert("waitlist_enabled".into(), "on".into());
+    let view = FormView::new(values, &[], lang);
+    form_page(state, req, lang, &signed, StatusCode::OK, None, view).await
+}
+
+#[handler]
+pub async fn create(
+    req: &Request,
+    Data(state): Data<&AppState>,
+    PageLang(lang): PageLang,
+    body: bytes::Bytes,
+) -> poem::Result<Response> {
+    let fields = form(&body);
+    let signed = signed_in_form(state, req, lang, &fields).await?;
+    let mut input = input_from(&fields, true);
+    if input.kind == Some(ActivityKind::Meeting) {
+        input.fair_id = None;
+    }
+    match activities::create(state, &signed.who, input).await {
+        Ok(created) => Ok(Redirect::see_other(with_lang(
+            &format!("/admin/activities/{}?done=created", created.id),
+            lang,
+        ))
+        .into_response()),
+        Err(ManageError::Invalid(errors)) => {
+            let view = FormView::new(fields, &errors, lang);
+            form_page(
+                state,
+                req,
+                lang,
+                &signed,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                None,
+                view,
+            )
+            .await
+        }
+        Err(other) => Err(manage_error(other)),
+    }
+}
+
+fn parse_id(id: &str) -> poem::Result<i32> {
+    id.parse()
+        .map_err(|_| poem::Error::from_status(StatusCode::NOT_FOUND))
+}
+
+#[handler]
+pub async fn edit_page(
+    req: &Request,
+    Path(id): Path<String>,
+    Data(state): Data<&AppState>,
+    PageLang(lang): PageLang,
+) -> poem::Result<Response> {
+    let signed = signed_in(state, req, lang).await?;
+    let found = activities::get(state, &signed.who, parse_id(&id)?)
+        .await
+        .map_err(manage_error)?;
+    let view = FormView::new(values_of(&found), &[], lang);
+    form_page(
+        state,
+        req,
+        lang,
+        &signed,
+        StatusCode::OK,
+        Some(&found),
+        view,
+    )
+    .await
+}
+
+#[handler]
+pub async fn update(
+    req: &Request,
+    Path(id): Path<String>,
+    Data(state): Data<&AppState>,
+    PageLang(lang): PageLang,
+    body: bytes::Bytes,
+) -> poem::Result<Response> {
+    let fields = form(&body);
+    let signed = signed_in_form(state, req, lang, &fields).await?;
+    let id = parse_id(&id)?;
+    let input = input_from(&fields, false);
+    match activities::update(state, &signed.who, id, input).await {
+        Ok(_) => Ok(Redirect::see_other(with_lang(
+            &format!("/admin/activities/{id}?done=saved"),
+            lang,
+        ))
+        .into_response()),
+        Err(ManageError::Invalid(errors)) => {
+            let found = activities::get(state, &signed.who, id)
+                .await
+                .map_err(manage_error)?;
+            let mut values = fields;
+            values.insert("kind".into(), found.kind.as_str().into());
+            let view = FormView::new(values, &errors, lang);
+            form_page(
+                state,
+                req,
+                lang,
+                &signed,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Some(&found),
+                view,
+            )
+            .await
+        }
+        Err(other) => Err(manage_error(other)),
+    }
+}
+
+#[handler]
+pub async fn cancel(
+    req: &Request,
+    Path(id): Path<String>,
+    Data(state): Data<&AppState>,
+    PageLang(lang): PageLang,
+    body: bytes::Bytes,
+) -> poem::Result<Response> {
+    let fields = form(&body);
+    let signed = signed_in_form(state, req, lang, &fields).await?;
+    let id = parse_id(&id)?;
+    let reason = fields.get("reason").map(String::as_str);
+    match activities::cancel(state, &signed.who, id, reason).await {
+        Ok(_) => Ok(Redirect::see_other(with_lang(
+            &format!("/admin/activities/{id}?done=cancelled"),
+            lang,
+        ))
+        .into_response()),
+        Err(ManageError::Invalid(errors)) => {
+            let found = activities::get(state, &signed.who, id)
+                .await
+                .map_err(manage_error)?;
+            let view = FormView::new(values_of(&found), &errors, lang);
+            form_page(
+                state,
+                req,
+                lang,
+                &signed,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Some(&found),
+                view,
+            )
+            .await
+        }
+        Err(other) => Err(manage_error(other)),
+    }
+}

@@ -1,0 +1,222 @@
+//! The organisers' pages under `/admin` (server-rendered like the public site; no script).
+//!
+//! | page | route | who |
+//! |---|---|---|
+//! | sign in, sign out | `GET`, `POST /admin/login`; `POST /admin/logout` | anyone; signed in |
+//! | workshops and meetings | `GET /admin`, `GET /admin/activities` | signed in (what their role may see) |
+//! | new workshop or meeting | `GET`, `POST /admin/activities/new` | admin, organiser in scope |
+//! | edit, cancel | `GET`, `POST /admin/activities/{id}`; `POST /admin/activities/{id}/cancel` | admin, organiser in scope |
+//! | API tokens | `GET`, `POST /admin/tokens`; `POST /admin/tokens/{id}/revoke` | signed in |
+//! | invite an organiser | `GET`, `POST /admin/invitations` | admin |
+//! | accept an invitation | `GET`, `POST /admin/invitations/{token}` | the invitee (link from the email) |
+//!
+//! Signed-in pages read the session cookie ([`COOKIE`]: HttpOnly, SameSite=Lax, Secure when the
+//! base URL is https, path `/admin`); without a valid one a page redirects to the sign-in page.
+//! Every state-changing form carries the session's CSRF token in the field `csrf`; a POST
+//! without the right one is refused with 403 and changes nothing. Answers are never cached.
+
+mod accounts;
+mod activities;
+
+use std::collections::BTreeMap;
+
+use poem::{
+    Endpoint, IntoResponse, Request, Response, Route, get,
+    http::{HeaderValue, StatusCode, header},
+    post,
+    web::Redirect,
+};
+use serde::Serialize;
+
+use super::{error, render::with_lang};
+use crate::{
+    domain::FieldError,
+    i18n::Lang,
+    organiser::{Principal, sessions},
+    startup::AppState,
+};
+
+/// The session cookie's name.
+pub const COOKIE: &str = "veletrh_admin";
+
+pub fn routes() -> Route {
+    Route::new()
+        .at("/", get(activities::home))
+        .at("/login", get(accounts::login_page).post(accounts::login))
+        .at("/logout", post(accounts::logout))
+        .at("/activities", get(activities::list))
+        .at(
+            "/activities/new",
+            get(activities::new_page).post(activities::create),
+        )
+        .at(
+            "/activities/:id",
+            get(activities::edit_page).post(activities::update),
+        )
+        .at("/activities/:id/cancel", post(activities::cancel))
+        .at(
+            "/tokens",
+            get(accounts::tokens_list).post(accounts::create_token),
+        )
+        .at("/tokens/:id/revoke", post(accounts::revoke_token))
+        .at(
+            "/invitations",
+            get(accounts::invite_page).post(accounts::invite),
+        )
+        .at(
+            "/invitations/:token",
+            get(accounts::accept_page).post(accounts::accept),
+        )
+}
+
+/// Middleware for the admin pages: nothing here may be stored by a browser or proxy.
+pub async fn no_store<E: Endpoint>(ep: E, req: Request) -> poem::Result<Response> {
+    let mut response = ep.call(req).await?.into_response();
+    response.headers_mut().insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, no-store"),
+    );
+    Ok(response)
+}
+
+/// The signed-in organiser of a request and the session secret (for the CSRF token).
+pub struct SignedIn {
+    pub who: Principal,
+    session: String,
+}
+
+impl SignedIn {
+    pub fn csrf(&self) -> String {
+        sessions::csrf_token(&self.session)
+    }
+}
+
+/// The value of cookie `name` in the request.
+fn cookie<'a>(req: &'a Request, name: &str) -> Option<&'a str> {
+    req.headers()
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v)
+}
+
+/// The organiser behind the session cookie; without one, an error carrying the redirect to the
+/// sign-in page (which [`redirects`] lets through as it is).
+pub async fn signed_in(state: &AppState, req: &Request, lang: Lang) -> poem::Result<SignedIn> {
+    let Some(session) = cookie(req, COOKIE) else {
+        return Err(poem::Error::from_response(to_login(lang)));
+    };
+    match sessions::authenticate(state, session, chrono::Utc::now())
+        .await
+        .map_err(error::db)?
+    {
+        Some(who) => Ok(SignedIn {
+            who,
+            session: session.to_owned(),
+        }),
+        None => Err(poem::Error::from_response(to_login(lang))),
+    }
+}
+
+/// Middleware (inside the error pages): an error made from a response (the redirect to the
+/// sign-in page) is answered with that response instead of an error page.
+pub async fn redirects<E: Endpoint>(ep: E, req: Request) -> poem::Result<Response> {
+    match ep.call(req).await {
+        Ok(response) => Ok(response.into_response()),
+        Err(err) if err.is_from_response() && err.status().is_redirection() => {
+            Ok(err.into_response())
+        }
+        Err(err) => Err(err),
+    }
+}
+
+fn to_login(lang: Lang) -> Response {
+    Redirect::see_other(with_lang("/admin/login", lang)).into_response()
+}
+
+/// A posted form's fields (the last value of a repeated field wins).
+pub fn form(body: &[u8]) -> BTreeMap<String, String> {
+    url::form_urlencoded::parse(body)
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect()
+}
+
+/// The signed-in organiser of a POST whose form carries the session's CSRF token; 403 when the
+/// token is missing or wrong.
+pub async fn signed_in_form(
+    state: &AppState,
+    req: &Request,
+    lang: Lang,
+    fields: &BTreeMap<String, String>,
+) -> poem::Result<SignedIn> {
+    let signed = signed_in(state, req, lang).await?;
+    let posted = fields.get("csrf").map(String::as_str).unwrap_or_default();
+    if !sessions::csrf_matches(&signed.session, posted) {
+        tracing::warn!(
+            organiser = signed.who.id,
+            "admin form without a valid CSRF token"
+        );
+        return Err(poem::Error::from_status(StatusCode::FORBIDDEN));
+    }
+    Ok(signed)
+}
+
+/// `Set-Cookie` for a new session, or (with `None`) to remove it.
+pub fn session_cookie(state: &AppState, value: Option<&str>) -> String {
+    let secure = if state.config.base_url.starts_with("https://") {
+        "; Secure"
+    } else {
+        ""
+    };
+    match value {
+        Some(value) => format!("{COOKIE}={value}; Path=/admin; HttpOnly; SameSite=Lax{secure}"),
+        None => format!("{COOKIE}=; Path=/admin; HttpOnly; SameSite=Lax{secure}; Max-Age=0"),
+    }
+}
+
+/// Field errors as the form templates (`form.html`) want them.
+#[derive(Debug, Default, Serialize)]
+pub struct FormView {
+    pub values: BTreeMap<String, String>,
+    pub errors: BTreeMap<&'static str, String>,
+    pub summary: Vec<super::sign_up::SummaryItem>,
+}
+
+impl FormView {
+    pub fn new(values: BTreeMap<String, String>, errors: &[FieldError], lang: Lang) -> FormView {
+        let mut view = FormView {
+            values,
+            ..FormView::default()
+        };
+        for e in errors {
+            let message = lang.field_error(e);
+            view.summary.push(super::sign_up::SummaryItem {
+                href: format!("#{}", e.field),
+                message: message.clone(),
+            });
+            view.errors
+                .entry(e.field)
+                .and_modify(|m| {
+                    m.push(' ');
+                    m.push_str(&message)
+                })
+                .or_insert(message);
+        }
+        view
+    }
+}
+
+/// The page for a [`crate::organiser::ManageError`] that is not a form's field errors.
+pub fn manage_error(err: crate::organiser::ManageError) -> poem::Error {
+    use crate::organiser::ManageError;
+    match err {
+        ManageError::Forbidden => poem::Error::from_status(StatusCode::FORBIDDEN),
+        ManageError::NotFound => poem::Error::from_status(StatusCode::NOT_FOUND),
+        ManageError::Conflict(_) => poem::Error::from_status(StatusCode::CONFLICT),
+        ManageError::Invalid(_) => poem::Error::from_status(StatusCode::UNPROCESSABLE_ENTITY),
+        ManageError::Db(err) => error::db(err),
+    }
+}

@@ -1,0 +1,1041 @@
+//! Organisers (issue 7): signing in, sessions, CSRF, lockout, API tokens, invitations, and
+//! managing workshops — each route and operation against each role, on both databases.
+
+use chrono::{Duration, Utc};
+use entity::{
+    activity, audit_event,
+    enums::{ActivityStatus, OrganiserRole, RegistrationStatus},
+    fair, organiser, organiser_session, registration,
+};
+use reqwest::{Method, StatusCode};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
+use serde_json::{Value, json};
+use veletrh::{
+    i18n::Lang,
+    organiser::{
+        Principal,
+        accounts::{self, NewOrganiser},
+        tokens,
+    },
+    timezone,
+};
+
+use crate::helpers::{Backend, TestApp, on_both_backends, spawn_app};
+
+/// Demo workshops (see tests/api/registration.rs): 1–3 in the first slot.
+const WORKSHOP: i32 = 1;
+const OTHER_WORKSHOP: i32 = 5;
+
+/// A signed-in organiser: a browser with the session cookie, the page's CSRF token, and an API
+/// token.
+struct Staff {
+    web: reqwest::Client,
+    csrf: String,
+    token: String,
+    email: String,
+    password: String,
+}
+
+fn browser() -> reqwest::Client {
+    reqwest::Client::builder()
+        .no_proxy()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
+async fn account(
+    app: &TestApp,
+    email: &str,
+    role: OrganiserRole,
+    fair_id: Option<i32>,
+    region_id: Option<i32>,
+) -> (organiser::Model, String) {
+    let new = NewOrganiser::parse(email, "Test Organiser", role, fair_id, region_id).unwrap();
+    accounts::add(&app.state.db, new).await.unwrap()
+}
+
+async fn sign_in(app: &TestApp, web: &reqwest::Client, email: &str, password: &str) -> StatusCode {
+    web.post(format!("{}/admin/login", app.address))
+        .form(&[("email", email), ("password", password)])
+        .send()
+        .await
+        .unwrap()
+        .status()
+}
+
+/// The CSRF token from a signed-in page.
+async fn csrf_of(app: &TestApp, web: &reqwest::Client) -> String {
+    let page = web
+        .get(format!("{}/admin/tokens", app.address))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    page.split("name=\"csrf\" value=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("a csrf field")
+        .to_owned()
+}
+
+async fn staff(
+    app: &TestApp,
+    email: &str,
+    role: OrganiserRole,
+    fair_id: Option<i32>,
+    region_id: Option<i32>,
+) -> Staff {
+    let (account, password) = account(app, email, role, fair_id, region_id).await;
+    let web = browser();
+    assert_eq!(sign_in(app, &web, email, &password).await, 303);
+    let csrf = csrf_of(app, &web).await;
+    let (_, token) = tokens::create(&app.state, &Principal::from(&account), "tests")
+        .await
+        .unwrap();
+    Staff {
+        web,
+        csrf,
+        token,
+        email: email.to_owned(),
+        password,
+    }
+}
+
+async fn demo_fair(app: &TestApp) -> i32 {
+    activity::Entity::find_by_id(WORKSHOP)
+        .one(app.state.db.conn())
+        .await
+        .unwrap()
+        .unwrap()
+        .fair_id
+        .unwrap()
+}
+
+async fn another_fair(app: &TestApp) -> i32 {
+    let now = Utc::now();
+    fair::ActiveModel {
+        slug: Set("jiny-veletrh".into()),
+        name: Set("Jiný veletrh".into()),
+        venue: Set("Brno".into()),
+        description: Set(String::new()),
+        timezone: Set("Europe/Prague".into()),
+        starts_at: Set(now + Duration::days(60)),
+        ends_at: Set(now + Duration::days(60) + Duration::hours(8)),
+        status: Set(ActivityStatus::Scheduled),
+        revision: Set(1),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(app.state.db.conn())
+    .await
+    .unwrap()
+    .id
+}
+
+async fn activity_row(app: &TestApp, id: i32) -> activity::Model {
+    activity::Entity::find_by_id(id)
+        .one(app.state.db.conn())
+        .await
+        .unwrap()
+        .unwrap()
+}
+
+/// A form POST from `who` (`None`: a browser without a session), with their CSRF token.
+async fn post_form(
+    app: &TestApp,
+    who: Option<&Staff>,
+    path: &str,
+    fields: &[(&str, &str)],
+) -> reqwest::Response {
+    let mut fields: Vec<(&str, &str)> = fields.to_vec();
+    let web = match who {
+        Some(staff) => {
+            fields.push(("csrf", &staff.csrf));
+            staff.web.clone()
+        }
+        None => browser(),
+    };
+    web.post(format!("{}{path}", app.address))
+        .form(&fields)
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn get_page(app: &TestApp, who: Option<&Staff>, path: &str) -> reqwest::Response {
+    let web = who.map_or_else(browser, |s| s.web.clone());
+    web.get(format!("{}{path}", app.address))
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn call_api(
+    app: &TestApp,
+    who: Option<&Staff>,
+    method: Method,
+    path: &str,
+    body: Option<Value>,
+) -> reqwest::Response {
+    let mut request = app
+        .client
+        .request(method, format!("{}/api{path}", app.address));
+    if let Some(staff) = who {
+        request = request.bearer_auth(&staff.token);
+    }
+    if let Some(body) = body {
+        request = request.json(&body);
+    }
+    request.send().await.unwrap()
+}
+
+fn workshop_form(fair: &str, title: &'static str) -> Vec<(&'static str, String)> {
+    vec![
+        ("kind", "workshop".into()),
+        ("fair_id", fair.into()),
+        ("title", title.into()),
+        ("starts_at", "2030-03-01T09:00".into()),
+        ("ends_at", "2030-03-01T10:30".into()),
+        ("capacity", "20".into()),
+    ]
+}
+
+/// Every admin page and API operation, for each role: the status each must get.
+async fn each_route_answers_each_role_as_its_permissions_say(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let fair = demo_fair(&app).await;
+    let other_fair = another_fair(&app).await;
+    let viewer = staff(&app, "viewer@veletrh.cz", OrganiserRole::Viewer, None, None).await;
+    let other = staff(
+        &app,
+        "other@veletrh.cz",
+        OrganiserRole::Organiser,
+        Some(other_fair),
+        None,
+    )
+    .await;
+    let organiser = staff(
+        &app,
+        "organiser@veletrh.cz",
+        OrganiserRole::Organiser,
+        Some(fair),
+        None,
+    )
+    .await;
+    let admin = staff(&app, "boss@veletrh.cz", OrganiserRole::Admin, None, None).await;
+    // A second token of the admin's, for revoking (the first one is used below).
+    let boss = organiser::Entity::find()
+        .filter(organiser::Column::Email.eq("boss@veletrh.cz"))
+        .one(app.state.db.conn())
+        .await
+        .unwrap()
+        .unwrap();
+    let (spare, _) = tokens::create(&app.state, &Principal::from(&boss), "spare")
+        .await
+        .unwrap();
+    let admin_token_id = spare.id;
+    let roles: [(&str, Option<&Staff>); 5] = [
+        ("anonymous", None),
+        ("viewer", Some(&viewer)),
+        ("organiser of another fair", Some(&other)),
+        ("organiser", Some(&organiser)),
+        ("admin", Some(&admin)),
+    ];
+    let fair_s = fair.to_string();
+    let create = workshop_form(&fair_s, "Nový workshop");
+    let create: Vec<(&str, &str)> = create.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let mut edit = workshop_form(&fair_s, "Přejmenovaný workshop");
+    edit.retain(|(k, _)| *k != "kind");
+    let original = activity_row(&app, WORKSHOP).await;
+    for (k, v) in edit.iter_mut() {
+        match *k {
+            "starts_at" | "ends_at" => {
+                let at = if *k == "starts_at" {
+                    original.starts_at
+                } else {
+                    original.ends_at
+                };
+                *v = at
+                    .with_timezone(&timezone::DEFAULT)
+                    .format("%Y-%m-%dT%H:%M")
+                    .to_string();
+            }
+            "capacity" => *v = original.capacity.to_string(),
+            _ => {}
+        }
+    }
+    let edit: Vec<(&str, &str)> = edit.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let invite = [
+        ("email", "new@veletrh.cz"),
+        ("name", "Nová Organizátorka"),
+        ("role", "viewer"),
+    ];
+    let w = format!("/admin/activities/{WORKSHOP}");
+    let cancel = format!("/admin/activities/{OTHER_WORKSHOP}/cancel");
+    let revoke = format!("/admin/tokens/{admin_token_id}/revoke");
+    // (what, expected for anonymous, viewer, other fair's organiser, organiser, admin)
+    type Case<'a> = (&'a str, [u16; 5]);
+    type PageCase<'a> = (Case<'a>, Method, &'a str, &'a [(&'a str, &'a str)]);
+    let pages: Vec<PageCase> = vec![
+        (
+            ("list", [303, 200, 200, 200, 200]),
+            Method::GET,
+            "/admin/activities",
+            &[],
+        ),
+        (
+            ("home", [303, 303, 303, 303, 303]),
+            Method::GET,
+            "/admin",
+            &[],
+        ),
+        (("one", [303, 200, 403, 200, 200]), Method::GET, &w, &[]),
+        (
+            ("new form", [303, 403, 200, 200, 200]),
+            Method::GET,
+            "/admin/activities/new",
+            &[],
+        ),
+        (
+            ("create", [303, 403, 403, 303, 303]),
+            Method::POST,
+            "/admin/activities/new",
+            &create,
+        ),
+        (("edit", [303, 403, 403, 303, 303]), Method::POST, &w, &edit),
+        (
+            ("cancel", [303, 403, 403, 303, 303]),
+            Method::POST,
+            &cancel,
+            &[("reason", "")],
+        ),
+        (
+            ("tokens", [303, 200, 200, 200, 200]),
+            Method::GET,
+            "/admin/tokens",
+            &[],
+        ),
+        (
+            ("new token", [303, 201, 201, 201, 201]),
+            Method::POST,
+            "/admin/tokens",
+            &[("name", "x")],
+        ),
+        (
+            ("revoke", [303, 404, 404, 404, 303]),
+            Method::POST,
+            &revoke,
+            &[],
+        ),
+        (
+            ("invite form", [303, 403, 403, 403, 200]),
+            Method::GET,
+            "/admin/invitations",
+            &[],
+        ),
+        (
+            ("invite", [303, 403, 403, 403, 303]),
+            Method::POST,
+            "/admin/invitations",
+            &invite,
+        ),
+        (
+            ("bad invitation", [404, 404, 404, 404, 404]),
+            Method::GET,
+            "/admin/invitations/x",
+            &[],
+        ),
+    ];
+    for ((what, expected), method, path, fields) in &pages {
+        for ((role, who), status) in roles.iter().zip(expected) {
+            let answer = if *method == Method::GET {
+                get_page(&app, *who, path).await
+            } else {
+                post_form(&app, *who, path, fields).await
+            };
+            assert_eq!(answer.status().as_u16(), *status, "page {what} as {role}");
+            if *status == 303 && who.is_none() && *what != "home" {
+                let location = answer.headers()["location"].to_str().unwrap();
+                assert!(location.starts_with("/admin/login"), "{what}: {location}");
+            }
+        }
+    }
+    let new_workshop = json!({
+        "kind": "workshop", "fair_id": fair, "title": "API workshop",
+        "starts_at": "2030-03-01T08:00:00Z", "ends_at": "2030-03-01T09:00:00Z", "capacity": 10,
+    });
+    let api: Vec<(Case, Method, String, Option<Value>)> = vec![
+        (
+            ("me", [401, 200, 200, 200, 200]),
+            Method::GET,
+            "/admin/me".into(),
+            None,
+        ),
+        (
+            ("list", [401, 200, 200, 200, 200]),
+            Method::GET,
+            "/admin/activities".into(),
+            None,
+        ),
+        (
+            ("get", [401, 200, 403, 200, 200]),
+            Method::GET,
+            format!("/admin/activities/{WORKSHOP}"),
+            None,
+        ),
+        (
+            ("create", [401, 403, 403, 201, 201]),
+            Method::POST,
+            "/admin/activities".into(),
+            Some(new_workshop),
+        ),
+        (
+            ("patch", [401, 403, 403, 200, 200]),
+            Method::PATCH,
+            format!("/admin/activities/{WORKSHOP}"),
+            Some(json!({"title": "Z API"})),
+        ),
+        (
+            ("cancel", [401, 403, 403, 200, 200]),
+            Method::POST,
+            format!("/admin/activities/{OTHER_WORKSHOP}/cancel"),
+            Some(json!({})),
+        ),
+    ];
+    for ((what, expected), method, path, body) in &api {
+        for ((role, who), status) in roles.iter().zip(expected) {
+            let answer = call_api(&app, *who, method.clone(), path, body.clone()).await;
+            let got = answer.status().as_u16();
+            if got >= 400 {
+                let content_type = answer.headers()["content-type"]
+                    .to_str()
+                    .unwrap()
+                    .to_owned();
+                assert_eq!(
+                    content_type, "application/problem+json",
+                    "api {what} as {role}"
+                );
+            }
+            assert_eq!(got, *status, "api {what} as {role}");
+        }
+    }
+    // A revoked or made-up token opens nothing.
+    let bogus = app
+        .client
+        .get(format!("{}/api/admin/me", app.address))
+        .bearer_auth("vt_not-a-token")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bogus.status(), 401);
+    assert_eq!(bogus.headers()["www-authenticate"], "Bearer");
+}
+
+async fn a_form_without_the_sessions_csrf_token_changes_nothing(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let admin = staff(&app, "boss@veletrh.cz", OrganiserRole::Admin, None, None).await;
+    let other = staff(&app, "boss2@veletrh.cz", OrganiserRole::Admin, None, None).await;
+    let before = activity_row(&app, WORKSHOP).await;
+    let path = format!("/admin/activities/{WORKSHOP}/cancel");
+    let url = format!("{}{path}", app.address);
+    let missing = admin
+        .web
+        .post(&url)
+        .form(&[("reason", "x")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(missing.status(), 403, "no token");
+    let foreign = admin
+        .web
+        .post(&url)
+        .form(&[("reason", "x"), ("csrf", other.csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(foreign.status(), 403, "another session's token");
+    let logout = admin
+        .web
+        .post(format!("{}/admin/logout", app.address))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(logout.status(), 403, "sign-out is a form too");
+    assert_eq!(
+        activity_row(&app, WORKSHOP).await,
+        before,
+        "nothing changed"
+    );
+    // With the right token it works, and the session's pages stay open meanwhile.
+    let ok = post_form(&app, Some(&admin), &path, &[("reason", "")]).await;
+    assert_eq!(ok.status(), 303);
+    assert_eq!(
+        activity_row(&app, WORKSHOP).await.status,
+        ActivityStatus::Cancelled
+    );
+}
+
+async fn a_session_ends_when_idle_and_at_sign_out(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let admin = staff(&app, "boss@veletrh.cz", OrganiserRole::Admin, None, None).await;
+    let cookie_row = organiser_session::Entity::find()
+        .one(app.state.db.conn())
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(cookie_row.expires_at > Utc::now() + Duration::hours(11));
+    // The cookie's attributes.
+    let web = reqwest::Client::builder()
+        .no_proxy()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let answer = web
+        .post(format!("{}/admin/login", app.address))
+        .form(&[
+            ("email", admin.email.as_str()),
+            ("password", admin.password.as_str()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    let cookie = answer.headers()["set-cookie"].to_str().unwrap();
+    for part in ["HttpOnly", "SameSite=Lax", "Path=/admin"] {
+        assert!(cookie.contains(part), "{cookie}");
+    }
+    assert!(!cookie.contains("Secure"), "http base URL: {cookie}");
+    assert_eq!(
+        get_page(&app, Some(&admin), "/admin/activities")
+            .await
+            .status(),
+        200
+    );
+    // Twelve idle hours later.
+    organiser_session::ActiveModel {
+        id: Set(cookie_row.id),
+        expires_at: Set(Utc::now() - Duration::seconds(1)),
+        ..Default::default()
+    }
+    .update(app.state.db.conn())
+    .await
+    .unwrap();
+    let answer = get_page(&app, Some(&admin), "/admin/activities").await;
+    assert_eq!(answer.status(), 303);
+    assert!(
+        answer.headers()["location"]
+            .to_str()
+            .unwrap()
+            .starts_with("/admin/login")
+    );
+    // Sign in again, sign out: the cookie no longer opens anything.
+    assert_eq!(
+        sign_in(&app, &admin.web, &admin.email, &admin.password).await,
+        303
+    );
+    let csrf = csrf_of(&app, &admin.web).await;
+    let out = admin
+        .web
+        .post(format!("{}/admin/logout", app.address))
+        .form(&[("csrf", csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(out.status(), 303);
+    assert_eq!(
+        get_page(&app, Some(&admin), "/admin/tokens").await.status(),
+        303
+    );
+}
+
+async fn repeated_wrong_passwords_lock_the_account_behind_the_same_answer(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let (account, password) =
+        account(&app, "boss@veletrh.cz", OrganiserRole::Admin, None, None).await;
+    let web = browser();
+    let answer_for = |email: &'static str, password: String| {
+        let web = web.clone();
+        let url = format!("{}/admin/login", app.address);
+        async move {
+            let r = web
+                .post(url)
+                .form(&[("email", email), ("password", password.as_str())])
+                .send()
+                .await
+                .unwrap();
+            let status = r.status().as_u16();
+            (status, r.text().await.unwrap().replace(email, "EMAIL"))
+        }
+    };
+    let unknown = answer_for("nobody@veletrh.cz", "whatever".into()).await;
+    assert_eq!(unknown.0, 401);
+    for attempt in 1..=5 {
+        let wrong = answer_for("boss@veletrh.cz", format!("wrong {attempt}")).await;
+        assert_eq!(
+            wrong, unknown,
+            "wrong password {attempt}: same answer as unknown"
+        );
+    }
+    let locked = answer_for("boss@veletrh.cz", password.clone()).await;
+    assert_eq!(
+        locked, unknown,
+        "locked: the right password is refused the same way"
+    );
+    let row = organiser::Entity::find_by_id(account.id)
+        .one(app.state.db.conn())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(row.failed_logins, 5);
+    assert!(row.locked_until.unwrap() > Utc::now());
+    // The lock runs out.
+    organiser::ActiveModel {
+        id: Set(account.id),
+        locked_until: Set(Some(Utc::now() - Duration::seconds(1))),
+        ..Default::default()
+    }
+    .update(app.state.db.conn())
+    .await
+    .unwrap();
+    assert_eq!(answer_for("boss@veletrh.cz", password).await.0, 303);
+    let row = organiser::Entity::find_by_id(account.id)
+        .one(app.state.db.conn())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((row.failed_logins, row.locked_until), (0, None));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Managing activities
+
+fn sign_up_body(email: &str, activity: i32) -> Value {
+    json!({
+        "name": "Jana Dvořáková",
+        "email": email,
+        "activity_ids": [activity],
+        "consent": true,
+    })
+}
+
+async fn signed_up_and_confirmed(app: &TestApp, email: &str, activity: i32) {
+    let answer = app
+        .post_json("/api/registrations", &sign_up_body(email, activity))
+        .await;
+    assert_eq!(answer.status(), 202);
+    let mails = app.emails_to(email).await;
+    let token = mails
+        .iter()
+        .rev()
+        .find(|m| m.text.contains("/confirm/"))
+        .expect("confirm request")
+        .token(app, "/confirm/");
+    let confirmed = app
+        .post_json(&format!("/api/confirmations/{token}"), &json!({}))
+        .await;
+    assert_eq!(confirmed.status(), 200);
+}
+
+/// The SEQUENCE and STATUS of the activity's own feed, once it differs from `not`.
+async fn feed_event(app: &TestApp, id: i32, not: Option<&str>) -> (String, String) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        let body = app
+            .get(&format!("/workshops/{id}/calendar.ics"))
+            .await
+            .text()
+            .await
+            .unwrap();
+        let field = |name: &str| {
+            body.split("\r\n")
+                .find_map(|l| l.strip_prefix(&format!("{name}:")))
+                .unwrap_or_default()
+                .to_owned()
+        };
+        let sequence = field("SEQUENCE");
+        if not != Some(sequence.as_str()) {
+            return (sequence, field("STATUS"));
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the feed never changed"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+}
+
+async fn audit_actions(app: &TestApp, id: i32) -> Vec<String> {
+    audit_event::Entity::find()
+        .filter(audit_event::Column::SubjectType.eq("activity"))
+        .filter(audit_event::Column::SubjectId.eq(id))
+        .all(app.state.db.conn())
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| e.action)
+        .collect()
+}
+
+async fn moving_a_workshop_emails_its_attendees_and_raises_the_feed_sequence(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let fair = demo_fair(&app).await;
+    let organiser = staff(
+        &app,
+        "o@veletrh.cz",
+        OrganiserRole::Organiser,
+        Some(fair),
+        None,
+    )
+    .await;
+    signed_up_and_confirmed(&app, "jana@skola.cz", WORKSHOP).await;
+    let before = activity_row(&app, WORKSHOP).await;
+    let (sequence_before, _) = feed_event(&app, WORKSHOP, None).await;
+
+    let starts = before.starts_at + Duration::hours(1);
+    let ends = before.ends_at + Duration::hours(1);
+    let answer = call_api(
+        &app,
+        Some(&organiser),
+        Method::PATCH,
+        &format!("/admin/activities/{WORKSHOP}"),
+        Some(json!({ "starts_at": starts, "ends_at": ends, "room": "Aula" })),
+    )
+    .await;
+    assert_eq!(answer.status(), 200);
+    let after: Value = answer.json().await.unwrap();
+    assert_eq!(after["revision"], before.revision + 1);
+    let row = activity_row(&app, WORKSHOP).await;
+    assert!(row.updated_at > before.updated_at);
+
+    let mails = app.emails_to("jana@skola.cz").await;
+    let change = mails.last().unwrap();
+    let old_when = Lang::Cs.when(before.starts_at, before.ends_at, timezone::DEFAULT);
+    let new_when = Lang::Cs.when(starts, ends, timezone::DEFAULT);
+    assert!(change.text.contains(&old_when), "{}", change.text);
+    assert!(change.text.contains(&new_when), "{}", change.text);
+    assert!(change.text.contains("Aula"), "{}", change.text);
+
+    let (sequence_after, _) = feed_event(&app, WORKSHOP, Some(&sequence_before)).await;
+    assert!(
+        sequence_after.parse::<i32>().unwrap() > sequence_before.parse::<i32>().unwrap(),
+        "{sequence_before} → {sequence_after}"
+    );
+    assert_eq!(audit_actions(&app, WORKSHOP).await, ["activity.update"]);
+
+    // A change of the title alone tells nobody.
+    let count = app.emails_to("jana@skola.cz").await.len();
+    let answer = call_api(
+        &app,
+        Some(&organiser),
+        Method::PATCH,
+        &format!("/admin/activities/{WORKSHOP}"),
+        Some(json!({ "title": "Nový název" })),
+    )
+    .await;
+    assert_eq!(answer.status(), 200);
+    assert_eq!(app.emails_to("jana@skola.cz").await.len(), count);
+}
+
+async fn set_capacity(app: &TestApp, id: i32, capacity: i32) {
+    activity::ActiveModel {
+        id: Set(id),
+        capacity: Set(capacity),
+        ..Default::default()
+    }
+    .update(app.state.db.conn())
+    .await
+    .unwrap();
+}
+
+async fn status_of(app: &TestApp, email: &str) -> RegistrationStatus {
+    let person = entity::person::Entity::find()
+        .filter(entity::person::Column::Email.eq(email))
+        .one(app.state.db.conn())
+        .await
+        .unwrap()
+        .unwrap();
+    registration::Entity::find()
+        .filter(registration::Column::PersonId.eq(person.id))
+        .one(app.state.db.conn())
+        .await
+        .unwrap()
+        .unwrap()
+        .status
+}
+
+async fn raising_the_capacity_offers_the_seat_to_the_waiting_list(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let admin = staff(&app, "boss@veletrh.cz", OrganiserRole::Admin, None, None).await;
+    set_capacity(&app, WORKSHOP, 1).await;
+    signed_up_and_confirmed(&app, "a@skola.cz", WORKSHOP).await;
+    let answer = app
+        .post_json("/api/registrations", &sign_up_body("b@skola.cz", WORKSHOP))
+        .await;
+    assert_eq!(answer.status(), 202);
+    assert_eq!(
+        status_of(&app, "b@skola.cz").await,
+        RegistrationStatus::Waitlisted
+    );
+
+    let answer = call_api(
+        &app,
+        Some(&admin),
+        Method::PATCH,
+        &format!("/admin/activities/{WORKSHOP}"),
+        Some(json!({ "capacity": 2 })),
+    )
+    .await;
+    assert_eq!(answer.status(), 200);
+    assert_eq!(
+        status_of(&app, "b@skola.cz").await,
+        RegistrationStatus::Offered
+    );
+    assert_eq!(activity_row(&app, WORKSHOP).await.taken, 2);
+    let offer = app.emails_to("b@skola.cz").await;
+    assert!(offer.last().unwrap().text.contains("/confirm/"));
+}
+
+async fn lowering_the_capacity_below_the_seats_taken_is_refused_on_the_field(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let admin = staff(&app, "boss@veletrh.cz", OrganiserRole::Admin, None, None).await;
+    signed_up_and_confirmed(&app, "a@skola.cz", WORKSHOP).await;
+    let before = activity_row(&app, WORKSHOP).await;
+    let answer = call_api(
+        &app,
+        Some(&admin),
+        Method::PATCH,
+        &format!("/admin/activities/{WORKSHOP}?lang=en"),
+        Some(json!({ "capacity": 0 })),
+    )
+    .await;
+    assert_eq!(answer.status(), 422);
+    let problem: Value = answer.json().await.unwrap();
+    assert_eq!(problem["type"], "invalid-input");
+    assert_eq!(problem["errors"][0]["field"], "capacity");
+    assert_eq!(problem["errors"][0]["code"], "capacity_below_taken");
+    assert!(
+        problem["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("seats already taken (1)"),
+        "{problem}"
+    );
+    // The page says it in Czech at the field.
+    let mut fields = workshop_form(&before.fair_id.unwrap().to_string(), "x");
+    fields.retain(|(k, _)| *k != "kind");
+    let local = |at: chrono::DateTime<Utc>| {
+        at.with_timezone(&timezone::DEFAULT)
+            .format("%Y-%m-%dT%H:%M")
+            .to_string()
+    };
+    for (k, v) in fields.iter_mut() {
+        match *k {
+            "title" => *v = before.title.clone(),
+            "starts_at" => *v = local(before.starts_at),
+            "ends_at" => *v = local(before.ends_at),
+            "capacity" => *v = "0".into(),
+            _ => {}
+        }
+    }
+    let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let page = post_form(
+        &app,
+        Some(&admin),
+        &format!("/admin/activities/{WORKSHOP}"),
+        &fields,
+    )
+    .await;
+    assert_eq!(page.status(), 422);
+    let html = page.text().await.unwrap();
+    assert!(html.contains("id=\"capacity-error\""), "{html}");
+    assert!(html.contains("již obsazených míst (1)"), "{html}");
+    assert_eq!(
+        activity_row(&app, WORKSHOP).await,
+        before,
+        "nothing changed"
+    );
+}
+
+async fn a_cancelled_workshop_stays_in_its_feed_as_cancelled(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let fair = demo_fair(&app).await;
+    let organiser = staff(
+        &app,
+        "o@veletrh.cz",
+        OrganiserRole::Organiser,
+        Some(fair),
+        None,
+    )
+    .await;
+    signed_up_and_confirmed(&app, "a@skola.cz", WORKSHOP).await;
+    let (sequence_before, status_before) = feed_event(&app, WORKSHOP, None).await;
+    assert_eq!(status_before, "CONFIRMED");
+
+    let answer = post_form(
+        &app,
+        Some(&organiser),
+        &format!("/admin/activities/{WORKSHOP}/cancel"),
+        &[("reason", "Lektor onemocněl.")],
+    )
+    .await;
+    assert_eq!(answer.status(), 303);
+    let row = activity_row(&app, WORKSHOP).await;
+    assert_eq!(row.status, ActivityStatus::Cancelled);
+    assert_eq!(row.taken, 0, "the seats went back");
+    assert_eq!(
+        status_of(&app, "a@skola.cz").await,
+        RegistrationStatus::Cancelled
+    );
+    let mail = app.emails_to("a@skola.cz").await.pop().unwrap();
+    assert!(mail.text.contains("Lektor onemocněl."), "{}", mail.text);
+
+    let (sequence_after, status_after) = feed_event(&app, WORKSHOP, Some(&sequence_before)).await;
+    assert_eq!(status_after, "CANCELLED");
+    assert!(sequence_after.parse::<i32>().unwrap() > sequence_before.parse::<i32>().unwrap());
+    assert_eq!(audit_actions(&app, WORKSHOP).await, ["activity.cancel"]);
+
+    // A cancelled activity is not edited any more.
+    let answer = call_api(
+        &app,
+        Some(&organiser),
+        Method::PATCH,
+        &format!("/admin/activities/{WORKSHOP}"),
+        Some(json!({ "title": "x" })),
+    )
+    .await;
+    assert_eq!(answer.status(), 409);
+}
+
+async fn an_invited_organiser_sets_a_password_and_signs_in(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let fair = demo_fair(&app).await;
+    let admin = staff(&app, "boss@veletrh.cz", OrganiserRole::Admin, None, None).await;
+    let fair_s = fair.to_string();
+    let answer = post_form(
+        &app,
+        Some(&admin),
+        "/admin/invitations",
+        &[
+            ("email", "Nova@Veletrh.cz"),
+            ("name", "Nová Organizátorka"),
+            ("role", "organiser"),
+            ("fair_id", &fair_s),
+        ],
+    )
+    .await;
+    assert_eq!(answer.status(), 303);
+    let mail = app
+        .emails_to("nova@veletrh.cz")
+        .await
+        .pop()
+        .expect("an invitation");
+    assert!(mail.text.contains("Test Organiser"), "{}", mail.text);
+    let link = mail.link(&app, "/admin/invitations/");
+    let path = link.trim_start_matches(&app.address).to_owned();
+    assert_eq!(app.get(&path).await.status(), 200);
+    let web = browser();
+    let short = web
+        .post(&link)
+        .form(&[("password", "short"), ("password_again", "short")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(short.status(), 422);
+    let good = "dlouhé heslo pro veletrh";
+    let accepted = web
+        .post(&link)
+        .form(&[("password", good), ("password_again", good)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(accepted.status(), 303);
+    assert_eq!(app.get(&path).await.status(), 404, "the link is used up");
+    assert_eq!(sign_in(&app, &web, "nova@veletrh.cz", good).await, 303);
+    let row = organiser::Entity::find()
+        .filter(organiser::Column::Email.eq("nova@veletrh.cz"))
+        .one(app.state.db.conn())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (row.role, row.fair_id),
+        (OrganiserRole::Organiser, Some(fair))
+    );
+    assert!(row.password_hash.starts_with("$argon2id$"));
+}
+
+async fn an_api_token_made_on_the_page_works_until_revoked(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let viewer = staff(&app, "v@veletrh.cz", OrganiserRole::Viewer, None, None).await;
+    let page = post_form(
+        &app,
+        Some(&viewer),
+        "/admin/tokens",
+        &[("name", "export script")],
+    )
+    .await;
+    assert_eq!(page.status(), 201);
+    let html = page.text().await.unwrap();
+    let token = html
+        .split("<code class=\"url\">")
+        .nth(1)
+        .and_then(|rest| rest.split('<').next())
+        .unwrap()
+        .to_owned();
+    assert!(token.starts_with("vt_"));
+    let me = |token: String| {
+        let client = app.client.clone();
+        let url = format!("{}/api/admin/me", app.address);
+        async move { client.get(url).bearer_auth(token).send().await.unwrap() }
+    };
+    let answer = me(token.clone()).await;
+    assert_eq!(answer.status(), 200);
+    assert_eq!(answer.json::<Value>().await.unwrap()["role"], "viewer");
+    let stored = entity::api_token::Entity::find()
+        .filter(entity::api_token::Column::Name.eq("export script"))
+        .one(app.state.db.conn())
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(
+        !stored.token_hash.contains(&token[3..]),
+        "only a hash is stored"
+    );
+    let revoked = post_form(
+        &app,
+        Some(&viewer),
+        &format!("/admin/tokens/{}/revoke", stored.id),
+        &[],
+    )
+    .await;
+    assert_eq!(revoked.status(), 303);
+    assert_eq!(me(token).await.status(), 401);
+}
+
+async fn the_first_start_on_sqlite_makes_an_admin_for_the_banner(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let admins = organiser::Entity::find()
+        .filter(organiser::Column::Email.eq(accounts::FIRST_ADMIN))
+        .all(app.state.db.conn())
+        .await
+        .unwrap();
+    assert_eq!(admins.len(), usize::from(backend == Backend::Sqlite));
+}
+
+on_both_backends!(
+    each_route_answers_each_role_as_its_permissions_say,
+    a_form_without_the_sessions_csrf_token_changes_nothing,
+    a_session_ends_when_idle_and_at_sign_out,
+    repeated_wrong_passwords_lock_the_account_behind_the_same_answer,
+    moving_a_workshop_emails_its_attendees_and_raises_the_feed_sequence,
+    raising_the_capacity_offers_the_seat_to_the_waiting_list,
+    lowering_the_capacity_below_the_seats_taken_is_refused_on_the_field,
+    a_cancelled_workshop_stays_in_its_feed_as_cancelled,
+    an_invited_organiser_sets_a_password_and_signs_in,
+    an_api_token_made_on_the_page_works_until_revoked,
+    the_first_start_on_sqlite_makes_an_admin_for_the_banner,
+);
