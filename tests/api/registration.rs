@@ -594,3 +594,65 @@ async fn the_reminder_goes_out_once_the_day_before(backend: Backend) {
 }
 
 on_both_backends!(the_reminder_goes_out_once_the_day_before);
+
+async fn a_waiting_person_is_not_offered_a_seat_that_clashes_with_one_they_hold(backend: Backend) {
+    let app = spawn_app(backend).await;
+    set_capacity(&app, LEADERSHIP, 1).await;
+    let manage_a = signed_up_and_confirmed(&app, "a@skola.cz", &[LEADERSHIP]).await;
+    // b waits for LEADERSHIP, then takes WELLBEING, which runs at the same time.
+    assert_eq!(
+        sign_up(&app, "b@skola.cz", &[LEADERSHIP]).await.status(),
+        202
+    );
+    signed_up_and_confirmed(&app, "b@skola.cz", &[WELLBEING]).await;
+    assert_eq!(
+        sign_up(&app, "c@skola.cz", &[LEADERSHIP]).await.status(),
+        202
+    );
+
+    let me: Value = app
+        .get(&format!("/api/me/{manage_a}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let id = me["registrations"][0]["id"].as_i64().unwrap();
+    app.post_json(
+        &format!("/api/me/{manage_a}/registrations/{id}/cancel"),
+        &json!({}),
+    )
+    .await;
+
+    // The seat skips b (who would clash) and goes to c; b keeps waiting.
+    let offered_to_c = app
+        .emails_to("c@skola.cz")
+        .await
+        .iter()
+        .any(|m| m.text.contains("/confirm/"));
+    assert!(offered_to_c);
+    let b_offers = app
+        .emails_to("b@skola.cz")
+        .await
+        .iter()
+        .filter(|m| m.text.contains("/confirm/"))
+        .count();
+    assert_eq!(
+        b_offers, 1,
+        "only b's own sign-up confirmation for WELLBEING"
+    );
+    let rows = registration::Entity::find()
+        .filter(registration::Column::ActivityId.eq(LEADERSHIP))
+        .all(app.state.db.conn())
+        .await
+        .unwrap();
+    let b = person::Entity::find()
+        .filter(person::Column::Email.eq("b@skola.cz"))
+        .one(app.state.db.conn())
+        .await
+        .unwrap()
+        .unwrap();
+    let b_row = rows.iter().find(|r| r.person_id == b.id).unwrap();
+    assert_eq!(b_row.status, RegistrationStatus::Waitlisted);
+}
+
+on_both_backends!(a_waiting_person_is_not_offered_a_seat_that_clashes_with_one_they_hold);
