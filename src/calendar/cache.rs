@@ -38,7 +38,7 @@ use super::{
     feed,
     source::{self, Feed, FeedRequest, Probe, Stamp},
 };
-use crate::i18n::Lang;
+use crate::{i18n::Lang, metrics::METRICS};
 
 /// Memory for cached feeds (a 1,000-event feed is about 1 MB).
 pub const MAX_BYTES: u64 = 64 * 1024 * 1024;
@@ -130,6 +130,7 @@ impl Feeds {
         let lang = lang.or(probe.lang).unwrap_or_default();
         let key = (probe.feed, lang);
         if let Some(hit) = self.fresh(&key, &probe.stamp) {
+            METRICS.feed_cache(true);
             return Ok(Some(hit));
         }
         let building = {
@@ -147,6 +148,7 @@ impl Feeds {
         let _building = building.lock().await;
         // Someone may have built it while this request waited.
         if let Some(hit) = self.fresh(&key, &probe.stamp) {
+            METRICS.feed_cache(true);
             return Ok(Some(hit));
         }
         let Some(programme) = source::load(conn, &key.0, lang).await? else {
@@ -169,6 +171,7 @@ impl Feeds {
             stamp: probe.stamp,
         });
         self.inner.builds.fetch_add(1, Ordering::Relaxed);
+        METRICS.feed_cache(false);
         self.store(key, built.clone());
         Ok(Some(built))
     }

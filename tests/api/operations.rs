@@ -31,6 +31,18 @@ async fn metrics_count_requests_sign_ups_and_the_outbox(backend: Backend) {
         .expect("sign-ups by outcome");
     assert!(accepted >= 1);
     assert!(text.contains(r#"veletrh_outbox_messages{state="waiting"}"#));
+    // A feed fetched twice: built once, then served from memory.
+    app.get("/fairs/uspech-pro-kazdeho-zaka/calendar.ics").await;
+    app.get("/fairs/uspech-pro-kazdeho-zaka/calendar.ics").await;
+    let text = app.get("/metrics").await.text().await.unwrap();
+    assert!(
+        text.contains(r#"veletrh_feed_cache_total{result="rebuild"}"#),
+        "{text}"
+    );
+    assert!(
+        text.contains(r#"veletrh_feed_cache_total{result="hit"}"#),
+        "{text}"
+    );
     // The token in a personal link never becomes a label.
     app.get("/me/abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQ")
         .await;
