@@ -292,16 +292,16 @@ pub struct AdminApi;
 impl AdminApi {
     /// The organiser the token acts for.
     #[oai(path = "/me", method = "get")]
-    async fn me(&self, auth: OrganiserToken) -> MeResponse {
+    async fn me(&self, auth: OrganiserToken) -> Result<MeResponse, AdminError> {
         let who = auth.0;
-        MeResponse::Ok(Json(Me {
+        Ok(MeResponse::Ok(Json(Me {
             id: who.id,
             email: who.email,
             name: who.name,
             role: who.role.as_str().into(),
             fair_id: who.fair_id,
             region_id: who.region_id,
-        }))
+        })))
     }
 
     /// The workshops and meetings the token's organiser may see, by start time.
