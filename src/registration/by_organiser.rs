@@ -104,14 +104,5 @@ pub async fn offer_freed_seats(
     txn: &WriteTxn,
     activity_id: i32,
 ) -> Result<usize, DbErr> {
-    let offer_for = chrono::Duration::from_std(state.config.hold).expect("hold fits");
-    seats::offer_to_waiting(
-        &**txn,
-        &state.outbox,
-        &state.links,
-        activity_id,
-        offer_for,
-        Utc::now(),
-    )
-    .await
+    seats::offer_to_waiting(&**txn, state, activity_id, Utc::now()).await
 }

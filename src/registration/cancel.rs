@@ -86,17 +86,7 @@ pub(super) async fn cancel_row(
         return Ok(false);
     }
     if seats::HOLDING.contains(&row.status) {
-        seats::release(&**txn, row.activity_id).await?;
-        let offer_for = chrono::Duration::from_std(state.config.hold).expect("hold fits");
-        seats::offer_to_waiting(
-            &**txn,
-            &state.outbox,
-            &state.links,
-            row.activity_id,
-            offer_for,
-            now,
-        )
-        .await?;
+        seats::give_back(&**txn, state, row.activity_id, now).await?;
     }
     Ok(true)
 }

@@ -82,17 +82,7 @@ pub async fn confirm(state: &AppState, plain: &str) -> Result<ConfirmOutcome, Db
             seats::overlapping_holding(&*txn, person.id, slot, activity.model.id, &firm).await?
         {
             set_status(&txn, row, RegistrationStatus::Cancelled, now).await?;
-            seats::release(&*txn, activity.model.id).await?;
-            let offer_for = chrono::Duration::from_std(state.config.hold).expect("hold fits");
-            seats::offer_to_waiting(
-                &*txn,
-                &state.outbox,
-                &state.links,
-                activity.model.id,
-                offer_for,
-                now,
-            )
-            .await?;
+            seats::give_back(&*txn, state, activity.model.id, now).await?;
             conflicts.push((activity.model.title.clone(), clash.title));
             continue;
         }

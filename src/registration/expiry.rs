@@ -36,17 +36,7 @@ pub async fn expire_holds(state: &AppState, now: DateTime<Utc>) -> Result<usize,
             .exec(&*txn)
             .await?;
         if moved.rows_affected == 1 {
-            seats::release(&*txn, row.activity_id).await?;
-            let offer_for = chrono::Duration::from_std(state.config.hold).expect("hold fits");
-            seats::offer_to_waiting(
-                &*txn,
-                &state.outbox,
-                &state.links,
-                row.activity_id,
-                offer_for,
-                now,
-            )
-            .await?;
+            seats::give_back(&*txn, state, row.activity_id, now).await?;
             expired += 1;
         }
         txn.commit().await?;

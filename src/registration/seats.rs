@@ -11,12 +11,13 @@ use sea_orm::{
     sea_query::{Expr, ExprTrait},
 };
 
-use super::{Links, mail_data};
+use super::mail_data;
 use crate::{
     domain::{TimeSlot, token::NewToken},
     i18n::Lang,
-    mail::{MailKind, Outbox},
+    mail::MailKind,
     programme,
+    startup::AppState,
 };
 
 /// Takes one seat if one is free. `false` means full.
@@ -80,16 +81,33 @@ pub async fn overlapping_holding(
     }))
 }
 
+/// Gives one seat back and offers it on to the waiting list.
+pub async fn give_back(
+    txn: &impl ConnectionTrait,
+    state: &AppState,
+    activity_id: i32,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    release(txn, activity_id).await?;
+    offer_to_waiting(txn, state, activity_id, now)
+        .await
+        .map(drop)
+}
+
+/// How long a held or offered seat waits for its confirmation (`VELETRH_HOLD_HOURS`).
+pub fn hold_window(state: &AppState) -> chrono::Duration {
+    chrono::Duration::from_std(state.config.hold).expect("the hold is at most two weeks")
+}
+
 /// Offers freed seats to the waiting list, first come first served. A waiting person who now
 /// holds an overlapping activity is passed over (and stays in line).
 pub async fn offer_to_waiting(
     txn: &impl ConnectionTrait,
-    outbox: &Outbox,
-    links: &Links,
+    state: &AppState,
     activity_id: i32,
-    offer_for: chrono::Duration,
     now: DateTime<Utc>,
 ) -> Result<usize, DbErr> {
+    let (outbox, links, offer_for) = (&state.outbox, &state.links, hold_window(state));
     let Some(activity) = programme::activity(txn, activity_id).await? else {
         return Ok(0);
     };

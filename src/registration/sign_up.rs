@@ -75,7 +75,7 @@ async fn attempt(state: &AppState, new: &NewRegistration) -> Result<(), SignUpEr
     let links = &state.links;
     let lang = new.lang;
     let confirm = NewToken::generate();
-    let hold_until = now + chrono::Duration::from_std(state.config.hold).expect("hold fits");
+    let hold_until = now + seats::hold_window(state);
     let mut held = Vec::new();
     for activity in &activities {
         let a = &activity.model;
