@@ -719,6 +719,7 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ("export.status.cancelled", "zrušeno", "cancelled"),
     ("export.status.confirmed", "potvrzeno", "confirmed"),
     ("export.status.expired", "propadlo", "expired"),
+    ("export.status.no_show", "nedostavil/a se", "no-show"),
     ("export.status.offered", "nabídnuto místo", "seat offered"),
     (
         "export.status.pending",
@@ -1008,6 +1009,7 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ("status.cancelled", "zrušeno", "cancelled"),
     ("status.confirmed", "potvrzeno", "confirmed"),
     ("status.expired", "propadlo", "expired"),
+    ("status.no_show", "nedostavil/a se", "no-show"),
     (
         "status.offered",
         "nabídnuto místo – potvrďte e-mailem",

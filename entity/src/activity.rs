@@ -46,6 +46,12 @@ pub struct Model {
     pub waitlist_enabled: bool,
     pub registration_opens_at: Option<DateTimeUtc>,
     pub registration_closes_at: Option<DateTimeUtc>,
+    /// At most this many live registrations from one school (`person.organisation`, compared
+    /// case-insensitively); `None`: no limit.
+    pub per_school_limit: Option<i32>,
+    /// Minutes after the start when seats of confirmed people not checked in are released
+    /// (status `no_show`) to the waiting list or walk-ins; `None`: never.
+    pub no_show_release_minutes: Option<i32>,
     pub status: ActivityStatus,
     /// Bumped on every change (feeds, optimistic concurrency). Defaults to 1.
     pub revision: i32,

@@ -80,6 +80,9 @@ pub enum RegistrationStatus {
     Expired,
     #[sea_orm(string_value = "attended")]
     Attended,
+    /// Confirmed but not checked in when the activity's no-show release came; the seat was freed.
+    #[sea_orm(string_value = "no_show")]
+    NoShow,
 }
 
 impl RegistrationStatus {
@@ -93,6 +96,7 @@ impl RegistrationStatus {
             Self::Cancelled => "cancelled",
             Self::Expired => "expired",
             Self::Attended => "attended",
+            Self::NoShow => "no_show",
         }
     }
 

@@ -17,7 +17,10 @@ pub struct Model {
     #[sea_orm(column_type = "Text")]
     pub description: String,
     pub website: Option<String>,
+    /// The stand assigned by the organisers.
     pub stand: Option<String>,
+    /// The stand the exhibitor asked for in their application.
+    pub wished_stand: Option<String>,
     pub contact_name: Option<String>,
     pub contact_email: Option<String>,
     pub status: ExhibitorStatus,

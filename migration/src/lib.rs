@@ -1,6 +1,6 @@
 //! Database migrations of veletrh (SQLite and PostgreSQL).
 //!
-//! The schema is documented in `docs/schema.md`. Every migration declares its
+//! The schema is documented in `migration/README.md`. Every migration declares its
 //! own identifiers (`DeriveIden` enums) and never depends on the `entity`
 //! crate, so old migrations keep compiling when entities change.
 
@@ -11,6 +11,7 @@ mod m20261201_000002_create_registration;
 mod m20261201_000003_create_outbox;
 mod m20261201_000004_create_organiser;
 mod m20261202_000001_create_organiser_session;
+mod m20261203_000001_add_organiser_tools;
 
 /// Runs all migrations in order.
 pub struct Migrator;
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000003_create_outbox::Migration),
             Box::new(m20261201_000004_create_organiser::Migration),
             Box::new(m20261202_000001_create_organiser_session::Migration),
+            Box::new(m20261203_000001_add_organiser_tools::Migration),
         ]
     }
 }

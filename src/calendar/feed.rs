@@ -353,6 +353,8 @@ mod tests {
                 waitlist_enabled: true,
                 registration_opens_at: None,
                 registration_closes_at: None,
+                per_school_limit: None,
+                no_show_release_minutes: None,
                 status: ActivityStatus::Scheduled,
                 revision,
                 created_at: start - Duration::days(40),

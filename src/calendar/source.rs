@@ -632,6 +632,9 @@ impl JsonActivity {
             waitlist_enabled,
             registration_opens_at,
             registration_closes_at,
+            // Feeds show neither; the JSON rows leave them out.
+            per_school_limit: None,
+            no_show_release_minutes: None,
             status,
             revision,
             created_at,

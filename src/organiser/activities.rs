@@ -264,6 +264,8 @@ pub async fn create(
         waitlist_enabled: true,
         registration_opens_at: None,
         registration_closes_at: None,
+        per_school_limit: None,
+        no_show_release_minutes: None,
         status: ActivityStatus::Scheduled,
         revision: 1,
         created_at: now,

@@ -234,6 +234,7 @@ mod tests {
             "cancelled",
             "expired",
             "attended",
+            "no_show",
         ];
         let errors = [
             "not_found",
