@@ -238,7 +238,8 @@ async fn graceful_shutdown_under_load_loses_no_accepted_request() {
             tokio::spawn(async move {
                 tokio::time::sleep(std::time::Duration::from_millis(5 * n as u64)).await;
                 let email = format!("g{n}@skola.cz");
-                let body = json!({"name": "U", "email": email, "activity_ids": [11], "consent": true});
+                let body =
+                    json!({"name": "U", "email": email, "activity_ids": [11], "consent": true});
                 match client.post(&url).json(&body).send().await {
                     Ok(response) => {
                         assert_eq!(response.status(), 202, "{email}");
