@@ -36,11 +36,12 @@ pub fn query_lang(req: &Request) -> Option<Lang> {
     })
 }
 
-/// This page's path and query without `lang=`, for the language switch.
+/// This page's path and query without `lang=`, for the language switch. The original URI:
+/// inside a nested route (`/admin`) `uri()` has lost the prefix.
 pub fn here(req: &Request) -> String {
-    let path = req.uri().path();
-    let query: Vec<(String, String)> = req
-        .uri()
+    let uri = req.original_uri();
+    let path = uri.path();
+    let query: Vec<(String, String)> = uri
         .query()
         .map(|q| {
             url::form_urlencoded::parse(q.as_bytes())

@@ -480,6 +480,27 @@ async fn a_form_without_the_sessions_csrf_token_changes_nothing(backend: Backend
     );
 }
 
+/// The language switch of an admin page leads to the same admin page (the nested route's
+/// prefix is kept), with its query.
+async fn the_language_switch_stays_on_the_admin_page(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let admin = staff(&app, "boss@veletrh.cz", OrganiserRole::Admin, None, None).await;
+    let page = admin
+        .web
+        .get(format!("{}/admin/activities/{WORKSHOP}?lang=cs", app.address))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let switch = format!(r#"href="/admin/activities/{WORKSHOP}?lang=en" lang="en""#);
+    assert!(
+        page.replace("&#x2f;", "/").contains(&switch),
+        "no {switch} in the page"
+    );
+}
+
 async fn a_session_ends_when_idle_and_at_sign_out(backend: Backend) {
     let app = spawn_app(backend).await;
     let admin = staff(&app, "boss@veletrh.cz", OrganiserRole::Admin, None, None).await;
@@ -1029,6 +1050,7 @@ async fn the_first_start_on_sqlite_makes_an_admin_for_the_banner(backend: Backen
 on_both_backends!(
     each_route_answers_each_role_as_its_permissions_say,
     a_form_without_the_sessions_csrf_token_changes_nothing,
+    the_language_switch_stays_on_the_admin_page,
     a_session_ends_when_idle_and_at_sign_out,
     repeated_wrong_passwords_lock_the_account_behind_the_same_answer,
     moving_a_workshop_emails_its_attendees_and_raises_the_feed_sequence,
