@@ -15,6 +15,7 @@
 //! | `VELETRH_BASE_URL` | `http://` + bind address | public URL used in links, emails and feeds |
 //! | `VELETRH_DEMO` | `true` | load the demo programme into an empty database |
 //! | `VELETRH_HOLD_HOURS` | `24` | how long an unconfirmed sign-up holds its seat |
+//! | `VELETRH_RETENTION_MONTHS` | `12` | personal data is anonymised this many months after a person's last activity ended; `0`: never |
 //! | `VELETRH_LOG_FORMAT` | `text` | `text` or `json` |
 //! | `VELETRH_SECRET_KEY` | unset: read from `VELETRH_SECRET_KEY_FILE` | base64 of 32 bytes; personal links are derived with it |
 //! | `VELETRH_SECRET_KEY_FILE` | `veletrh.key` | created with a random key on first start when missing |
@@ -62,6 +63,8 @@ pub struct Config {
     pub mail_from: Mailbox,
     pub load_demo: bool,
     pub hold: Duration,
+    /// Months after a person's last activity ended until their data is anonymised; 0: never.
+    pub retention_months: u32,
     pub log_format: LogFormat,
     pub mail_templates: Option<PathBuf>,
     /// Given directly (several instances must share one); else read from `secret_key_file`.
@@ -87,6 +90,7 @@ impl Default for Config {
             ),
             load_demo: true,
             hold: Duration::from_secs(24 * 3600),
+            retention_months: 12,
             log_format: LogFormat::Text,
             mail_templates: None,
             secret_key: None,
@@ -128,6 +132,7 @@ struct FileSettings {
     base_url: Option<String>,
     demo: Option<Scalar>,
     hold_hours: Option<Scalar>,
+    retention_months: Option<Scalar>,
     log_format: Option<String>,
     mail_templates: Option<String>,
     secret_key: Option<String>,
@@ -247,6 +252,10 @@ impl Config {
         if let Some(hours) = get("VELETRH_HOLD_HOURS", scalar(file.hold_hours)) {
             let hours = parse_number("VELETRH_HOLD_HOURS", &hours, 1, 24 * 14)?;
             config.hold = Duration::from_secs(hours * 3600);
+        }
+        if let Some(months) = get("VELETRH_RETENTION_MONTHS", scalar(file.retention_months)) {
+            config.retention_months =
+                parse_number("VELETRH_RETENTION_MONTHS", &months, 0, 1200)? as u32;
         }
         if let Some(dir) = get("VELETRH_MAIL_TEMPLATES", file.mail_templates) {
             config.mail_templates = Some(PathBuf::from(dir));

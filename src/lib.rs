@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod calendar;
+pub mod checkin;
 pub mod config;
 pub mod db;
 pub mod demo;

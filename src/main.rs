@@ -39,6 +39,12 @@ enum Command {
     Organiser(OrganiserCommand),
     /// Write the attendee list of a fair or an activity (CSV, CSV for Czech Excel, XLSX, JSON).
     Export(veletrh::export::ExportArgs),
+    /// Anonymise the people whose every activity ended more than VELETRH_RETENTION_MONTHS ago.
+    Retention {
+        /// Only count them.
+        #[arg(long)]
+        dry_run: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -112,6 +118,13 @@ fn main() -> ExitCode {
                 Ok(())
             }
             Command::Export(args) => veletrh::export::cli::run(&config, args).await,
+            Command::Retention { dry_run } => {
+                println!(
+                    "{}",
+                    veletrh::organiser::privacy::retention_cli(config, dry_run).await?
+                );
+                Ok(())
+            }
             Command::Mail(MailCommand::Preview { kind, lang }) => preview(&config, kind, &lang),
             Command::Organiser(OrganiserCommand::Add {
                 email,

@@ -258,15 +258,22 @@ async fn limit_body<E: Endpoint>(ep: E, req: Request) -> poem::Result<Response> 
 }
 
 /// Periodic work every instance runs: unconfirmed holds run out, tomorrow's reminders are
-/// queued. Each step is safe to run on several instances at once (conditional updates).
+/// queued, no-shows' seats are released. Each step is safe to run on several instances at once (conditional updates).
 async fn run_chores(state: AppState, mut stop: watch::Receiver<bool>) {
     const EVERY: Duration = Duration::from_secs(15);
+    let mut retention = registration::anonymise::RetentionSchedule::default();
     loop {
+        retention.run_if_due(&state).await;
         if let Err(err) = registration::expire_holds(&state, chrono::Utc::now()).await {
             tracing::warn!(error = %err, "expiring holds failed");
         }
         if let Err(err) = registration::queue_reminders(&state, chrono::Utc::now()).await {
             tracing::warn!(error = %err, "queueing reminders failed");
+        }
+        if let Err(err) =
+            crate::checkin::no_show::release_no_shows(&state, chrono::Utc::now()).await
+        {
+            tracing::warn!(error = %err, "releasing no-shows failed");
         }
         tokio::select! {
             _ = tokio::time::sleep(EVERY) => {},

@@ -11,6 +11,7 @@ use entity::{activity, enums::ActivityKind};
 use poem::{Endpoint, IntoResponse, Request, Response, http::StatusCode, web::Data};
 use poem_openapi::{
     ApiResponse, Object, OpenApi, SecurityScheme, Tags, auth::Bearer, param::Path, payload::Json,
+    types::MaybeUndefined,
 };
 
 use super::{
@@ -39,7 +40,7 @@ enum AdminTags {
 /// region's meetings, viewers read only.
 #[derive(SecurityScheme)]
 #[oai(ty = "bearer", bearer_format = "vt_…", checker = "check_token")]
-pub struct OrganiserToken(Principal);
+pub struct OrganiserToken(pub Principal);
 
 async fn check_token(req: &Request, bearer: Bearer) -> poem::Result<Principal> {
     let state = req
@@ -106,7 +107,7 @@ impl AdminError {
         )
     }
 
-    fn from_manage(err: ManageError, lang: Lang) -> AdminError {
+    pub fn from_manage(err: ManageError, lang: Lang) -> AdminError {
         match err {
             ManageError::Forbidden => {
                 AdminError::Forbidden(problem("forbidden", 403, lang.text("api.forbidden"), None))
@@ -158,6 +159,11 @@ pub struct AdminActivity {
     /// Seats held (pending, offered, confirmed, attended).
     pub taken: i32,
     pub waitlist_enabled: bool,
+    /// At most this many live registrations from one school (the person's organisation,
+    /// ignoring case and spacing); `null`: no limit.
+    pub per_school_limit: Option<i32>,
+    /// Minutes after the start when seats of people not checked in are released; `null`: never.
+    pub no_show_release_minutes: Option<i32>,
     /// `scheduled` or `cancelled`.
     pub status: String,
     /// Raised by every change (the calendar SEQUENCE follows it).
@@ -182,6 +188,8 @@ impl From<activity::Model> for AdminActivity {
             capacity: a.capacity,
             taken: a.taken,
             waitlist_enabled: a.waitlist_enabled,
+            per_school_limit: a.per_school_limit,
+            no_show_release_minutes: a.no_show_release_minutes,
             status: a.status.as_str().into(),
             revision: a.revision,
             updated_at: a.updated_at,
@@ -211,6 +219,21 @@ pub struct ActivityFields {
     /// `taken`.
     pub capacity: Option<i32>,
     pub waitlist_enabled: Option<bool>,
+    /// At most this many live registrations from one school (1 or more); `null` removes the
+    /// limit, omitting it keeps it.
+    pub per_school_limit: MaybeUndefined<i32>,
+    /// Release the seats of people not checked in this many minutes after the start (0 to
+    /// 1440); `null`: never, omitted: unchanged.
+    pub no_show_release_minutes: MaybeUndefined<i32>,
+}
+
+/// `null` → `Some(None)` (clear), a number → `Some(Some(n))`, omitted → `None` (keep).
+fn settable(value: MaybeUndefined<i32>) -> Option<Option<i32>> {
+    match value {
+        MaybeUndefined::Undefined => None,
+        MaybeUndefined::Null => Some(None),
+        MaybeUndefined::Value(n) => Some(Some(n)),
+    }
 }
 
 impl ActivityFields {
@@ -238,6 +261,8 @@ impl ActivityFields {
             ends_at: self.ends_at,
             capacity: self.capacity,
             waitlist_enabled: self.waitlist_enabled,
+            per_school_limit: settable(self.per_school_limit),
+            no_show_release_minutes: settable(self.no_show_release_minutes),
             problems,
         }
     }

@@ -2,9 +2,18 @@
 //! `/api/openapi.json`, Swagger UI at `/api/docs`. Errors are problem+json (see [`error`]).
 
 pub mod admin;
+mod attendees;
+mod audit;
+mod checkin;
 pub mod error;
+mod exhibitors;
+mod fairs;
+mod organisers;
+mod privacy;
 mod programme;
+mod regions;
 mod registrations;
+mod series;
 
 use poem::{Endpoint, EndpointExt, IntoResponse, Request, Response, Route};
 use poem_openapi::{OpenApiService, Tags};
@@ -32,6 +41,15 @@ pub fn routes(base_url: &str) -> Route {
             programme::ProgrammeApi,
             registrations::RegistrationApi,
             admin::AdminApi,
+            privacy::PrivacyApi,
+            audit::AuditApi,
+            organisers::OrganisersApi,
+            attendees::AttendeeApi,
+            checkin::CheckInApi,
+            fairs::FairsApi,
+            exhibitors::ExhibitorsApi,
+            regions::RegionsApi,
+            series::SeriesApi,
         ),
         "veletrh",
         env!("CARGO_PKG_VERSION"),

@@ -126,6 +126,15 @@ async fn personal(
     Query(query): Query<FeedQuery>,
     Data(state): Data<&AppState>,
 ) -> poem::Result<Response> {
+    // The token is a secret like the manage link's: guesses count against the same limit.
+    let ip = req.remote_addr().as_socket_addr().map(|a| a.ip());
+    if let Err(retry) = state.limits.token_request(ip) {
+        return Ok(Response::builder()
+            .status(StatusCode::TOO_MANY_REQUESTS)
+            .header(header::RETRY_AFTER, retry.0)
+            .header(header::CONTENT_TYPE, "text/plain; charset=utf-8")
+            .body("Too many requests. Příliš mnoho požadavků.\n"));
+    }
     serve(req, state, FeedRequest::Person(&token), query.lang()).await
 }
 

@@ -18,10 +18,12 @@ pub enum MailKind {
     ExhibitorApproved,
     ExhibitorRejected,
     OrganiserInvitation,
+    RemovedByOrganiser,
+    MovedByOrganiser,
 }
 
 impl MailKind {
-    pub const ALL: [MailKind; 12] = [
+    pub const ALL: [MailKind; 14] = [
         MailKind::ConfirmRequest,
         MailKind::RegistrationConfirmed,
         MailKind::Waitlisted,
@@ -34,6 +36,8 @@ impl MailKind {
         MailKind::ExhibitorApproved,
         MailKind::ExhibitorRejected,
         MailKind::OrganiserInvitation,
+        MailKind::RemovedByOrganiser,
+        MailKind::MovedByOrganiser,
     ];
 
     /// The template folder and the value stored in `outbox_message.kind`.
@@ -51,6 +55,8 @@ impl MailKind {
             MailKind::ExhibitorApproved => "exhibitor_approved",
             MailKind::ExhibitorRejected => "exhibitor_rejected",
             MailKind::OrganiserInvitation => "organiser_invitation",
+            MailKind::RemovedByOrganiser => "removed_by_organiser",
+            MailKind::MovedByOrganiser => "moved_by_organiser",
         }
     }
 

@@ -49,6 +49,23 @@ pub fn sample(kind: MailKind, lang: Lang) -> Value {
             "activity": activity,
             "reason": "Lektor onemocněl.",
         }),
+        MailKind::RemovedByOrganiser => json!({
+            "activity": activity,
+            "reason": "Workshop je určen jen pro ředitele škol.",
+        }),
+        MailKind::MovedByOrganiser => json!({
+            "activity": activity,
+            "from": {
+                "title": "Čtenářská gramotnost v praxi",
+                "kind": "workshop",
+                "when": "út 12. 1. 2027 9:30–11:00",
+                "place": "Sál B",
+                "speakers": "",
+                "url": format!("{BASE}/workshops/2"),
+            },
+            "feed_url": format!("{BASE}/me/ukazkovy-token/calendar.ics"),
+            "checkin_url": format!("{BASE}/checkin/ukazkovy-token"),
+        }),
         MailKind::ActivityChanged => json!({
             "activity": activity,
             "old_when": "út 12. 1. 2027 9:00–10:30",

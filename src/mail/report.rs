@@ -1,10 +1,18 @@
 //! What organisers need to know about mail: messages that failed for good, messages still
-//! waiting, and participants whose address bounces.
+//! waiting, and participants whose address bounces. `veletrh mail status` prints the
+//! [`report`]; the admin page `/admin/mail` shows it and [`retry`]s a failed message.
 
+use chrono::{DateTime, Utc};
 use entity::{outbox_message, person};
-use sea_orm::{ColumnTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
+use sea_orm::{
+    ColumnTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, sea_query::Expr,
+};
 
-use crate::db::Db;
+use crate::{
+    db::Db,
+    organiser::{Action, ManageError, Principal, Subject, audit, can},
+    startup::AppState,
+};
 
 pub struct MailReport {
     pub waiting: u64,
@@ -51,6 +59,56 @@ pub async fn report(db: &Db) -> Result<MailReport, DbErr> {
             .all(conn)
             .await?,
     })
+}
+
+/// The report for the admin page (admins only: it lists everyone's addresses).
+pub async fn report_for(state: &AppState, who: &Principal) -> Result<MailReport, ManageError> {
+    if !can(who, Action::View, Subject::Mail) {
+        return Err(ManageError::Forbidden);
+    }
+    Ok(report(&state.db).await?)
+}
+
+/// Sends a message that failed for good once more, as if new: the worker picks it up at once
+/// and the usual retries follow. `NotFound` for a message that is not failed (sent, still
+/// trying, or retried already).
+pub async fn retry(
+    state: &AppState,
+    who: &Principal,
+    id: i32,
+    now: DateTime<Utc>,
+) -> Result<(), ManageError> {
+    use outbox_message::Column;
+    if !can(who, Action::Edit, Subject::Mail) {
+        return Err(ManageError::Forbidden);
+    }
+    let txn = state.db.begin_write().await?;
+    let retried = outbox_message::Entity::update_many()
+        .col_expr(Column::FailedAt, Expr::val(Option::<DateTime<Utc>>::None))
+        .col_expr(Column::Attempts, Expr::val(0))
+        .col_expr(Column::NextAttemptAt, Expr::val(now))
+        .col_expr(Column::LeaseUntil, Expr::val(Option::<DateTime<Utc>>::None))
+        .filter(Column::Id.eq(id))
+        .filter(Column::FailedAt.is_not_null())
+        .filter(Column::SentAt.is_null())
+        .exec(&*txn)
+        .await?;
+    if retried.rows_affected == 0 {
+        return Err(ManageError::NotFound);
+    }
+    audit::record(
+        &*txn,
+        Some(who.id),
+        "mail.retry",
+        "outbox_message",
+        Some(id),
+        None,
+        Some(&serde_json::json!({ "next_attempt_at": now })),
+    )
+    .await?;
+    txn.commit().await?;
+    state.mail_wake.notify_one();
+    Ok(())
 }
 
 impl std::fmt::Display for MailReport {

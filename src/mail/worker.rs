@@ -56,6 +56,17 @@ enum BuildError {
     Render(String),
 }
 
+/// The Content-ID the templates' `<img src="cid:checkin-qr">` refers to.
+const CHECKIN_QR_CID: &str = "checkin-qr";
+
+/// The QR code of the message's check-in link (`checkin_url` in its data) as a PNG, made at
+/// send time so the outbox stores only the link.
+fn checkin_qr(data: &serde_json::Value) -> Option<Vec<u8>> {
+    let url = data.get("checkin_url")?.as_str()?;
+    // 5 pixels a module: about 200 px wide, what the template shows it at.
+    crate::checkin::qr::png(url, 5)
+}
+
 impl MailWorker {
     /// Claims, sends and records one message.
     pub async fn deliver_next(&self) -> Result<Delivery, DbErr> {
@@ -119,9 +130,19 @@ impl MailWorker {
             .render(kind, lang, &payload.data)
             .map_err(|e| BuildError::Render(e.to_string()))?;
 
-        let alternative = MultiPart::alternative()
-            .singlepart(SinglePart::plain(rendered.text))
-            .singlepart(SinglePart::html(rendered.html));
+        let html = SinglePart::html(rendered.html);
+        let alternative = MultiPart::alternative().singlepart(SinglePart::plain(rendered.text));
+        let alternative = match checkin_qr(&payload.data) {
+            // The HTML part shows the QR code as `cid:checkin-qr`: multipart/related keeps the
+            // image with the HTML that refers to it, and clients show it without fetching.
+            Some(png) => alternative.multipart(MultiPart::related().singlepart(html).singlepart(
+                LettreAttachment::new_inline(CHECKIN_QR_CID.to_owned()).body(
+                    png,
+                    ContentType::parse("image/png").expect("a constant media type"),
+                ),
+            )),
+            None => alternative.singlepart(html),
+        };
         let body = if payload.attachments.is_empty() {
             alternative
         } else {

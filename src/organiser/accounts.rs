@@ -87,6 +87,17 @@ impl NewOrganiser {
     }
 }
 
+/// A role as forms and the API name it (`admin`, `organiser`, `viewer`).
+pub fn role_of(text: &str) -> Option<OrganiserRole> {
+    [
+        OrganiserRole::Admin,
+        OrganiserRole::Organiser,
+        OrganiserRole::Viewer,
+    ]
+    .into_iter()
+    .find(|r| r.as_str() == text.trim())
+}
+
 /// Field errors for a fair or region that does not exist, or an address already in use.
 async fn check_references(
     conn: &impl ConnectionTrait,
@@ -169,6 +180,7 @@ fn public(account: &organiser::Model) -> serde_json::Value {
         "role": account.role,
         "fair_id": account.fair_id,
         "region_id": account.region_id,
+        "disabled": account.disabled_at.is_some(),
     })
 }
 
@@ -358,4 +370,208 @@ pub async fn region_by_slug(db: &Db, slug: &str) -> Result<Option<region::Model>
         .filter(region::Column::Slug.eq(slug))
         .one(db.conn())
         .await
+}
+
+/// An account as the organisers page lists it.
+pub struct AccountRow {
+    pub account: organiser::Model,
+    /// From the audit log's `organiser.sign_in` entries.
+    pub last_sign_in: Option<DateTime<Utc>>,
+}
+
+/// Every account by address, with its last sign-in (admins only).
+pub async fn list(state: &AppState, who: &Principal) -> Result<Vec<AccountRow>, ManageError> {
+    use sea_orm::{QueryOrder, QuerySelect};
+    if !can(who, Action::View, Subject::Organisers) {
+        return Err(ManageError::Forbidden);
+    }
+    let conn = state.db.conn();
+    let accounts = organiser::Entity::find()
+        .order_by_asc(organiser::Column::Email)
+        .all(conn)
+        .await?;
+    let last: Vec<(Option<i32>, Option<DateTime<Utc>>)> = entity::audit_event::Entity::find()
+        .select_only()
+        .column(entity::audit_event::Column::OrganiserId)
+        .column_as(entity::audit_event::Column::At.max(), "last")
+        .filter(entity::audit_event::Column::Action.eq(super::sessions::SIGN_IN))
+        .group_by(entity::audit_event::Column::OrganiserId)
+        .into_tuple()
+        .all(conn)
+        .await?;
+    Ok(accounts
+        .into_iter()
+        .map(|account| AccountRow {
+            last_sign_in: last
+                .iter()
+                .find(|(id, _)| *id == Some(account.id))
+                .and_then(|(_, at)| *at),
+            account,
+        })
+        .collect())
+}
+
+/// What an admin changes about an account; `None` keeps the value. The scope follows the
+/// rule of [`NewOrganiser::parse`]: an organiser has one fair or region, the others none.
+#[derive(Clone, Debug, Default)]
+pub struct AccountChange {
+    pub role: Option<OrganiserRole>,
+    /// With `role`: the new scope (both `None` for an admin or viewer).
+    pub fair_id: Option<i32>,
+    pub region_id: Option<i32>,
+    /// `Some(true)` disables the account (its sessions end, its API tokens stop working at
+    /// once); `Some(false)` enables it again.
+    pub disabled: Option<bool>,
+}
+
+/// Changes account `id` (admins only). An admin cannot disable or demote themselves, so an
+/// installation never loses its last way in by a slip.
+pub async fn change(
+    state: &AppState,
+    who: &Principal,
+    id: i32,
+    change: AccountChange,
+) -> Result<organiser::Model, ManageError> {
+    use sea_orm::sea_query::Expr;
+    if !can(who, Action::Edit, Subject::Organisers) {
+        return Err(ManageError::Forbidden);
+    }
+    let txn = state.db.begin_write().await?;
+    let before = organiser::Entity::find_by_id(id)
+        .one(&*txn)
+        .await?
+        .ok_or(ManageError::NotFound)?;
+    let mut errors = Vec::new();
+    if id == who.id && change.disabled == Some(true) {
+        errors.push(FieldError::new("disabled", "not_yourself"));
+    }
+    if id == who.id && change.role.is_some_and(|r| r != before.role) {
+        errors.push(FieldError::new("role", "not_yourself"));
+    }
+    let (role, fair_id, region_id) = match change.role {
+        Some(role) => {
+            match NewOrganiser::parse(
+                &before.email,
+                &before.name,
+                role,
+                change.fair_id,
+                change.region_id,
+            ) {
+                Ok(parsed) => {
+                    let mut scope_errors = check_references(&*txn, &parsed).await?;
+                    // The address is this account's own.
+                    scope_errors.retain(|e| e.field != "email");
+                    errors.extend(scope_errors);
+                }
+                Err(e) => errors.extend(e),
+            }
+            (role, change.fair_id, change.region_id)
+        }
+        None => (before.role, before.fair_id, before.region_id),
+    };
+    if !errors.is_empty() {
+        return Err(ManageError::Invalid(errors));
+    }
+    let now = Utc::now();
+    let disabled_at = match change.disabled {
+        Some(true) => before.disabled_at.or(Some(now)),
+        Some(false) => None,
+        None => before.disabled_at,
+    };
+    organiser::Entity::update_many()
+        .col_expr(organiser::Column::Role, Expr::val(role.as_str()))
+        .col_expr(organiser::Column::FairId, Expr::val(fair_id))
+        .col_expr(organiser::Column::RegionId, Expr::val(region_id))
+        .col_expr(organiser::Column::DisabledAt, Expr::val(disabled_at))
+        .col_expr(organiser::Column::UpdatedAt, Expr::val(now))
+        .filter(organiser::Column::Id.eq(id))
+        .exec(&*txn)
+        .await?;
+    if disabled_at.is_some() {
+        super::sessions::end_all(&*txn, id, None).await?;
+    }
+    let after = organiser::Entity::find_by_id(id)
+        .one(&*txn)
+        .await?
+        .ok_or(ManageError::NotFound)?;
+    let action = match (before.disabled_at.is_some(), after.disabled_at.is_some()) {
+        (false, true) => "organiser.disable",
+        (true, false) => "organiser.enable",
+        _ => "organiser.update",
+    };
+    audit::record(
+        &*txn,
+        Some(who.id),
+        action,
+        "organiser",
+        Some(id),
+        Some(&public(&before)),
+        Some(&public(&after)),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(after)
+}
+
+/// The signed-in organiser changes their password: the current one first, the new one twice.
+/// Every other session of theirs ends (`keep_session`, the plain cookie of the one in use,
+/// stays signed in).
+pub async fn change_password(
+    state: &AppState,
+    who: &Principal,
+    current: &str,
+    new: &str,
+    again: &str,
+    keep_session: Option<&str>,
+) -> Result<(), ManageError> {
+    if !can(who, Action::Edit, Subject::OwnAccount) {
+        return Err(ManageError::Forbidden);
+    }
+    let account = organiser::Entity::find_by_id(who.id)
+        .one(state.db.conn())
+        .await?
+        .ok_or(ManageError::NotFound)?;
+    let now = Utc::now();
+    let mut errors = Vec::new();
+    // Guessing the current password here counts like wrong sign-ins, and a locked account's is
+    // refused like at sign-in.
+    let locked = account.locked_until.is_some_and(|until| until > now);
+    let stored = (!locked).then(|| account.password_hash.clone());
+    if !password::verify(current.to_owned(), stored).await {
+        if !locked {
+            let txn = state.db.begin_write().await?;
+            super::sessions::count_wrong_password(&*txn, account.id, now).await?;
+            txn.commit().await?;
+        }
+        errors.push(FieldError::new("current_password", "wrong_password"));
+    }
+    if let Err(e) = password::check_new(new, again) {
+        errors.push(e);
+    }
+    if !errors.is_empty() {
+        return Err(ManageError::Invalid(errors));
+    }
+    let hash = password::hash(new.to_owned()).await;
+    let txn = state.db.begin_write().await?;
+    organiser::ActiveModel {
+        id: Set(account.id),
+        password_hash: Set(hash),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .update(&*txn)
+    .await?;
+    super::sessions::end_all(&*txn, account.id, keep_session).await?;
+    audit::record(
+        &*txn,
+        Some(who.id),
+        "organiser.password_change",
+        "organiser",
+        Some(account.id),
+        None,
+        Some(&public(&account)),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
 }

@@ -8,6 +8,8 @@
 //!   offered a seat;
 //! - a raised capacity offers the freed seats to the waiting list; a capacity below the seats
 //!   already taken is refused on the `capacity` field;
+//! - a per-school limit (`per_school_limit`, at most N live registrations from one school) applies
+//!   to sign-ups and offers from then on; loosening it offers free seats to people it held back;
 //! - cancelling keeps the activity (feeds show it as cancelled), cancels its live registrations
 //!   and emails everyone `cancelled_by_organiser` with the optional reason.
 //!
@@ -37,6 +39,9 @@ use crate::{
 /// The most seats an activity may have.
 pub const MAX_CAPACITY: i32 = 100_000;
 
+/// The latest no-show release, in minutes after the start (a whole day).
+pub const MAX_RELEASE_MINUTES: i32 = 24 * 60;
+
 /// What an organiser sends to create or edit an activity. On edit a missing field keeps its
 /// value and an empty text clears an optional one (topic, room, place); on create `kind`,
 /// `title`, the times and `capacity` are required, and a fair or regional organiser's own fair
@@ -55,6 +60,11 @@ pub struct ActivityInput {
     pub ends_at: Option<DateTime<Utc>>,
     pub capacity: Option<i32>,
     pub waitlist_enabled: Option<bool>,
+    /// At most this many live registrations from one school; `Some(None)` removes the limit.
+    pub per_school_limit: Option<Option<i32>>,
+    /// Minutes after the start when seats of people not checked in are released; `Some(None)`:
+    /// never.
+    pub no_show_release_minutes: Option<Option<i32>>,
     /// Fields the edge could not read (a time or number that does not parse); reported with
     /// the use-case's own findings, so the form shows every problem at once.
     pub problems: Vec<FieldError>,
@@ -170,6 +180,24 @@ fn merge(
     }
     if let Some(waitlist) = input.waitlist_enabled {
         next.waitlist_enabled = waitlist;
+    }
+    if let Some(limit) = input.per_school_limit {
+        match limit {
+            Some(n) if !(1..=MAX_CAPACITY).contains(&n) => errors.push(
+                FieldError::new("per_school_limit", "school_limit_range")
+                    .with_detail(MAX_CAPACITY.to_string()),
+            ),
+            _ => next.per_school_limit = limit,
+        }
+    }
+    if let Some(minutes) = input.no_show_release_minutes {
+        match minutes {
+            Some(n) if !(0..=MAX_RELEASE_MINUTES).contains(&n) => errors.push(
+                FieldError::new("no_show_release_minutes", "release_minutes_range")
+                    .with_detail(MAX_RELEASE_MINUTES.to_string()),
+            ),
+            _ => next.no_show_release_minutes = minutes,
+        }
     }
     if creating {
         if input.title.is_none() && !has(&errors, "title") {
@@ -358,6 +386,8 @@ pub async fn update(
         ends_at: Set(draft.ends_at),
         capacity: Set(draft.capacity),
         waitlist_enabled: Set(draft.waitlist_enabled),
+        per_school_limit: Set(draft.per_school_limit),
+        no_show_release_minutes: Set(draft.no_show_release_minutes),
         updated_at: Set(now),
         ..Default::default()
     };
@@ -390,7 +420,12 @@ pub async fn update(
     if moved {
         by_organiser::notify_changed(state, &txn, &before).await?;
     }
-    if draft.capacity > before.capacity {
+    let school_loosened = match (before.per_school_limit, draft.per_school_limit) {
+        (Some(old), Some(new)) => new > old,
+        (Some(_), None) => true,
+        (None, _) => false,
+    };
+    if draft.capacity > before.capacity || school_loosened {
         by_organiser::offer_freed_seats(state, &txn, id).await?;
     }
     let after = activity::Entity::find_by_id(id)

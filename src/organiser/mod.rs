@@ -1,15 +1,23 @@
 //! The organisers' use-cases: accounts and invitations ([`accounts`]), signing in and browser
 //! sessions ([`sessions`]), API tokens ([`tokens`]), who may do what ([`roles::can`]) and
-//! managing workshops and meetings ([`activities`]). The admin pages (`web::admin`) and the
+//! managing workshops and meetings ([`activities`]), fairs ([`fairs`]) and exhibitors
+//! ([`exhibitors`]), regions, districts
+//! and partnerships ([`regions`]) and meeting series ([`series`]). The admin pages (`web::admin`) and the
 //! JSON API (`api::admin`) are two faces of these functions; every change writes an
 //! `audit_event` in its own transaction ([`audit`]).
 
 pub mod accounts;
 pub mod activities;
+pub mod attendees;
 pub mod audit;
 pub mod cli;
+pub mod exhibitors;
+pub mod fairs;
 pub mod password;
+pub mod privacy;
+pub mod regions;
 pub mod roles;
+pub mod series;
 pub mod sessions;
 pub mod tokens;
 

@@ -8,7 +8,25 @@
 //! | organiser of a region | the same for the region's meetings |
 //! | viewer | read and export everything, change nothing |
 //!
-//! Everyone signed in manages their own API tokens.
+//! Checking people in at the door ([`Action::CheckIn`]) is a change (status `attended`, undo),
+//! so viewers may not: door staff get an organiser account scoped to their fair or region.
+//!
+//! Fairs: everyone signed in sees them; a fair's organisers edit it; only an admin creates or
+//! cancels one. A fair's exhibitors (and applications): its organisers manage them (create,
+//! edit, approve, reject, delete); viewers read them.
+//!
+//! Regions and districts are changed by admins only; a district's partnership also by the
+//! organiser of its region. Meeting series are meetings: the organiser of the series' region
+//! manages them (a series without a region, admins only).
+//!
+//! Everyone signed in manages their own API tokens and changes their own password.
+//!
+//! Data protection and accounts ([`Subject::People`], [`Subject::AuditLog`], [`Subject::Mail`],
+//! [`Subject::Organisers`]): only admins anonymise people, read the audit log (its before/after
+//! snapshots hold what was changed, of every fair), see the mail status (it lists addresses of
+//! everyone) and manage organiser accounts. Viewers and organisers may look people up; what
+//! they see of a person is cut down to the registrations they may export (an organiser: their
+//! fair's or region's; nobody outside it).
 
 use entity::{
     activity,
@@ -49,6 +67,8 @@ pub enum Action {
     Create,
     Edit,
     Cancel,
+    /// Mark a registration attended at the door, or undo that.
+    CheckIn,
 }
 
 /// Where an activity belongs: what a fair or regional organiser's scope is compared with.
@@ -79,6 +99,26 @@ pub enum Subject {
     Organisers,
     /// The organiser's own API tokens.
     OwnTokens,
+    /// The organiser's own account (password).
+    OwnAccount,
+    /// Participants as people (look up, anonymise); their registrations stay behind
+    /// [`Subject::Activity`].
+    People,
+    /// The audit log of organiser actions.
+    AuditLog,
+    /// Failed messages and bouncing addresses.
+    Mail,
+    /// Regions and districts (the map partnerships and meetings hang on): everyone signed in
+    /// reads them, only admins change them.
+    Regions,
+    /// A district's partnership, by the district's region: its regional organiser may change it.
+    Partnership { region_id: i32 },
+    /// A fair itself (`None`: one about to be created). Its organisers edit it; only an admin
+    /// creates or cancels one, since cancelling ends every workshop in it.
+    Fair(Option<i32>),
+    /// The exhibitors of a fair and their applications: managed by the fair's organisers,
+    /// read by viewers (contacts are personal data, as in attendee lists).
+    Exhibitors(i32),
 }
 
 /// Whether `who` may do `action` to `subject`.
@@ -86,11 +126,22 @@ pub fn can(who: &Principal, action: Action, subject: Subject) -> bool {
     use OrganiserRole::{Admin, Organiser, Viewer};
     match (who.role, subject) {
         (Admin, _) => true,
-        (_, Subject::OwnTokens) => true,
-        (_, Subject::Organisers) => false,
+        (_, Subject::OwnTokens | Subject::OwnAccount) => true,
+        (_, Subject::Organisers | Subject::AuditLog | Subject::Mail) => false,
+        (_, Subject::People) => matches!(action, Action::View | Action::Export),
         (_, Subject::Programme) => action == Action::View,
+        (_, Subject::Regions) => action == Action::View,
+        (Organiser, Subject::Partnership { region_id }) => {
+            action == Action::View || who.region_id == Some(region_id)
+        }
+        (Viewer, Subject::Partnership { .. }) => matches!(action, Action::View | Action::Export),
         (Viewer, Subject::Activity(_)) => matches!(action, Action::View | Action::Export),
         (Organiser, Subject::Activity(scope)) => in_scope(who, scope),
+        (_, Subject::Fair(_)) if action == Action::View => true,
+        (Organiser, Subject::Fair(Some(id))) => action == Action::Edit && who.fair_id == Some(id),
+        (_, Subject::Fair(_)) => false,
+        (Viewer, Subject::Exhibitors(_)) => matches!(action, Action::View | Action::Export),
+        (Organiser, Subject::Exhibitors(fair)) => who.fair_id == Some(fair),
     }
 }
 
@@ -143,7 +194,7 @@ mod tests {
         let fair1 = who(Organiser, Some(1), None);
         let region7 = who(Organiser, None, Some(7));
         let nothing = who(Organiser, None, None);
-        let all = [View, Export, Create, Edit, Cancel];
+        let all = [View, Export, Create, Edit, Cancel, CheckIn];
         // (who, subject, actions allowed)
         let cases: Vec<(&Principal, Subject, &[Action])> = vec![
             (&admin, workshop(1), &all),
@@ -168,6 +219,42 @@ mod tests {
             (&nothing, workshop(1), &[]),
             (&nothing, meeting(None), &[]),
             (&nothing, Subject::OwnTokens, &all),
+            (&admin, Subject::People, &all),
+            (&admin, Subject::AuditLog, &all),
+            (&admin, Subject::Mail, &all),
+            (&viewer, Subject::People, &[View, Export]),
+            (&viewer, Subject::AuditLog, &[]),
+            (&viewer, Subject::Mail, &[]),
+            (&viewer, Subject::OwnAccount, &all),
+            (&fair1, Subject::People, &[View, Export]),
+            (&fair1, Subject::AuditLog, &[]),
+            (&fair1, Subject::Mail, &[]),
+            (&region7, Subject::OwnAccount, &all),
+            (&admin, Subject::Regions, &all),
+            (&viewer, Subject::Regions, &[View]),
+            (&fair1, Subject::Regions, &[View]),
+            (&region7, Subject::Regions, &[View]),
+            (&admin, Subject::Partnership { region_id: 7 }, &all),
+            (&region7, Subject::Partnership { region_id: 7 }, &all),
+            (&region7, Subject::Partnership { region_id: 8 }, &[View]),
+            (&fair1, Subject::Partnership { region_id: 7 }, &[View]),
+            (&nothing, Subject::Partnership { region_id: 7 }, &[View]),
+            (
+                &viewer,
+                Subject::Partnership { region_id: 7 },
+                &[View, Export],
+            ),
+            (&admin, Subject::Fair(None), &all),
+            (&admin, Subject::Exhibitors(2), &all),
+            (&viewer, Subject::Fair(Some(1)), &[View]),
+            (&viewer, Subject::Exhibitors(1), &[View, Export]),
+            (&fair1, Subject::Fair(Some(1)), &[View, Edit]),
+            (&fair1, Subject::Fair(Some(2)), &[View]),
+            (&fair1, Subject::Fair(None), &[View]),
+            (&fair1, Subject::Exhibitors(1), &all),
+            (&fair1, Subject::Exhibitors(2), &[]),
+            (&region7, Subject::Exhibitors(1), &[]),
+            (&nothing, Subject::Fair(Some(1)), &[View]),
         ];
         for (who, subject, allowed) in cases {
             for action in all {

@@ -17,7 +17,7 @@ use entity::{organiser, organiser_session};
 use sea_orm::{
     ActiveModelTrait,
     ActiveValue::Set,
-    ColumnTrait, DbErr, EntityTrait, QueryFilter,
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter,
     sea_query::{Expr, ExprTrait},
 };
 use sha2::{Digest, Sha256};
@@ -27,6 +27,9 @@ use crate::{
     domain::token::{self, NewToken},
     startup::AppState,
 };
+
+/// The audit action of a successful sign-in (the organisers page shows the last one).
+pub const SIGN_IN: &str = "organiser.sign_in";
 
 /// How long a session lives without being used.
 pub const IDLE: Duration = Duration::hours(12);
@@ -78,27 +81,7 @@ pub async fn login(
     }
     let txn = state.db.begin_write().await?;
     if !right {
-        // Count in the statement, so concurrent guesses all count.
-        organiser::Entity::update_many()
-            .col_expr(
-                organiser::Column::FailedLogins,
-                Expr::col(organiser::Column::FailedLogins).add(1),
-            )
-            .filter(organiser::Column::Id.eq(account.id))
-            .exec(&*txn)
-            .await?;
-        let failures = organiser::Entity::find_by_id(account.id)
-            .one(&*txn)
-            .await?
-            .map_or(0, |a| a.failed_logins);
-        if let Some(lock) = lock_after(failures) {
-            organiser::Entity::update_many()
-                .col_expr(organiser::Column::LockedUntil, Expr::val(now + lock))
-                .filter(organiser::Column::Id.eq(account.id))
-                .exec(&*txn)
-                .await?;
-            tracing::warn!(organiser = account.id, failures, "organiser account locked");
-        }
+        count_wrong_password(&*txn, account.id, now).await?;
         txn.commit().await?;
         return Ok(LoginOutcome::Refused);
     }
@@ -121,6 +104,16 @@ pub async fn login(
         ..Default::default()
     }
     .insert(&*txn)
+    .await?;
+    super::audit::record::<()>(
+        &*txn,
+        Some(account.id),
+        SIGN_IN,
+        "organiser",
+        Some(account.id),
+        None,
+        None,
+    )
     .await?;
     txn.commit().await?;
     Ok(LoginOutcome::SignedIn {
@@ -174,6 +167,49 @@ pub async fn logout(state: &AppState, cookie: &str) -> Result<(), DbErr> {
         .exec(&*txn)
         .await?;
     txn.commit().await
+}
+
+/// Counts a wrong password for account `id` (at sign-in, or when changing the password) and
+/// locks the account per [`lock_after`].
+pub async fn count_wrong_password(
+    txn: &impl ConnectionTrait,
+    id: i32,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    // Count in the statement, so concurrent guesses all count.
+    organiser::Entity::update_many()
+        .col_expr(
+            organiser::Column::FailedLogins,
+            Expr::col(organiser::Column::FailedLogins).add(1),
+        )
+        .filter(organiser::Column::Id.eq(id))
+        .exec(txn)
+        .await?;
+    let failures = organiser::Entity::find_by_id(id)
+        .one(txn)
+        .await?
+        .map_or(0, |a| a.failed_logins);
+    if let Some(lock) = lock_after(failures) {
+        organiser::Entity::update_many()
+            .col_expr(organiser::Column::LockedUntil, Expr::val(now + lock))
+            .filter(organiser::Column::Id.eq(id))
+            .exec(txn)
+            .await?;
+        tracing::warn!(organiser = id, failures, "organiser account locked");
+    }
+    Ok(())
+}
+
+/// Ends every session of organiser `id` but the one of cookie `keep` (when given): after a
+/// password change or when the account is disabled.
+pub async fn end_all(txn: &impl ConnectionTrait, id: i32, keep: Option<&str>) -> Result<(), DbErr> {
+    let mut delete = organiser_session::Entity::delete_many()
+        .filter(organiser_session::Column::OrganiserId.eq(id));
+    if let Some(keep) = keep {
+        delete = delete.filter(organiser_session::Column::TokenHash.ne(token::hash(keep)));
+    }
+    delete.exec(txn).await?;
+    Ok(())
 }
 
 /// The CSRF token of a session: a one-way function of its secret, so knowing the form token

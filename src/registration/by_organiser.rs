@@ -106,3 +106,57 @@ pub async fn offer_freed_seats(
 ) -> Result<usize, DbErr> {
     seats::offer_to_waiting(&**txn, state, activity_id, Utc::now()).await
 }
+
+/// Emails `activity_changed` to everyone holding or offered a seat of a scheduled workshop of
+/// the fair whose venue moved from `old_venue` to `fair.venue` (the fair as it is now in
+/// `txn`): the place reads "room, venue", before and after, so the message names the move.
+/// One message per registration, as for a moved workshop. Returns how many were written.
+pub async fn notify_venue_changed(
+    state: &AppState,
+    txn: &WriteTxn,
+    fair: &entity::fair::Model,
+    old_venue: &str,
+) -> Result<usize, DbErr> {
+    use entity::enums::ActivityStatus;
+    let workshops = programme::workshops(&**txn, fair.id).await?;
+    let place = |room: Option<&str>, venue: &str| {
+        [room, Some(venue)]
+            .into_iter()
+            .flatten()
+            .filter(|s| !s.trim().is_empty())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let mut sent = 0;
+    for workshop in workshops
+        .iter()
+        .filter(|w| w.model.status == ActivityStatus::Scheduled)
+    {
+        let a = &workshop.model;
+        let rows = registration::Entity::find()
+            .filter(registration::Column::ActivityId.eq(a.id))
+            .filter(registration::Column::Status.is_in(TOLD_OF_CHANGES))
+            .order_by_asc(registration::Column::Id)
+            .find_also_related(person::Entity)
+            .all(&**txn)
+            .await?;
+        for (_, person) in rows {
+            let Some(person) = person.filter(|p| p.anonymised_at.is_none()) else {
+                continue;
+            };
+            let lang = Lang::parse(&person.language).unwrap_or_default();
+            let mut activity = mail_data::activity(workshop, lang, &state.links);
+            activity["place"] = place(a.room.as_deref(), &fair.venue).into();
+            let data = json!({
+                "activity": activity,
+                "old_when": lang.when(a.starts_at, a.ends_at, timezone::DEFAULT),
+                "old_place": place(a.room.as_deref(), old_venue),
+            });
+            let mail =
+                mail_data::to_person(MailKind::ActivityChanged, &person, lang, &state.links, data);
+            state.outbox.enqueue(&**txn, mail).await?;
+            sent += 1;
+        }
+    }
+    Ok(sent)
+}

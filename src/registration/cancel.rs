@@ -1,17 +1,18 @@
 //! Cancelling from the manage link, and "delete my data".
 
-use chrono::Utc;
-use entity::{enums::RegistrationStatus, person, registration};
-use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DbErr, EntityTrait, QueryFilter,
-    sea_query::Expr,
-};
+use chrono::{DateTime, Utc};
+use entity::{enums::RegistrationStatus, registration};
+use sea_orm::{ColumnTrait, DbErr, EntityTrait, QueryFilter, sea_query::Expr};
 use serde_json::json;
 
-use super::{mail_data, manage::find_person, seats, sign_up::live};
-use crate::{
-    db::WriteTxn, domain::token::NewToken, i18n::Lang, mail::MailKind, programme, startup::AppState,
+use super::{
+    anonymise::{Reason, anonymise},
+    mail_data,
+    manage::find_person,
+    seats,
+    sign_up::live,
 };
+use crate::{db::WriteTxn, i18n::Lang, mail::MailKind, programme, startup::AppState};
 
 #[derive(Debug, PartialEq, Eq)]
 pub enum CancelOutcome {
@@ -65,7 +66,16 @@ pub(super) async fn cancel_row(
     txn: &WriteTxn,
     row: &registration::Model,
 ) -> Result<bool, DbErr> {
-    let now = Utc::now();
+    cancel_row_at(state, txn, row, Utc::now()).await
+}
+
+/// [`cancel_row`] at `now` (the retention job runs with a given time).
+pub(super) async fn cancel_row_at(
+    state: &AppState,
+    txn: &WriteTxn,
+    row: &registration::Model,
+    now: DateTime<Utc>,
+) -> Result<bool, DbErr> {
     let result = registration::Entity::update_many()
         .col_expr(
             registration::Column::Status,
@@ -91,38 +101,16 @@ pub(super) async fn cancel_row(
     Ok(true)
 }
 
-/// "Delete my data": every live registration is cancelled (seats go to the waiting list), and
-/// the person is anonymised, keeping the counts. Every personal link stops working.
+/// "Delete my data": the person is anonymised ([`super::anonymise`]): upcoming registrations
+/// are cancelled (seats go to the waiting list), the counts stay, every personal link stops
+/// working.
 pub async fn forget_me(state: &AppState, manage_token: &str) -> Result<bool, DbErr> {
     let Some(person) = find_person(state, manage_token).await? else {
         return Ok(false);
     };
     let txn = state.db.begin_write().await?;
-    let rows = registration::Entity::find()
-        .filter(registration::Column::PersonId.eq(person.id))
-        .filter(registration::Column::Status.is_in(live()))
-        .all(&*txn)
-        .await?;
-    for row in &rows {
-        cancel_row(state, &txn, row).await?;
-    }
-    let now = Utc::now();
-    person::ActiveModel {
-        id: Set(person.id),
-        email: Set(format!("anonymised-{}@invalid", person.id)),
-        name: Set(String::new()),
-        organisation: Set(None),
-        role: Set(None),
-        manage_token_hash: Set(NewToken::generate().hash),
-        feed_token_hash: Set(None),
-        bounce_reason: Set(None),
-        anonymised_at: Set(Some(now)),
-        updated_at: Set(now),
-        ..Default::default()
-    }
-    .update(&*txn)
-    .await?;
+    let done = anonymise(state, &txn, person.id, Reason::Own, Utc::now()).await?;
     txn.commit().await?;
     state.mail_wake.notify_one();
-    Ok(true)
+    Ok(done.is_some())
 }

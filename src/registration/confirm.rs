@@ -93,6 +93,7 @@ pub async fn confirm(state: &AppState, plain: &str) -> Result<ConfirmOutcome, Db
         let data = json!({
             "activity": mail_data::activity(&activity, lang, links),
             "feed_url": links.feed_url(person.id, person.feed_generation),
+            "checkin_url": links.checkin_url(row.id),
         });
         let mut mail =
             mail_data::to_person(MailKind::RegistrationConfirmed, &person, lang, links, data);

@@ -2,7 +2,7 @@
 
 use crate::{
     calendar,
-    domain::token::{LinkKey, LinkPurpose},
+    domain::token::{self, LinkKey, LinkPurpose},
 };
 
 #[derive(Clone, Debug)]
@@ -29,11 +29,80 @@ impl Links {
         calendar::links::personal_feed(&self.base, &self.feed_token(person_id, generation))
     }
 
+    /// The check-in token of a registration: `{id}.{mac}`. The id travels in the clear (the
+    /// registration has no stored hash to look it up by); the MAC makes it unguessable.
+    pub fn checkin_token(&self, registration_id: i32) -> String {
+        let mac = self.key.derive(LinkPurpose::CheckIn, registration_id, 0);
+        format!("{registration_id}.{mac}")
+    }
+
+    /// What the QR code of a registration opens: `/checkin/{token}`.
+    pub fn checkin_url(&self, registration_id: i32) -> String {
+        format!(
+            "{}/checkin/{}",
+            self.base,
+            self.checkin_token(registration_id)
+        )
+    }
+
+    /// The registration a check-in token was made for, or `None` for anything we did not make.
+    pub fn checkin_registration(&self, plain: &str) -> Option<i32> {
+        let (id, mac) = plain.split_once('.')?;
+        let id: i32 = id.parse().ok().filter(|id| *id > 0)?;
+        // Compared as hashes, so the time taken says nothing about how much of the MAC matched.
+        let expected = self.key.derive(LinkPurpose::CheckIn, id, 0);
+        (token::is_well_formed(mac) && token::hash(mac) == token::hash(&expected)).then_some(id)
+    }
+
     pub fn confirm_url(&self, token: &str) -> String {
         format!("{}/confirm/{token}", self.base)
     }
 
     pub fn activity_url(&self, kind: entity::enums::ActivityKind, id: i32) -> String {
         calendar::links::activity_page(&self.base, kind, id)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn some_links() -> Links {
+        Links {
+            base: "https://veletrh.example.cz".into(),
+            key: LinkKey::generate(),
+        }
+    }
+
+    #[test]
+    fn a_checkin_link_opens_its_registration_and_nothing_else() {
+        let links = some_links();
+        let token = links.checkin_token(42);
+        assert!(token.starts_with("42."));
+        assert_eq!(links.checkin_registration(&token), Some(42));
+        assert_eq!(
+            links.checkin_url(42),
+            format!("https://veletrh.example.cz/checkin/{token}")
+        );
+        let mac = token.split_once('.').unwrap().1;
+        assert_eq!(
+            links.checkin_registration(&format!("43.{mac}")),
+            None,
+            "another id"
+        );
+        assert_eq!(links.checkin_registration(mac), None, "no id");
+        assert_eq!(
+            links.checkin_registration(&format!("42.{}", links.manage_token(42))),
+            None,
+            "a manage token is not a check-in token"
+        );
+        assert_eq!(
+            some_links().checkin_registration(&token),
+            None,
+            "another key"
+        );
+        for garbage in ["", ".", "42.", "-1.x", "x.y", "42.../etc/passwd"] {
+            assert_eq!(links.checkin_registration(garbage), None, "{garbage:?}");
+        }
     }
 }

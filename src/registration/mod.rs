@@ -2,6 +2,7 @@
 //! expiry of unconfirmed holds. Each runs in one write transaction that also writes its emails
 //! to the outbox. The web pages and the JSON API both call these and nothing else.
 
+pub mod anonymise;
 pub mod by_organiser;
 mod cancel;
 mod confirm;
@@ -10,8 +11,9 @@ mod links;
 mod mail_data;
 mod manage;
 mod new_registration;
+pub mod placement;
 mod reminders;
-mod seats;
+pub(crate) mod seats;
 mod sign_up;
 
 pub use cancel::{CancelOutcome, cancel, forget_me};
@@ -21,7 +23,8 @@ pub use links::Links;
 pub use manage::{MyRegistration, MyRegistrations, my_registrations};
 pub use new_registration::{CONSENT_VERSION, NewRegistration, ROLES, SignUpForm};
 pub use reminders::queue_reminders;
-pub use sign_up::{SignUpError, sign_up};
+pub use seats::school_key;
+pub use sign_up::{SignUpError, live, sign_up};
 
 use sea_orm::DbErr;
 

@@ -1,17 +1,20 @@
 //! The seat counter and the waiting list. `activity.taken` counts held seats (pending, offered,
 //! confirmed, attended); only these functions change it, each with one conditional statement,
 //! so capacity holds under any concurrency, on both databases, with any number of instances.
+//!
+//! The per-school limit (`activity.per_school_limit`) is here too: [`school_at_limit`] is the one
+//! rule that sign-up, the organiser's add and move, and the waiting-list offers all ask.
 
 use chrono::{DateTime, Utc};
 use entity::{activity, enums::RegistrationStatus, person, registration};
 use sea_orm::{
     ActiveModelTrait,
     ActiveValue::Set,
-    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
     sea_query::{Expr, ExprTrait},
 };
 
-use super::mail_data;
+use super::{mail_data, sign_up::live};
 use crate::{
     domain::{TimeSlot, token::NewToken},
     i18n::Lang,
@@ -64,11 +67,22 @@ pub async fn overlapping_holding(
     except: i32,
     statuses: &[RegistrationStatus],
 ) -> Result<Option<activity::Model>, DbErr> {
+    overlapping_holding_except(txn, person_id, slot, &[except], statuses).await
+}
+
+/// [`overlapping_holding`] leaving out several activities (a move leaves the one it moves from).
+pub async fn overlapping_holding_except(
+    txn: &impl ConnectionTrait,
+    person_id: i32,
+    slot: TimeSlot,
+    except: &[i32],
+    statuses: &[RegistrationStatus],
+) -> Result<Option<activity::Model>, DbErr> {
     // Overlap needs both ends; the rule itself stays in `TimeSlot::overlaps`.
     let held = registration::Entity::find()
         .filter(registration::Column::PersonId.eq(person_id))
         .filter(registration::Column::Status.is_in(statuses.iter().copied()))
-        .filter(registration::Column::ActivityId.ne(except))
+        .filter(registration::Column::ActivityId.is_not_in(except.iter().copied()))
         .find_also_related(activity::Entity)
         .all(txn)
         .await?;
@@ -79,6 +93,69 @@ pub async fn overlapping_holding(
         }
         .overlaps(&slot)
     }))
+}
+
+/// A school as the per-school limit compares it: trimmed, inner whitespace collapsed, lower
+/// case (Unicode, so `ZŠ Šumperk` and `zš  šumperk` are one school). `None` for no school given.
+pub fn school_key(organisation: Option<&str>) -> Option<String> {
+    let words: Vec<String> = organisation?
+        .split_whitespace()
+        .map(str::to_lowercase)
+        .collect();
+    (!words.is_empty()).then(|| words.join(" "))
+}
+
+/// Whether `limit` people from `school` are already among `others` (the schools of the other
+/// live registrations of the activity). No limit, or no school given, is never at the limit.
+pub fn over_school_limit<'a>(
+    limit: Option<i32>,
+    school: Option<&str>,
+    others: impl IntoIterator<Item = Option<&'a str>>,
+) -> bool {
+    let (Some(limit), Some(school)) = (limit, school_key(school)) else {
+        return false;
+    };
+    let same = others
+        .into_iter()
+        .filter(|other| school_key(*other).as_deref() == Some(school.as_str()))
+        .count();
+    same >= usize::try_from(limit).unwrap_or(0)
+}
+
+/// Whether `person` may not hold one more live registration of `activity` because its
+/// `per_school_limit` people from their school (`person.organisation`) already do. Their own
+/// registrations do not count. On PostgreSQL the activity row is locked first, so two
+/// concurrent sign-ups from one school cannot both take the last place (SQLite has one writer).
+pub async fn school_at_limit(
+    txn: &impl ConnectionTrait,
+    activity: &activity::Model,
+    person: &person::Model,
+) -> Result<bool, DbErr> {
+    if activity.per_school_limit.is_none() || school_key(person.organisation.as_deref()).is_none() {
+        return Ok(false);
+    }
+    let locked = activity::Entity::find_by_id(activity.id)
+        .lock_exclusive()
+        .one(txn)
+        .await?;
+    let limit = locked.and_then(|a| a.per_school_limit);
+    // The activity's live list is at most its capacity plus its waiting list: compared here,
+    // because SQL's lower() folds only ASCII on SQLite.
+    let others: Vec<Option<String>> = registration::Entity::find()
+        .select_only()
+        .column(person::Column::Organisation)
+        .inner_join(person::Entity)
+        .filter(registration::Column::ActivityId.eq(activity.id))
+        .filter(registration::Column::Status.is_in(live()))
+        .filter(registration::Column::PersonId.ne(person.id))
+        .into_tuple()
+        .all(txn)
+        .await?;
+    Ok(over_school_limit(
+        limit,
+        person.organisation.as_deref(),
+        others.iter().map(Option::as_deref),
+    ))
 }
 
 /// Gives one seat back and offers it on to the waiting list.
@@ -134,6 +211,7 @@ pub async fn offer_to_waiting(
         if overlapping_holding(txn, person.id, slot, activity_id, &HOLDING)
             .await?
             .is_some()
+            || school_at_limit(txn, &activity.model, &person).await?
         {
             continue;
         }
@@ -167,4 +245,69 @@ pub async fn offer_to_waiting(
         offered += 1;
     }
     Ok(offered)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn a_school_is_compared_trimmed_and_ignoring_case_and_spacing() {
+        assert_eq!(
+            school_key(Some("  ZŠ  Šumperk, Žerotínova ")),
+            Some("zš šumperk, žerotínova".into())
+        );
+        assert_eq!(school_key(Some("   ")), None);
+        assert_eq!(school_key(None), None);
+    }
+
+    #[test]
+    fn the_limit_counts_only_the_same_school() {
+        let others = [
+            Some("ZŠ Krnov"),
+            Some(" zš krnov"),
+            Some("ZŠ Bruntál"),
+            None,
+        ];
+        assert!(over_school_limit(Some(2), Some("ZŠ KRNOV"), others));
+        assert!(!over_school_limit(Some(3), Some("ZŠ KRNOV"), others));
+        assert!(!over_school_limit(Some(1), Some("ZŠ Opava"), others));
+        assert!(!over_school_limit(None, Some("ZŠ Krnov"), others));
+        assert!(
+            !over_school_limit(Some(0), None, others),
+            "no school, no limit"
+        );
+        assert!(over_school_limit(Some(0), Some("ZŠ Opava"), []));
+    }
+
+    proptest! {
+        /// Whatever the spelling of each registration's school, the rule refuses exactly when
+        /// the same school (by key) already has `limit` registrations.
+        #[test]
+        fn the_rule_matches_a_plain_count(
+            limit in 0i32..5,
+            schools in proptest::collection::vec(
+                (0usize..3, any::<bool>(), 0usize..3),
+                0..10,
+            ),
+            mine in 0usize..3,
+        ) {
+            const NAMES: [&str; 3] = ["ZŠ Krnov", "Gymnázium Šumperk", "MŠ Úvoz"];
+            let spell = |(i, upper, pad): (usize, bool, usize)| {
+                let name = if upper { NAMES[i].to_uppercase() } else { NAMES[i].to_lowercase() };
+                format!("{}{name}{}", " ".repeat(pad), "\t".repeat(pad))
+            };
+            let spelled: Vec<String> = schools.iter().copied().map(spell).collect();
+            let same = schools.iter().filter(|(i, _, _)| *i == mine).count();
+            prop_assert_eq!(
+                over_school_limit(
+                    Some(limit),
+                    Some(NAMES[mine]),
+                    spelled.iter().map(|s| Some(s.as_str())),
+                ),
+                same >= limit as usize
+            );
+        }
+    }
 }

@@ -72,6 +72,7 @@ async fn attempt(state: &AppState, new: &NewRegistration) -> Result<(), SignUpEr
     }
 
     let person = find_or_create_person(state, &txn, new, now).await?;
+    check_school_limits(&*txn, &person, &activities).await?;
     let links = &state.links;
     let lang = new.lang;
     let confirm = NewToken::generate();
@@ -164,6 +165,37 @@ pub fn live() -> [RegistrationStatus; 5] {
     ]
 }
 
+/// No requested activity already has its limit of people from the person's school (their own
+/// live registrations aside: signing up again changes nothing).
+async fn check_school_limits(
+    txn: &impl sea_orm::ConnectionTrait,
+    person: &person::Model,
+    activities: &[Activity],
+) -> Result<(), SignUpError> {
+    let mut errors = Vec::new();
+    for activity in activities
+        .iter()
+        .filter(|a| a.model.per_school_limit.is_some())
+    {
+        let a = &activity.model;
+        let already = registration::Entity::find()
+            .filter(registration::Column::PersonId.eq(person.id))
+            .filter(registration::Column::ActivityId.eq(a.id))
+            .filter(registration::Column::Status.is_in(live()))
+            .count(txn)
+            .await?
+            > 0;
+        if !already && seats::school_at_limit(txn, a, person).await? {
+            errors.push(FieldError::new("activities", "school_limit").with_detail(&a.title));
+        }
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(SignUpError::Invalid(errors))
+    }
+}
+
 /// Every requested activity exists, takes sign-ups now, and no two of them overlap.
 async fn check_bookable(
     txn: &impl sea_orm::ConnectionTrait,
@@ -230,7 +262,7 @@ async fn check_bookable(
 
 /// The person with this address, created on first sign-up. An existing person's details are
 /// not overwritten by a sign-up anyone could make with their address.
-async fn find_or_create_person(
+pub(super) async fn find_or_create_person(
     state: &AppState,
     txn: &crate::db::WriteTxn,
     new: &NewRegistration,

@@ -1,6 +1,8 @@
 //! `GET /fairs/{slug}/exhibitors`: the organisations with a stand, each with the workshops its
 //! people run. An exhibitor runs a workshop when a speaker's organisation is the exhibitor's
-//! name, compared loosely (see [`super::text::same_organisation`]).
+//! name, compared loosely (see [`super::text::same_organisation`]). Only approved exhibitors
+//! are listed (applications wait for the organisers); while the fair takes applications the
+//! page links to the application form (`super::exhibitor_apply`).
 
 use chrono::Utc;
 use entity::{enums::ExhibitorStatus, exhibitor};
@@ -14,7 +16,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde::Serialize;
 
 use super::{PageLang, error, lang::here, text, views::ActivityView};
-use crate::{programme, startup::AppState};
+use crate::{organiser::fairs::takes_applications, programme, startup::AppState};
 
 #[derive(Debug, Serialize)]
 struct ExhibitorView {
@@ -94,6 +96,7 @@ pub async fn directory(
         lang,
         context! {
             here => here(req),
+            apply_open => takes_applications(&fair, now),
             fair_slug => fair.slug,
             fair_name => fair.name,
             exhibitors,

@@ -42,6 +42,10 @@ struct RegistrationView {
     cancellable: bool,
     path: String,
     ics: String,
+    /// The QR code of the check-in link (inline SVG), for a confirmed or attended registration.
+    qr: Option<minijinja::Value>,
+    /// The check-in link itself, for those who cannot scan.
+    checkin_url: Option<String>,
 }
 
 fn not_found() -> poem::Error {
@@ -96,7 +100,7 @@ pub async fn page(
     let mut history = Vec::new();
     for r in &mine.registrations {
         let (reg, a) = (&r.registration, &r.activity);
-        let view = RegistrationView {
+        let mut view = RegistrationView {
             id: reg.id,
             title: a.title.clone(),
             kind: a.kind.as_str(),
@@ -121,7 +125,18 @@ pub async fn page(
             ),
             path: links::activity_page("", a.kind, a.id),
             ics: super::views::in_lang(links::activity_feed(base, a.kind, a.id), lang),
+            qr: None,
+            checkin_url: None,
         };
+        if matches!(
+            reg.status,
+            RegistrationStatus::Confirmed | RegistrationStatus::Attended
+        ) {
+            let url = state.links.checkin_url(reg.id);
+            let label = format!("{}: {}", lang.text("manage.checkin_qr"), a.title);
+            view.qr = crate::checkin::qr::svg(&url, &label).map(minijinja::Value::from_safe_string);
+            view.checkin_url = Some(url);
+        }
         if matches!(
             reg.status,
             RegistrationStatus::Cancelled | RegistrationStatus::Expired

@@ -5,6 +5,7 @@
 //! | home | `GET /` |
 //! | a fair's programme by slot, as one sign-up form | `GET /fairs/{slug}`, `POST /fairs/{slug}/sign-up` |
 //! | exhibitors and the workshops they run | `GET /fairs/{slug}/exhibitors` |
+//! | applying to exhibit | `GET`, `POST /fairs/{slug}/exhibitors/apply` |
 //! | a workshop | `GET /workshops/{id}` |
 //! | regional meetings, by region and district | `GET /meetings?region=&district=` |
 //! | a meeting and its sign-up form | `GET /meetings/{id}`, `POST /meetings/{id}/sign-up` |
@@ -12,6 +13,7 @@
 //! | the confirmation link: a button, then the outcome | `GET`, `POST /confirm/{token}` |
 //! | my registrations | `GET /me/{token}`, `POST /me/{token}/registrations/{id}/cancel` |
 //! | delete my data | `GET`, `POST /me/{token}/delete`, then `GET /deleted` |
+//! | a check-in QR code: on to `/admin/checkin/{token}` | `GET /checkin/{token}` |
 //! | organisers' pages (sign-in, activities, API tokens, invitations) | `/admin/…`, see [`admin`] |
 //!
 //! Every page takes `?lang=en` (Czech by default) and its links carry the language on. Errors
@@ -21,6 +23,7 @@
 pub mod admin;
 mod confirm;
 pub mod error;
+mod exhibitor_apply;
 mod exhibitors;
 mod fair;
 mod health;
@@ -55,6 +58,10 @@ pub fn routes() -> Route {
             post(fair::submit).get(fair::back_to_form),
         )
         .at("/fairs/:slug/exhibitors", get(exhibitors::directory))
+        .at(
+            "/fairs/:slug/exhibitors/apply",
+            get(exhibitor_apply::form_page).post(exhibitor_apply::submit),
+        )
         .at("/workshops/:id", get(workshop::detail))
         .at("/meetings", get(meetings::list))
         .at("/meetings/:id", get(meetings::detail))
@@ -70,7 +77,8 @@ pub fn routes() -> Route {
             "/me/:token/delete",
             get(manage::ask_delete).post(manage::delete),
         )
-        .at("/deleted", get(manage::deleted));
+        .at("/deleted", get(manage::deleted))
+        .at("/checkin/:token", get(admin::checkin_link));
     Route::new()
         .at("/healthz", get(health::healthz))
         .at("/readyz", get(health::readyz))

@@ -25,6 +25,10 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("fair.html", include_str!("templates/fair.html")),
     ("workshop.html", include_str!("templates/workshop.html")),
     ("exhibitors.html", include_str!("templates/exhibitors.html")),
+    (
+        "exhibitor_apply.html",
+        include_str!("templates/exhibitor_apply.html"),
+    ),
     ("meetings.html", include_str!("templates/meetings.html")),
     ("meeting.html", include_str!("templates/meeting.html")),
     (
@@ -58,6 +62,42 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("admin/templates/admin_activity.html"),
     ),
     (
+        "admin_fairs.html",
+        include_str!("admin/templates/admin_fairs.html"),
+    ),
+    (
+        "admin_fair.html",
+        include_str!("admin/templates/admin_fair.html"),
+    ),
+    (
+        "admin_exhibitors.html",
+        include_str!("admin/templates/admin_exhibitors.html"),
+    ),
+    (
+        "admin_exhibitor.html",
+        include_str!("admin/templates/admin_exhibitor.html"),
+    ),
+    (
+        "admin_regions.html",
+        include_str!("admin/templates/admin_regions.html"),
+    ),
+    (
+        "admin_region.html",
+        include_str!("admin/templates/admin_region.html"),
+    ),
+    (
+        "admin_district.html",
+        include_str!("admin/templates/admin_district.html"),
+    ),
+    (
+        "admin_series_list.html",
+        include_str!("admin/templates/admin_series_list.html"),
+    ),
+    (
+        "admin_series.html",
+        include_str!("admin/templates/admin_series.html"),
+    ),
+    (
         "admin_tokens.html",
         include_str!("admin/templates/admin_tokens.html"),
     ),
@@ -68,6 +108,62 @@ const TEMPLATES: &[(&str, &str)] = &[
     (
         "admin_accept.html",
         include_str!("admin/templates/admin_accept.html"),
+    ),
+    (
+        "admin_people.html",
+        include_str!("admin/templates/admin_people.html"),
+    ),
+    (
+        "admin_person.html",
+        include_str!("admin/templates/admin_person.html"),
+    ),
+    (
+        "admin_audit.html",
+        include_str!("admin/templates/admin_audit.html"),
+    ),
+    (
+        "admin_organisers.html",
+        include_str!("admin/templates/admin_organisers.html"),
+    ),
+    (
+        "admin_organiser.html",
+        include_str!("admin/templates/admin_organiser.html"),
+    ),
+    (
+        "admin_password.html",
+        include_str!("admin/templates/admin_password.html"),
+    ),
+    (
+        "admin_mail.html",
+        include_str!("admin/templates/admin_mail.html"),
+    ),
+    (
+        "admin_attendees.html",
+        include_str!("admin/templates/admin_attendees.html"),
+    ),
+    (
+        "admin_counts.html",
+        include_str!("admin/templates/admin_counts.html"),
+    ),
+    (
+        "checkin_show.html",
+        include_str!("templates/checkin_show.html"),
+    ),
+    (
+        "admin_checkin.html",
+        include_str!("admin/templates/admin_checkin.html"),
+    ),
+    (
+        "admin_checkin_outcome.html",
+        include_str!("admin/templates/admin_checkin_outcome.html"),
+    ),
+    (
+        "admin_checkin_scan.html",
+        include_str!("admin/templates/admin_checkin_scan.html"),
+    ),
+    (
+        "admin_sheet.html",
+        include_str!("admin/templates/admin_sheet.html"),
     ),
 ];
 
@@ -225,6 +321,21 @@ mod tests {
             "fair.closed.closed",
             "fair.closed.not_yet_open",
             "manage.notice.cancelled",
+            "admin.exhibitor.status.applied",
+            "admin.exhibitor.status.approved",
+            "admin.exhibitor.status.rejected",
+            "admin.notice.approved",
+            "admin.notice.deleted",
+            "admin.notice.rejected",
+            "checkin.outcome.already_checked_in",
+            "checkin.outcome.checked_in",
+            "checkin.outcome.not_admitted",
+            "checkin.outcome.undone",
+            "checkin.outcome.wrong_activity",
+            "checkin.verdict.admit",
+            "checkin.verdict.already_checked_in",
+            "checkin.verdict.not_admitted",
+            "checkin.verdict.wrong_activity",
         ];
         let statuses = [
             "pending",

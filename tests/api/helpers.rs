@@ -126,6 +126,10 @@ pub struct Email {
     pub subject: String,
     pub text: String,
     pub attachments: Vec<(String, String)>,
+    /// Images shown inside the HTML part (`cid:`), not attached files: (Content-ID, bytes).
+    pub inline_images: Vec<(String, Vec<u8>)>,
+    /// The HTML part.
+    pub html: String,
 }
 
 impl Email {
@@ -180,8 +184,19 @@ impl TestApp {
                 let raw = std::fs::read(path).unwrap();
                 let msg = mail_parser::MessageParser::default().parse(&raw).unwrap();
                 let id = msg.message_id().unwrap_or_default().to_owned();
+                let inline_images = msg
+                    .attachments()
+                    .filter_map(|a| {
+                        use mail_parser::MimeHeaders;
+                        Some((a.content_id()?.to_owned(), a.contents().to_vec()))
+                    })
+                    .collect();
                 let attachments = msg
                     .attachments()
+                    .filter(|a| {
+                        use mail_parser::MimeHeaders;
+                        a.content_id().is_none()
+                    })
                     .map(|a| {
                         use mail_parser::MimeHeaders;
                         (
@@ -199,7 +214,9 @@ impl TestApp {
                         .to_owned(),
                     subject: msg.subject().unwrap_or_default().to_owned(),
                     text: msg.body_text(0).unwrap_or_default().into_owned(),
+                    html: msg.body_html(0).unwrap_or_default().into_owned(),
                     attachments,
+                    inline_images,
                 };
                 (id, email)
             })

@@ -131,7 +131,11 @@ async fn a_committed_message_arrives_whole_over_smtp(backend: Backend) {
     assert!(msg.body_html(0).unwrap().contains("Jana Dvořáková"));
     // multipart/mixed holding multipart/alternative (text + HTML) and the calendar file.
     assert_eq!(msg.content_type().unwrap().subtype(), Some("mixed"));
-    let ics = msg.attachments().next().expect("the .ics is attached");
+    // The attached file, not the QR code shown inline in the HTML (`cid:`).
+    let ics = msg
+        .attachments()
+        .find(|a| a.content_id().is_none())
+        .expect("the .ics is attached");
     assert_eq!(ics.attachment_name(), Some("workshop.ics"));
     let text = ics.text_contents().unwrap();
     let mut calendars = ical::IcalParser::new(text.as_bytes());

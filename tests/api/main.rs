@@ -3,11 +3,16 @@
 
 mod helpers;
 
+mod accounts;
+mod attendees;
 mod calendar;
+mod checkin;
 mod cli;
 mod demo;
 mod export;
+mod fairs;
 mod faults;
+mod hardening;
 mod health;
 mod mail;
 mod migrations;
@@ -15,4 +20,6 @@ mod operations;
 mod organiser;
 mod pages;
 mod pages_in_browser;
+mod privacy;
+mod regions;
 mod registration;

@@ -487,7 +487,10 @@ async fn the_language_switch_stays_on_the_admin_page(backend: Backend) {
     let admin = staff(&app, "boss@veletrh.cz", OrganiserRole::Admin, None, None).await;
     let page = admin
         .web
-        .get(format!("{}/admin/activities/{WORKSHOP}?lang=cs", app.address))
+        .get(format!(
+            "{}/admin/activities/{WORKSHOP}?lang=cs",
+            app.address
+        ))
         .send()
         .await
         .unwrap()

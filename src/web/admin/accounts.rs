@@ -28,15 +28,23 @@ pub struct Chrome {
     role: &'static str,
     csrf: String,
     may_invite: bool,
+    /// Organiser accounts, the audit log, the mail status (admins).
+    may_manage: bool,
+    may_find_people: bool,
 }
 
 pub fn chrome(signed: &SignedIn) -> Chrome {
+    let who = &signed.who;
     Chrome {
-        name: signed.who.name.clone(),
-        email: signed.who.email.clone(),
-        role: signed.who.role.as_str(),
+        name: who.name.clone(),
+        email: who.email.clone(),
+        role: who.role.as_str(),
         csrf: signed.csrf(),
-        may_invite: can(&signed.who, Action::Create, Subject::Organisers),
+        may_invite: can(who, Action::Create, Subject::Organisers),
+        may_manage: can(who, Action::View, Subject::Organisers)
+            && can(who, Action::View, Subject::AuditLog)
+            && can(who, Action::View, Subject::Mail),
+        may_find_people: can(who, Action::View, Subject::People),
     }
 }
 
@@ -49,7 +57,12 @@ fn notice(req: &Request) -> Option<String> {
         url::form_urlencoded::parse(q.as_bytes())
             .find(|(k, _)| k == "done")
             .map(|(_, v)| v.into_owned())
-            .filter(|v| matches!(v.as_str(), "accepted" | "sent" | "signed_out" | "revoked"))
+            .filter(|v| {
+                matches!(
+                    v.as_str(),
+                    "accepted" | "sent" | "signed_out" | "revoked" | "password_changed"
+                )
+            })
     })
 }
 
@@ -286,7 +299,7 @@ async fn invite_form(
     )
 }
 
-fn forbid_unless_admin(signed: &SignedIn) -> poem::Result<()> {
+pub(super) fn forbid_unless_admin(signed: &SignedIn) -> poem::Result<()> {
     if can(&signed.who, Action::Create, Subject::Organisers) {
         Ok(())
     } else {
@@ -325,32 +338,7 @@ pub async fn invite(
     forbid_unless_admin(&signed)?;
     let get = |k: &str| fields.get(k).map(|v| v.trim()).unwrap_or_default();
     let mut problems = Vec::new();
-    let role = match get("role") {
-        "admin" => Some(entity::enums::OrganiserRole::Admin),
-        "organiser" => Some(entity::enums::OrganiserRole::Organiser),
-        "viewer" => Some(entity::enums::OrganiserRole::Viewer),
-        _ => {
-            problems.push(crate::domain::FieldError::new("role", "unknown_choice"));
-            None
-        }
-    };
-    let id = |field: &'static str, problems: &mut Vec<_>| match get(field) {
-        "" => None,
-        v => match v.parse::<i32>() {
-            Ok(id) => Some(id),
-            Err(_) => {
-                problems.push(crate::domain::FieldError::new(field, "unknown_choice"));
-                None
-            }
-        },
-    };
-    let fair_id = id("fair_id", &mut problems);
-    let region_id = id("region_id", &mut problems);
-    // Only an organiser has a scope; the form shows both selects to everyone.
-    let (fair_id, region_id) = match role {
-        Some(entity::enums::OrganiserRole::Organiser) => (fair_id, region_id),
-        _ => (None, None),
-    };
+    let (role, fair_id, region_id) = role_and_scope(&fields, &mut problems);
     let parsed = accounts::NewOrganiser::parse(
         get("email"),
         get("name"),
@@ -383,6 +371,39 @@ pub async fn invite(
             .await
         }
         Err(other) => Err(manage_error(other)),
+    }
+}
+
+/// The role and scope fields of the invitation and account forms. Only an organiser has a
+/// scope; the forms show both selects to everyone.
+pub fn role_and_scope(
+    fields: &std::collections::BTreeMap<String, String>,
+    problems: &mut Vec<crate::domain::FieldError>,
+) -> (
+    Option<entity::enums::OrganiserRole>,
+    Option<i32>,
+    Option<i32>,
+) {
+    let get = |k: &str| fields.get(k).map(|v| v.trim()).unwrap_or_default();
+    let role = accounts::role_of(get("role"));
+    if role.is_none() {
+        problems.push(crate::domain::FieldError::new("role", "unknown_choice"));
+    }
+    let mut id = |field: &'static str| match get(field) {
+        "" => None,
+        v => match v.parse::<i32>() {
+            Ok(id) => Some(id),
+            Err(_) => {
+                problems.push(crate::domain::FieldError::new(field, "unknown_choice"));
+                None
+            }
+        },
+    };
+    let fair_id = id("fair_id");
+    let region_id = id("region_id");
+    match role {
+        Some(entity::enums::OrganiserRole::Organiser) => (role, fair_id, region_id),
+        _ => (role, None, None),
     }
 }
 
@@ -453,6 +474,88 @@ pub async fn accept(
                     min_length => crate::organiser::password::MIN_LENGTH,
                 },
             )
+        }
+        Err(other) => Err(manage_error(other)),
+    }
+}
+
+async fn password_form(
+    state: &AppState,
+    req: &Request,
+    lang: crate::i18n::Lang,
+    signed: &SignedIn,
+    status: StatusCode,
+    view: FormView,
+) -> poem::Result<Response> {
+    state.pages.respond(
+        status,
+        "admin_password.html",
+        lang,
+        context! {
+            here => here(req),
+            admin => chrome(signed),
+            form => view,
+            min_length => crate::organiser::password::MIN_LENGTH,
+            notice => notice(req),
+        },
+    )
+}
+
+#[handler]
+pub async fn password_page(
+    req: &Request,
+    Data(state): Data<&AppState>,
+    PageLang(lang): PageLang,
+) -> poem::Result<Response> {
+    let signed = signed_in(state, req, lang).await?;
+    password_form(
+        state,
+        req,
+        lang,
+        &signed,
+        StatusCode::OK,
+        FormView::default(),
+    )
+    .await
+}
+
+/// Changes the signed-in organiser's password; their other sessions end, this one stays.
+#[handler]
+pub async fn change_password(
+    req: &Request,
+    Data(state): Data<&AppState>,
+    PageLang(lang): PageLang,
+    body: bytes::Bytes,
+) -> poem::Result<Response> {
+    let fields = form(&body);
+    let signed = signed_in_form(state, req, lang, &fields).await?;
+    let get = |k: &str| fields.get(k).map(String::as_str).unwrap_or_default();
+    match accounts::change_password(
+        state,
+        &signed.who,
+        get("current_password"),
+        get("password"),
+        get("password_again"),
+        Some(&signed.session),
+    )
+    .await
+    {
+        Ok(()) => Ok(
+            Redirect::see_other(with_lang("/admin/password?done=password_changed", lang))
+                .into_response(),
+        ),
+        Err(ManageError::Invalid(errors)) => {
+            // Passwords are never sent back into the page.
+            let view = FormView::new(Default::default(), &errors, lang);
+            password_form(
+                state,
+                req,
+                lang,
+                &signed,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                view,
+            )
+            .await
         }
         Err(other) => Err(manage_error(other)),
     }

@@ -110,6 +110,24 @@ pub async fn list(
         })
         .collect();
     let (new_workshop, new_meeting) = may_create(&signed);
+    // The fairs whose whole attendee list this organiser may read.
+    let fair_lists: Vec<Choice> = programme::fairs(state.db.conn())
+        .await
+        .map_err(error::db)?
+        .into_iter()
+        .filter(|f| {
+            let scope = Scope {
+                kind: ActivityKind::Workshop,
+                fair_id: Some(f.id),
+                region_id: None,
+            };
+            can(&signed.who, Action::View, Subject::Activity(scope))
+        })
+        .map(|f| Choice {
+            id: f.id,
+            name: f.name,
+        })
+        .collect();
     state.pages.respond(
         StatusCode::OK,
         "admin_activities.html",
@@ -120,6 +138,7 @@ pub async fn list(
             activities => rows,
             new_workshop,
             new_meeting,
+            fair_lists,
         },
     )
 }
@@ -199,6 +218,23 @@ fn input_from(fields: &BTreeMap<String, String>, creating: bool) -> ActivityInpu
             .push(FieldError::new("capacity", "invalid_number")),
     }
     input.waitlist_enabled = Some(fields.contains_key("waitlist_enabled"));
+    for (field, slot) in [
+        ("per_school_limit", &mut input.per_school_limit),
+        (
+            "no_show_release_minutes",
+            &mut input.no_show_release_minutes,
+        ),
+    ] {
+        match get(field).trim() {
+            "" => *slot = Some(None),
+            v => match v.parse::<i32>() {
+                Ok(n) => *slot = Some(Some(n)),
+                Err(_) => input
+                    .problems
+                    .push(FieldError::new(field, "invalid_number")),
+            },
+        }
+    }
     input
 }
 
@@ -228,6 +264,12 @@ fn values_of(a: &activity::Model) -> BTreeMap<String, String> {
     if a.waitlist_enabled {
         put("waitlist_enabled", "on".into());
     }
+    let optional = |n: Option<i32>| n.map(|n| n.to_string()).unwrap_or_default();
+    put("per_school_limit", optional(a.per_school_limit));
+    put(
+        "no_show_release_minutes",
+        optional(a.no_show_release_minutes),
+    );
     v
 }
 

@@ -6,9 +6,35 @@
 //! | workshops and meetings | `GET /admin`, `GET /admin/activities` | signed in (what their role may see) |
 //! | new workshop or meeting | `GET`, `POST /admin/activities/new` | admin, organiser in scope |
 //! | edit, cancel | `GET`, `POST /admin/activities/{id}`; `POST /admin/activities/{id}/cancel` | admin, organiser in scope |
+//! | attendees of an activity; add a person | `GET`, `POST /admin/activities/{id}/attendees`; download `GET …/attendees/export` | view/export: signed in in scope (viewer too); add: admin, organiser in scope |
+//! | attendees of a fair's workshops | `GET /admin/fairs/{id}/attendees`, `GET …/attendees/export` | signed in in scope (viewer too) |
+//! | cancel, move a registration | `POST /admin/registrations/{id}/cancel`, `POST /admin/registrations/{id}/move` | admin, organiser in scope (of both activities) |
+//! | counts per region, district, school | `GET /admin/counts` | signed in (their scope) |
+//! | fairs | `GET /admin/fairs` | signed in |
+//! | new fair | `GET`, `POST /admin/fairs/new` | admin |
+//! | edit a fair; cancel it | `GET`, `POST /admin/fairs/{id}`; `POST /admin/fairs/{id}/cancel` | admin, the fair's organiser (edit only) |
+//! | a fair's exhibitors and applications (`?status=`) | `GET /admin/fairs/{id}/exhibitors` | admin, viewer, the fair's organiser |
+//! | new exhibitor | `GET`, `POST /admin/fairs/{id}/exhibitors/new` | admin, the fair's organiser |
+//! | edit, approve, reject, delete an exhibitor | `GET`, `POST /admin/exhibitors/{id}`; `POST /admin/exhibitors/{id}/approve`, `/reject`, `/delete` | admin, the fair's organiser |
+//! | check-in at the door: list and search, check in, undo | `GET /admin/activities/{id}/checkin?q=`; `POST …/checkin/{registration}`, `POST …/checkin/{registration}/undo` | see: signed in in scope (viewer too); check in: admin, organiser in scope |
+//! | a scanned QR code (`/checkin/{token}` redirects here) | `GET`, `POST /admin/checkin/{token}?activity=` | organisers as above; anyone else sees a neutral page |
+//! | printable sign-in sheet | `GET /admin/activities/{id}/sheet` | signed in in scope (viewer too) |
+//! | regions, districts, partnerships | `GET /admin/regions` | signed in |
+//! | new region, district | `GET`, `POST /admin/regions/new`, `/admin/districts/new` | admin |
+//! | edit, delete a region | `GET`, `POST /admin/regions/{id}`; `POST /admin/regions/{id}/delete` | admin (others read) |
+//! | edit, delete a district | `GET`, `POST /admin/districts/{id}`; `POST /admin/districts/{id}/delete` | admin (others read) |
+//! | a district's partnership: save, remove | `POST /admin/districts/{id}/partnership`, `…/partnership/delete` | admin, organiser of the region |
+//! | meeting series; new series with its meetings | `GET /admin/series`; `GET`, `POST /admin/series/new` | signed in (what their role may see); admin, regional organiser |
+//! | edit a series, add meetings, cancel the rest | `GET`, `POST /admin/series/{id}`; `POST …/{id}/occurrences`, `…/{id}/cancel` | admin, organiser of the series' region |
 //! | API tokens | `GET`, `POST /admin/tokens`; `POST /admin/tokens/{id}/revoke` | signed in |
 //! | invite an organiser | `GET`, `POST /admin/invitations` | admin |
 //! | accept an invitation | `GET`, `POST /admin/invitations/{token}` | the invitee (link from the email) |
+//! | find a person (`?q=` email or name); their registrations | `GET /admin/people`, `GET /admin/people/{id}` | admin; viewer, organiser (only people and registrations they may export) |
+//! | anonymise a person: confirmation page, then the change | `GET`, `POST /admin/people/{id}/anonymise` | admin |
+//! | audit log (filters, pages); export `?format=csv\|json` | `GET /admin/audit`, `GET /admin/audit/export` | admin |
+//! | organiser accounts; role and scope; disable, enable | `GET /admin/organisers`, `GET`, `POST /admin/organisers/{id}`; `POST …/{id}/disable`, `…/enable` | admin |
+//! | own password | `GET`, `POST /admin/password` | signed in |
+//! | mail status; send a failed message again | `GET /admin/mail`; `POST /admin/mail/{id}/retry` | admin |
 //!
 //! Signed-in pages read the session cookie ([`COOKIE`]: HttpOnly, SameSite=Lax, Secure when the
 //! base URL is https, path `/admin`); without a valid one a page redirects to the sign-in page.
@@ -17,6 +43,19 @@
 
 mod accounts;
 mod activities;
+mod attendees;
+mod audit;
+mod checkin;
+mod exhibitors;
+mod fairs;
+mod mail;
+mod organisers;
+mod people;
+mod regions;
+mod series;
+
+/// The address in a check-in QR code, served beside the public pages.
+pub use checkin::scanned as checkin_link;
 
 use std::collections::BTreeMap;
 
@@ -54,6 +93,102 @@ pub fn routes() -> Route {
             get(activities::edit_page).post(activities::update),
         )
         .at("/activities/:id/cancel", post(activities::cancel))
+        .at("/regions", get(regions::list))
+        .at(
+            "/regions/new",
+            get(regions::new_region_page).post(regions::create_region),
+        )
+        .at(
+            "/regions/:id",
+            get(regions::region_edit_page).post(regions::update_region),
+        )
+        .at("/regions/:id/delete", post(regions::delete_region))
+        .at(
+            "/districts/new",
+            get(regions::new_district_page).post(regions::create_district),
+        )
+        .at(
+            "/districts/:id",
+            get(regions::district_edit_page).post(regions::update_district),
+        )
+        .at("/districts/:id/delete", post(regions::delete_district))
+        .at(
+            "/districts/:id/partnership",
+            post(regions::save_partnership),
+        )
+        .at(
+            "/districts/:id/partnership/delete",
+            post(regions::delete_partnership),
+        )
+        .at("/series", get(series::list))
+        .at("/series/new", get(series::new_page).post(series::create))
+        .at("/series/:id", get(series::edit_page).post(series::update))
+        .at("/series/:id/occurrences", post(series::add))
+        .at("/series/:id/cancel", post(series::cancel))
+        .at("/people", get(people::search))
+        .at("/people/:id", get(people::show))
+        .at(
+            "/people/:id/anonymise",
+            get(people::confirm_page).post(people::anonymise),
+        )
+        .at("/audit", get(audit::list))
+        .at("/audit/export", get(audit::export))
+        .at("/organisers", get(organisers::list))
+        .at(
+            "/organisers/:id",
+            get(organisers::edit_page).post(organisers::update),
+        )
+        .at("/organisers/:id/disable", post(organisers::disable))
+        .at("/organisers/:id/enable", post(organisers::enable))
+        .at(
+            "/password",
+            get(accounts::password_page).post(accounts::change_password),
+        )
+        .at("/mail", get(mail::status))
+        .at("/mail/:id/retry", post(mail::retry))
+        .at("/activities/:id/checkin", get(checkin::list))
+        .at(
+            "/activities/:id/checkin/:registration",
+            post(checkin::check_in),
+        )
+        .at(
+            "/activities/:id/checkin/:registration/undo",
+            post(checkin::undo),
+        )
+        .at("/activities/:id/sheet", get(checkin::sheet))
+        .at(
+            "/checkin/:token",
+            get(checkin::show).post(checkin::check_in_scanned),
+        )
+        .at("/fairs", get(fairs::list))
+        .at("/fairs/new", get(fairs::new_page).post(fairs::create))
+        .at("/fairs/:id", get(fairs::edit_page).post(fairs::update))
+        .at("/fairs/:id/cancel", post(fairs::cancel))
+        .at("/fairs/:id/exhibitors", get(exhibitors::list))
+        .at(
+            "/fairs/:id/exhibitors/new",
+            get(exhibitors::new_page).post(exhibitors::create),
+        )
+        .at(
+            "/exhibitors/:id",
+            get(exhibitors::edit_page).post(exhibitors::update),
+        )
+        .at("/exhibitors/:id/approve", post(exhibitors::approve))
+        .at("/exhibitors/:id/reject", post(exhibitors::reject))
+        .at("/exhibitors/:id/delete", post(exhibitors::delete))
+        .at(
+            "/activities/:id/attendees",
+            get(attendees::activity_list).post(attendees::add),
+        )
+        .at(
+            "/activities/:id/attendees/export",
+            get(attendees::activity_export),
+        )
+        .at("/fairs/:id/attendees", get(attendees::fair_list))
+        .at("/fairs/:id/attendees/export", get(attendees::fair_export))
+        .at("/registrations/:id/cancel", post(attendees::cancel))
+        .at("/registrations/:id/move", post(attendees::move_to))
+        .at("/counts", get(attendees::counts))
         .at(
             "/tokens",
             get(accounts::tokens_list).post(accounts::create_token),

@@ -1,0 +1,551 @@
+//! Attendee lists in the JSON API, under `/api/admin/…` with an organiser's API token: list
+//! (filter, search, pages), export (CSV, CSV for Czech Excel, XLSX, JSON; chosen columns), add a
+//! person, cancel or move a registration, counts per region, district and school. The same
+//! use-cases as the admin pages (`organiser::attendees`); errors as in [`super::admin`].
+
+use chrono::{DateTime, Utc};
+use entity::{enums::RegistrationStatus, registration};
+use poem::{Body, Request, http::header, web::Data};
+use poem_openapi::{
+    ApiResponse, Object, OpenApi, Tags,
+    param::{Path, Query},
+    payload::{Binary, Json, Response},
+};
+
+use super::{
+    admin::{AdminError, OrganiserToken},
+    error::ApiError,
+    request_lang,
+};
+use crate::{
+    domain::FieldError,
+    export::{self, AttendeeQuery, AttendeeRow, Column, DEFAULT_COLUMNS, ExportRequest, Format},
+    i18n::Lang,
+    organiser::{
+        Action,
+        attendees::{self, CountRow, Counts},
+    },
+    registration::SignUpForm,
+    startup::AppState,
+};
+
+#[derive(Tags)]
+enum AttendeeTags {
+    /// Attendee lists, exports and changes to them (organisers; needs an API token).
+    Attendees,
+}
+
+/// The most rows one list request returns.
+const MAX_LIMIT: u64 = 500;
+
+/// One registration with its person and activity.
+#[derive(Debug, Object)]
+pub struct Attendee {
+    pub registration_id: i32,
+    pub name: String,
+    pub email: String,
+    pub organisation: Option<String>,
+    /// A role code (`teacher`, `principal`, …).
+    pub role: Option<String>,
+    pub district: Option<String>,
+    pub region: Option<String>,
+    pub activity_id: i32,
+    pub activity: String,
+    pub starts_at: DateTime<Utc>,
+    /// `pending`, `confirmed`, `waitlisted`, `offered`, `cancelled`, `expired`, `attended`,
+    /// `no_show`.
+    pub status: String,
+    pub registered_at: DateTime<Utc>,
+    pub confirmed_at: Option<DateTime<Utc>>,
+    pub checked_in_at: Option<DateTime<Utc>>,
+}
+
+impl From<AttendeeRow> for Attendee {
+    fn from(r: AttendeeRow) -> Self {
+        Attendee {
+            registration_id: r.registration_id,
+            name: r.name,
+            email: r.email,
+            organisation: r.organisation,
+            role: r.role,
+            district: r.district,
+            region: r.region,
+            activity_id: r.activity_id,
+            activity: r.activity,
+            starts_at: r.starts_at,
+            status: r.status.as_str().into(),
+            registered_at: r.registered_at,
+            confirmed_at: r.confirmed_at,
+            checked_in_at: r.checked_in_at,
+        }
+    }
+}
+
+/// One page of a list, by registration id.
+#[derive(Debug, Object)]
+pub struct AttendeePage {
+    /// How many registrations match the filter in all.
+    pub total: u64,
+    pub items: Vec<Attendee>,
+    /// Pass as `after` for the next page; absent on the last page.
+    pub next_after: Option<i32>,
+}
+
+/// A registration as it is after a change.
+#[derive(Debug, Object)]
+pub struct AdminRegistration {
+    pub id: i32,
+    pub person_id: i32,
+    pub activity_id: i32,
+    pub status: String,
+    pub created_at: DateTime<Utc>,
+    pub confirmed_at: Option<DateTime<Utc>>,
+    pub cancelled_at: Option<DateTime<Utc>>,
+}
+
+impl From<registration::Model> for AdminRegistration {
+    fn from(r: registration::Model) -> Self {
+        AdminRegistration {
+            id: r.id,
+            person_id: r.person_id,
+            activity_id: r.activity_id,
+            status: r.status.as_str().into(),
+            created_at: r.created_at,
+            confirmed_at: r.confirmed_at,
+            cancelled_at: r.cancelled_at,
+        }
+    }
+}
+
+/// A person an organiser adds: confirmed at once, emailed with their manage link.
+#[derive(Debug, Object)]
+#[oai(deny_unknown_fields)]
+pub struct AddAttendee {
+    pub name: String,
+    pub email: String,
+    pub organisation: Option<String>,
+    /// One of `teacher`, `principal`, `deputy`, `counsellor`, `map_orp`, `other`.
+    pub role: Option<String>,
+    pub district_id: Option<i32>,
+    /// `cs` (default) or `en`: the language of their emails.
+    pub language: Option<String>,
+}
+
+#[derive(Debug, Object, Default)]
+#[oai(deny_unknown_fields)]
+pub struct CancelAttendee {
+    /// Goes into the email to the person.
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Object)]
+#[oai(deny_unknown_fields)]
+pub struct MoveAttendee {
+    /// The workshop or meeting to move to.
+    pub activity_id: i32,
+}
+
+#[derive(Debug, Object)]
+pub struct CountGroup {
+    pub region: Option<String>,
+    pub district: Option<String>,
+    pub school: Option<String>,
+    /// Different people (each counted once).
+    pub people: u64,
+    pub registrations: u64,
+}
+
+impl From<CountRow> for CountGroup {
+    fn from(r: CountRow) -> Self {
+        CountGroup {
+            region: r.region,
+            district: r.district,
+            school: r.school,
+            people: r.people,
+            registrations: r.registrations,
+        }
+    }
+}
+
+/// Live registrations per region, district and school of the people.
+#[derive(Debug, Object)]
+pub struct AttendeeCounts {
+    pub people: u64,
+    pub registrations: u64,
+    pub regions: Vec<CountGroup>,
+    pub districts: Vec<CountGroup>,
+    pub schools: Vec<CountGroup>,
+}
+
+impl From<Counts> for AttendeeCounts {
+    fn from(c: Counts) -> Self {
+        let groups = |rows: Vec<CountRow>| rows.into_iter().map(CountGroup::from).collect();
+        AttendeeCounts {
+            people: c.people,
+            registrations: c.registrations,
+            regions: groups(c.regions),
+            districts: groups(c.districts),
+            schools: groups(c.schools),
+        }
+    }
+}
+
+#[derive(ApiResponse)]
+pub enum PageResponse {
+    #[oai(status = 200)]
+    Ok(Json<AttendeePage>),
+}
+
+/// The file; its real `Content-Type` follows the format (`text/csv; charset=utf-8;
+/// header=present`, `application/vnd.openxmlformats-officedocument.spreadsheetml.sheet`,
+/// `application/json`).
+#[derive(ApiResponse)]
+pub enum ExportResponse {
+    #[oai(status = 200, content_type = "application/octet-stream")]
+    Ok(Binary<Body>, #[oai(header = "Content-Disposition")] String),
+}
+
+#[derive(ApiResponse)]
+pub enum RegistrationResponse {
+    #[oai(status = 200)]
+    Ok(Json<AdminRegistration>),
+}
+
+#[derive(ApiResponse)]
+pub enum AddedResponse {
+    #[oai(status = 201)]
+    Created(Json<AdminRegistration>),
+}
+
+#[derive(ApiResponse)]
+pub enum CountsResponse {
+    #[oai(status = 200)]
+    Ok(Json<AttendeeCounts>),
+}
+
+/// `status` (comma-separated codes, or `live`) and `q` as a query on `scope`.
+fn attendee_query(
+    scope: export::Scope,
+    status: Option<&str>,
+    q: Option<String>,
+) -> Result<AttendeeQuery, FieldError> {
+    let mut statuses = Vec::new();
+    for code in status
+        .unwrap_or_default()
+        .split(',')
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+    {
+        if code == "live" {
+            statuses.extend(crate::registration::live());
+            continue;
+        }
+        let status = attendees::FILTER_STATUSES
+            .into_iter()
+            .find(|s| s.as_str() == code)
+            .ok_or_else(|| FieldError::new("status", "unknown_choice").with_detail(code))?;
+        statuses.push(status);
+    }
+    statuses.sort_by_key(|s: &RegistrationStatus| s.as_str());
+    statuses.dedup();
+    Ok(AttendeeQuery {
+        scope,
+        statuses,
+        search: q.filter(|q| !q.trim().is_empty()),
+    })
+}
+
+fn invalid(errors: Vec<FieldError>, lang: Lang) -> AdminError {
+    ApiError::invalid(&errors, lang).into()
+}
+
+async fn page_of(
+    state: &AppState,
+    auth: OrganiserToken,
+    lang: Lang,
+    scope: export::Scope,
+    filter: Filter,
+) -> Result<PageResponse, AdminError> {
+    let query = attendee_query(scope, filter.status.as_deref(), filter.q)
+        .map_err(|e| invalid(vec![e], lang))?;
+    let limit = filter.limit.unwrap_or(100);
+    if !(1..=MAX_LIMIT).contains(&limit) {
+        let error = FieldError::new("limit", "limit_range").with_detail(MAX_LIMIT.to_string());
+        return Err(invalid(vec![error], lang));
+    }
+    let (_, rows, total) = attendees::page(state, &auth.0, &query, filter.after, limit)
+        .await
+        .map_err(|e| AdminError::from_manage(e, lang))?;
+    let next_after = rows
+        .last()
+        .filter(|_| rows.len() as u64 == limit)
+        .map(|r| r.registration_id);
+    Ok(PageResponse::Ok(Json(AttendeePage {
+        total,
+        items: rows.into_iter().map(Attendee::from).collect(),
+        next_after,
+    })))
+}
+
+struct Filter {
+    status: Option<String>,
+    q: Option<String>,
+    after: Option<i32>,
+    limit: Option<u64>,
+}
+
+async fn export_of(
+    state: &AppState,
+    auth: OrganiserToken,
+    lang: Lang,
+    scope: export::Scope,
+    choice: ExportChoice,
+) -> Result<Response<ExportResponse>, AdminError> {
+    let subject = attendees::subject(state, &auth.0, scope, Action::Export)
+        .await
+        .map_err(|e| AdminError::from_manage(e, lang))?;
+    let mut errors = Vec::new();
+    let query = attendee_query(scope, choice.status.as_deref(), choice.q)
+        .map_err(|e| errors.push(e))
+        .ok();
+    let format = match choice.format.as_deref().unwrap_or("csv").parse::<Format>() {
+        Ok(format) => Some(format),
+        Err(err) => {
+            errors.push(FieldError::new("format", "unknown_choice").with_detail(err.0));
+            None
+        }
+    };
+    let columns = match choice.columns.as_deref() {
+        None => Some(DEFAULT_COLUMNS.to_vec()),
+        Some(list) => Column::parse_list(list)
+            .map_err(|err| {
+                errors
+                    .push(FieldError::new("columns", "unknown_choice").with_detail(err.to_string()))
+            })
+            .ok(),
+    };
+    let (Some(query), Some(format), Some(columns), true) =
+        (query, format, columns, errors.is_empty())
+    else {
+        return Err(invalid(errors, lang));
+    };
+    let name = export::file_name(&subject.slug, format, lang);
+    let request = ExportRequest {
+        query,
+        columns,
+        format,
+        lang,
+    };
+    let body = export::body(state.db.conn().clone(), request);
+    Ok(Response::new(ExportResponse::Ok(
+        Binary(body),
+        format!("attachment; filename=\"{name}\""),
+    ))
+    .header(header::CONTENT_TYPE, format.content_type()))
+}
+
+struct ExportChoice {
+    format: Option<String>,
+    columns: Option<String>,
+    status: Option<String>,
+    q: Option<String>,
+}
+
+pub struct AttendeeApi;
+
+#[OpenApi(prefix_path = "/admin", tag = "AttendeeTags::Attendees")]
+impl AttendeeApi {
+    /// A workshop's or meeting's attendees, by registration id. `status`: comma-separated
+    /// codes or `live` (pending, confirmed, waitlisted, offered, attended); `q`: part of a name,
+    /// email or organisation; `after`: the `next_after` of the previous page.
+    #[oai(path = "/activities/:id/attendees", method = "get")]
+    #[allow(clippy::too_many_arguments)]
+    async fn activity_list(
+        &self,
+        auth: OrganiserToken,
+        state: Data<&AppState>,
+        req: &Request,
+        id: Path<i32>,
+        status: Query<Option<String>>,
+        q: Query<Option<String>>,
+        after: Query<Option<i32>>,
+        /// Rows per page, 1 to 500 (default 100).
+        limit: Query<Option<u64>>,
+    ) -> Result<PageResponse, AdminError> {
+        let filter = Filter {
+            status: status.0,
+            q: q.0,
+            after: after.0,
+            limit: limit.0,
+        };
+        let scope = export::Scope::Activity(id.0);
+        page_of(&state, auth, request_lang(req), scope, filter).await
+    }
+
+    /// Every attendee of a fair's workshops (filters as for one activity).
+    #[oai(path = "/fairs/:id/attendees", method = "get")]
+    #[allow(clippy::too_many_arguments)]
+    async fn fair_list(
+        &self,
+        auth: OrganiserToken,
+        state: Data<&AppState>,
+        req: &Request,
+        id: Path<i32>,
+        status: Query<Option<String>>,
+        q: Query<Option<String>>,
+        after: Query<Option<i32>>,
+        /// Rows per page, 1 to 500 (default 100).
+        limit: Query<Option<u64>>,
+    ) -> Result<PageResponse, AdminError> {
+        let filter = Filter {
+            status: status.0,
+            q: q.0,
+            after: after.0,
+            limit: limit.0,
+        };
+        let scope = export::Scope::Fair(id.0);
+        page_of(&state, auth, request_lang(req), scope, filter).await
+    }
+
+    /// A workshop's or meeting's attendees as a file: `format` `csv` (UTF-8 with BOM),
+    /// `csv-excel` (`;`-separated for Czech Excel), `xlsx` or `json`; `columns` a comma-separated
+    /// list of `name,email,organisation,role,district,region,activity,starts_at,status,
+    /// registered_at,confirmed_at,checked_in_at` (default: name, email, organisation,
+    /// activity, starts_at, status); `status` and `q` as for the list. Streamed.
+    #[oai(path = "/activities/:id/attendees/export", method = "get")]
+    #[allow(clippy::too_many_arguments)]
+    async fn activity_export(
+        &self,
+        auth: OrganiserToken,
+        state: Data<&AppState>,
+        req: &Request,
+        id: Path<i32>,
+        format: Query<Option<String>>,
+        columns: Query<Option<String>>,
+        status: Query<Option<String>>,
+        q: Query<Option<String>>,
+    ) -> Result<Response<ExportResponse>, AdminError> {
+        let choice = ExportChoice {
+            format: format.0,
+            columns: columns.0,
+            status: status.0,
+            q: q.0,
+        };
+        let scope = export::Scope::Activity(id.0);
+        export_of(&state, auth, request_lang(req), scope, choice).await
+    }
+
+    /// A fair's attendees as a file (parameters as for one activity).
+    #[oai(path = "/fairs/:id/attendees/export", method = "get")]
+    #[allow(clippy::too_many_arguments)]
+    async fn fair_export(
+        &self,
+        auth: OrganiserToken,
+        state: Data<&AppState>,
+        req: &Request,
+        id: Path<i32>,
+        format: Query<Option<String>>,
+        columns: Query<Option<String>>,
+        status: Query<Option<String>>,
+        q: Query<Option<String>>,
+    ) -> Result<Response<ExportResponse>, AdminError> {
+        let choice = ExportChoice {
+            format: format.0,
+            columns: columns.0,
+            status: status.0,
+            q: q.0,
+        };
+        let scope = export::Scope::Fair(id.0);
+        export_of(&state, auth, request_lang(req), scope, choice).await
+    }
+
+    /// Add a person to a workshop or meeting, confirmed at once; they get the confirmation
+    /// email with their manage link. Refused on `activity_id` (422) when it is full, overlaps
+    /// a seat they hold, has its limit of people from their school, or they are on it already.
+    #[oai(path = "/activities/:id/attendees", method = "post")]
+    async fn add(
+        &self,
+        auth: OrganiserToken,
+        state: Data<&AppState>,
+        req: &Request,
+        id: Path<i32>,
+        body: Json<AddAttendee>,
+    ) -> Result<AddedResponse, AdminError> {
+        let lang = request_lang(req);
+        let body = body.0;
+        let person_lang = match body.language.as_deref() {
+            None => Lang::Cs,
+            Some(code) => Lang::parse(code).ok_or_else(|| {
+                invalid(vec![FieldError::new("language", "unknown_choice")], lang)
+            })?,
+        };
+        let form = SignUpForm {
+            name: body.name,
+            email: body.email,
+            organisation: body.organisation,
+            role: body.role,
+            district_id: body.district_id,
+            activity_ids: Vec::new(),
+            consent: true,
+            lang: person_lang,
+        };
+        let row = attendees::add(&state, &auth.0, id.0, form)
+            .await
+            .map_err(|e| AdminError::from_manage(e, lang))?;
+        Ok(AddedResponse::Created(Json(row.into())))
+    }
+
+    /// Cancel a registration: the seat goes to the waiting list and the person is emailed
+    /// (with the optional reason). A registration no longer live is returned unchanged.
+    #[oai(path = "/registrations/:id/cancel", method = "post")]
+    async fn cancel(
+        &self,
+        auth: OrganiserToken,
+        state: Data<&AppState>,
+        req: &Request,
+        id: Path<i32>,
+        body: Json<CancelAttendee>,
+    ) -> Result<RegistrationResponse, AdminError> {
+        let lang = request_lang(req);
+        let row = attendees::cancel(&state, &auth.0, id.0, body.0.reason.as_deref())
+            .await
+            .map_err(|e| AdminError::from_manage(e, lang))?;
+        Ok(RegistrationResponse::Ok(Json(row.into())))
+    }
+
+    /// Move a registration to another workshop or meeting, confirmed there; the old one is
+    /// cancelled (its seat goes to that waiting list) and the person is emailed. Refused on
+    /// `activity_id` (422) as for adding; nothing changes then. Answers the new registration.
+    #[oai(path = "/registrations/:id/move", method = "post")]
+    async fn move_to(
+        &self,
+        auth: OrganiserToken,
+        state: Data<&AppState>,
+        req: &Request,
+        id: Path<i32>,
+        body: Json<MoveAttendee>,
+    ) -> Result<RegistrationResponse, AdminError> {
+        let lang = request_lang(req);
+        let row = attendees::move_to(&state, &auth.0, id.0, body.0.activity_id)
+            .await
+            .map_err(|e| AdminError::from_manage(e, lang))?;
+        Ok(RegistrationResponse::Ok(Json(row.into())))
+    }
+
+    /// People and live registrations per region, district and school, over the activities
+    /// the token may export (`fair_id`: one fair's workshops).
+    #[oai(path = "/counts", method = "get")]
+    async fn counts(
+        &self,
+        auth: OrganiserToken,
+        state: Data<&AppState>,
+        req: &Request,
+        fair_id: Query<Option<i32>>,
+    ) -> Result<CountsResponse, AdminError> {
+        let lang = request_lang(req);
+        let counts = attendees::counts(&state, &auth.0, fair_id.0)
+            .await
+            .map_err(|e| AdminError::from(ApiError::from_db(e, lang)))?;
+        Ok(CountsResponse::Ok(Json(counts.into())))
+    }
+}

@@ -1,0 +1,579 @@
+//! Attendee lists: a workshop's, meeting's or fair's list with a status filter, a search and
+//! pages; the forms to add a person, cancel a registration and move one; downloads in every
+//! export format with the columns the organiser picks; the counts per region, district and
+//! school. The rules are in `organiser::attendees`; this reads forms and shows pages.
+
+use std::collections::BTreeMap;
+
+use entity::enums::ActivityStatus;
+use minijinja::context;
+use poem::{
+    IntoResponse, Request, Response, handler,
+    http::{StatusCode, header},
+    web::{Data, Path, Redirect},
+};
+use serde::Serialize;
+
+use super::{FormView, SignedIn, accounts::chrome, form, manage_error, signed_in, signed_in_form};
+use crate::{
+    domain::FieldError,
+    export::{self, AttendeeQuery, Column, DEFAULT_COLUMNS, ExportRequest, Format},
+    i18n::Lang,
+    organiser::{
+        Action, ManageError, Scope, Subject, activities,
+        attendees::{self, FILTER_STATUSES},
+        can,
+    },
+    programme,
+    registration::{ROLES, SignUpForm},
+    startup::AppState,
+    timezone,
+    web::{PageLang, error, lang::here, render::with_lang},
+};
+
+/// Rows per page of a list.
+const PAGE_ROWS: u64 = 50;
+
+/// The query string's pairs (repeated keys kept).
+fn query_pairs(req: &Request) -> Vec<(String, String)> {
+    req.uri()
+        .query()
+        .map(|q| {
+            url::form_urlencoded::parse(q.as_bytes())
+                .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn first<'a>(pairs: &'a [(String, String)], key: &str) -> Option<&'a str> {
+    pairs
+        .iter()
+        .find(|(k, _)| k == key)
+        .map(|(_, v)| v.as_str())
+}
+
+/// `status` (one status, `live`, or empty for all) and `q` as a query on `scope`.
+fn attendee_query(scope: export::Scope, pairs: &[(String, String)]) -> AttendeeQuery {
+    let statuses = match first(pairs, "status").unwrap_or_default() {
+        "live" => crate::registration::live().to_vec(),
+        code => FILTER_STATUSES
+            .into_iter()
+            .filter(|s| s.as_str() == code)
+            .collect(),
+    };
+    AttendeeQuery {
+        scope,
+        statuses,
+        search: first(pairs, "q")
+            .map(str::trim)
+            .filter(|q| !q.is_empty())
+            .map(|q| q.chars().take(200).collect()),
+    }
+}
+
+fn parse_id(id: &str) -> poem::Result<i32> {
+    id.parse()
+        .map_err(|_| poem::Error::from_status(StatusCode::NOT_FOUND))
+}
+
+/// The list's own path: `/admin/activities/12/attendees` or `/admin/fairs/1/attendees`.
+fn list_path(scope: export::Scope) -> String {
+    match scope {
+        export::Scope::Activity(id) => format!("/admin/activities/{id}/attendees"),
+        export::Scope::Fair(id) => format!("/admin/fairs/{id}/attendees"),
+    }
+}
+
+/// The `back` field of a form on a list page (`activity:12`, `fair:1`), so the answer returns
+/// to that list; anything else returns nowhere but the registration's activity.
+fn back_scope(fields: &BTreeMap<String, String>) -> Option<export::Scope> {
+    let (kind, id) = fields.get("back")?.split_once(':')?;
+    let id = id.parse().ok()?;
+    match kind {
+        "activity" => Some(export::Scope::Activity(id)),
+        "fair" => Some(export::Scope::Fair(id)),
+        _ => None,
+    }
+}
+
+#[derive(Serialize)]
+struct Row {
+    id: i32,
+    name: String,
+    email: String,
+    organisation: Option<String>,
+    district: Option<String>,
+    activity_id: i32,
+    activity: String,
+    when: String,
+    status: &'static str,
+    live: bool,
+    changeable: bool,
+}
+
+#[derive(Serialize)]
+struct Target {
+    id: i32,
+    title: String,
+    when: String,
+    seats_left: i32,
+}
+
+#[derive(Serialize)]
+struct Choice {
+    id: &'static str,
+    selected: bool,
+}
+
+/// The list page for `scope`, with `problems` from a form that was refused.
+async fn list_page(
+    state: &AppState,
+    req: &Request,
+    lang: Lang,
+    signed: &SignedIn,
+    scope: export::Scope,
+    status: StatusCode,
+    problems: Option<FormView>,
+) -> poem::Result<Response> {
+    let pairs = query_pairs(req);
+    let query = attendee_query(scope, &pairs);
+    let after = first(&pairs, "after").and_then(|a| a.parse().ok());
+    let who = &signed.who;
+    let (subject, rows, total) = attendees::page(state, who, &query, after, PAGE_ROWS)
+        .await
+        .map_err(manage_error)?;
+    let live = crate::registration::live();
+    // Every activity of the list's fair (or the activity's region) this organiser may change.
+    let mut targets: Vec<Target> = activities::list(state, who)
+        .await
+        .map_err(error::db)?
+        .into_iter()
+        .filter(|a| {
+            a.status == ActivityStatus::Scheduled
+                && can(who, Action::Edit, Subject::Activity(Scope::from(a)))
+                && match &subject.activity {
+                    Some(this) => a.kind == this.kind && a.fair_id == this.fair_id,
+                    None => a.fair_id == subject.fair_id,
+                }
+        })
+        .map(|a| Target {
+            id: a.id,
+            when: lang.when(a.starts_at, a.ends_at, timezone::DEFAULT),
+            seats_left: (a.capacity - a.taken).max(0),
+            title: a.title,
+        })
+        .collect();
+    targets.sort_by_key(|t| t.id);
+    let mut editable_ids = Vec::new();
+    for row in &rows {
+        if !editable_ids.contains(&row.activity_id)
+            && let Ok(found) = activities::get(state, who, row.activity_id).await
+            && can(who, Action::Edit, Subject::Activity(Scope::from(&found)))
+        {
+            editable_ids.push(row.activity_id);
+        }
+    }
+    let next = rows
+        .last()
+        .filter(|_| rows.len() as u64 == PAGE_ROWS)
+        .map(|last| last.registration_id);
+    let rows: Vec<Row> = rows
+        .into_iter()
+        .map(|r| Row {
+            id: r.registration_id,
+            when: format!(
+                "{} {}",
+                lang.date(r.starts_at, r.zone()),
+                r.starts_at.with_timezone(&r.zone()).format("%-H:%M")
+            ),
+            status: r.status.as_str(),
+            live: live.contains(&r.status),
+            changeable: editable_ids.contains(&r.activity_id),
+            name: r.name,
+            email: r.email,
+            organisation: r.organisation,
+            district: r.district,
+            activity_id: r.activity_id,
+            activity: r.activity,
+        })
+        .collect();
+    let chosen = first(&pairs, "status").unwrap_or_default();
+    let statuses: Vec<Choice> = std::iter::once("live")
+        .chain(FILTER_STATUSES.iter().map(|s| s.as_str()))
+        .map(|id| Choice {
+            id,
+            selected: id == chosen,
+        })
+        .collect();
+    let may_add = subject.activity.as_ref().is_some_and(|a| {
+        a.status == ActivityStatus::Scheduled
+            && can(who, Action::Edit, Subject::Activity(Scope::from(a)))
+    });
+    let may_export = attendees::subject(state, who, scope, Action::Export)
+        .await
+        .is_ok();
+    let path = list_path(scope);
+    let back = match scope {
+        export::Scope::Activity(id) => format!("activity:{id}"),
+        export::Scope::Fair(id) => format!("fair:{id}"),
+    };
+    // The filter as a query string, for the next page and the downloads.
+    let filter: String = url::form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(
+            pairs
+                .iter()
+                .filter(|(k, _)| k == "status" || k == "q")
+                .map(|(k, v)| (k.as_str(), v.as_str())),
+        )
+        .finish();
+    let columns: Vec<Choice> = Column::ALL
+        .into_iter()
+        .map(|c| Choice {
+            id: c.id(),
+            selected: DEFAULT_COLUMNS.contains(&c),
+        })
+        .collect();
+    let formats: Vec<&str> = Format::ALL.into_iter().map(Format::id).collect();
+    let problems = problems.unwrap_or_default();
+    state.pages.respond(
+        status,
+        "admin_attendees.html",
+        lang,
+        context! {
+            here => here(req),
+            admin => chrome(signed),
+            title => subject.title,
+            activity_id => subject.activity.as_ref().map(|a| a.id),
+            fair_id => subject.fair_id,
+            path,
+            back,
+            rows,
+            total,
+            next,
+            after,
+            filter,
+            search => query.search,
+            statuses,
+            targets,
+            may_add,
+            may_export,
+            columns,
+            formats,
+            roles => ROLES,
+            form => problems,
+            notice => first(&pairs, "done")
+                .filter(|d| matches!(*d, "added" | "cancelled" | "moved"))
+                .map(str::to_owned),
+        },
+    )
+}
+
+#[handler]
+pub async fn activity_list(
+    req: &Request,
+    Path(id): Path<String>,
+    Data(state): Data<&AppState>,
+    PageLang(lang): PageLang,
+) -> poem::Result<Response> {
+    let signed = signed_in(state, req, lang).await?;
+    let scope = export::Scope::Activity(parse_id(&id)?);
+    list_page(state, req, lang, &signed, scope, StatusCode::OK, None).await
+}
+
+#[handler]
+pub async fn fair_list(
+    req: &Request,
+    Path(id): Path<String>,
+    Data(state): Data<&AppState>,
+    PageLang(lang): PageLang,
+) -> poem::Result<Response> {
+    let signed = signed_in(state, req, lang).await?;
+    let scope = export::Scope::Fair(parse_id(&id)?);
+    list_page(state, req, lang, &signed, scope, StatusCode::OK, None).await
+}
+
+/// A download of the list: `format`, `columns` (repeated; none picked means the defaults) and
+/// the list's filter, streamed with a file name.
+async fn export_of(
+    state: &AppState,
+    req: &Request,
+    lang: Lang,
+    scope: export::Scope,
+) -> poem::Result<Response> {
+    let signed = signed_in(state, req, lang).await?;
+    let pairs = query_pairs(req);
+    let subject = attendees::subject(state, &signed.who, scope, Action::Export)
+        .await
+        .map_err(manage_error)?;
+    let format = match first(&pairs, "format").unwrap_or("csv").parse::<Format>() {
+        Ok(format) => format,
+        Err(_) => return Err(poem::Error::from_status(StatusCode::BAD_REQUEST)),
+    };
+    let picked: Vec<&str> = pairs
+        .iter()
+        .filter(|(k, _)| k == "columns")
+        .map(|(_, v)| v.as_str())
+        .collect();
+    let columns = if picked.is_empty() {
+        DEFAULT_COLUMNS.to_vec()
+    } else {
+        Column::parse_list(&picked.join(","))
+            .map_err(|_| poem::Error::from_status(StatusCode::BAD_REQUEST))?
+    };
+    let request = ExportRequest {
+        query: attendee_query(scope, &pairs),
+        columns,
+        format,
+        lang,
+    };
+    let name = export::file_name(&subject.slug, format, lang);
+    Ok(Response::builder()
+        .header(header::CONTENT_TYPE, format.content_type())
+        .header(
+            header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"{name}\""),
+        )
+        .body(export::body(state.db.conn().clone(), request)))
+}
+
+#[handler]
+pub async fn activity_export(
+    req: &Request,
+    Path(id): Path<String>,
+    Data(state): Data<&AppState>,
+    PageLang(lang): PageLang,
+) -> poem::Result<Response> {
+    export_of(state, req, lang, export::Scope::Activity(parse_id(&id)?)).await
+}
+
+#[handler]
+pub async fn fair_export(
+    req: &Request,
+    Path(id): Path<String>,
+    Data(state): Data<&AppState>,
+    PageLang(lang): PageLang,
+) -> poem::Result<Response> {
+    export_of(state, req, lang, export::Scope::Fair(parse_id(&id)?)).await
+}
+
+/// Where a changed list goes back to, with a notice.
+fn back_to(scope: export::Scope, done: &str, lang: Lang) -> Response {
+    Redirect::see_other(with_lang(
+        &format!("{}?done={done}", list_path(scope)),
+        lang,
+    ))
+    .into_response()
+}
+
+/// The answer to a refused form: the list again, with the errors.
+async fn refused(
+    state: &AppState,
+    req: &Request,
+    lang: Lang,
+    signed: &SignedIn,
+    scope: export::Scope,
+    fields: BTreeMap<String, String>,
+    err: ManageError,
+) -> poem::Result<Response> {
+    match err {
+        ManageError::Invalid(errors) => {
+            let view = FormView::new(fields, &errors, lang);
+            list_page(
+                state,
+                req,
+                lang,
+                signed,
+                scope,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Some(view),
+            )
+            .await
+        }
+        other => Err(manage_error(other)),
+    }
+}
+
+#[handler]
+pub async fn add(
+    req: &Request,
+    Path(id): Path<String>,
+    Data(state): Data<&AppState>,
+    PageLang(lang): PageLang,
+    body: bytes::Bytes,
+) -> poem::Result<Response> {
+    let fields = form(&body);
+    let signed = signed_in_form(state, req, lang, &fields).await?;
+    let id = parse_id(&id)?;
+    let get = |k: &str| fields.get(k).cloned().unwrap_or_default();
+    let person_lang = Lang::parse(&get("language")).unwrap_or(lang);
+    let sign_up = SignUpForm {
+        name: get("name"),
+        email: get("email"),
+        organisation: Some(get("organisation")),
+        role: Some(get("role")),
+        district_id: None,
+        activity_ids: Vec::new(),
+        consent: true,
+        lang: person_lang,
+    };
+    let scope = export::Scope::Activity(id);
+    match attendees::add(state, &signed.who, id, sign_up).await {
+        Ok(_) => Ok(back_to(scope, "added", lang)),
+        Err(err) => refused(state, req, lang, &signed, scope, fields, err).await,
+    }
+}
+
+/// The list a form on a registration returns to: the one it was posted from, else its
+/// activity's.
+async fn scope_of(
+    state: &AppState,
+    fields: &BTreeMap<String, String>,
+    registration_id: i32,
+) -> poem::Result<export::Scope> {
+    if let Some(scope) = back_scope(fields) {
+        return Ok(scope);
+    }
+    use sea_orm::EntityTrait;
+    let row = entity::registration::Entity::find_by_id(registration_id)
+        .one(state.db.conn())
+        .await
+        .map_err(error::db)?
+        .ok_or_else(|| poem::Error::from_status(StatusCode::NOT_FOUND))?;
+    Ok(export::Scope::Activity(row.activity_id))
+}
+
+#[handler]
+pub async fn cancel(
+    req: &Request,
+    Path(id): Path<String>,
+    Data(state): Data<&AppState>,
+    PageLang(lang): PageLang,
+    body: bytes::Bytes,
+) -> poem::Result<Response> {
+    let fields = form(&body);
+    let signed = signed_in_form(state, req, lang, &fields).await?;
+    let id = parse_id(&id)?;
+    let scope = scope_of(state, &fields, id).await?;
+    let reason = fields.get("reason").map(String::as_str);
+    match attendees::cancel(state, &signed.who, id, reason).await {
+        Ok(_) => Ok(back_to(scope, "cancelled", lang)),
+        Err(err) => refused(state, req, lang, &signed, scope, fields, err).await,
+    }
+}
+
+#[handler]
+pub async fn move_to(
+    req: &Request,
+    Path(id): Path<String>,
+    Data(state): Data<&AppState>,
+    PageLang(lang): PageLang,
+    body: bytes::Bytes,
+) -> poem::Result<Response> {
+    let fields = form(&body);
+    let signed = signed_in_form(state, req, lang, &fields).await?;
+    let id = parse_id(&id)?;
+    let scope = scope_of(state, &fields, id).await?;
+    let target = match fields.get("activity_id").map(|v| v.trim().parse::<i32>()) {
+        Some(Ok(target)) => target,
+        _ => {
+            let err = ManageError::Invalid(vec![FieldError::new("activity_id", "unknown_choice")]);
+            return refused(state, req, lang, &signed, scope, fields, err).await;
+        }
+    };
+    match attendees::move_to(state, &signed.who, id, target).await {
+        Ok(_) => Ok(back_to(scope, "moved", lang)),
+        Err(err) => refused(state, req, lang, &signed, scope, fields, err).await,
+    }
+}
+
+#[derive(Serialize)]
+struct FairChoice {
+    id: i32,
+    name: String,
+    selected: bool,
+}
+
+/// People and registrations per region, district and school (`?fair=ID` for one fair).
+#[handler]
+pub async fn counts(
+    req: &Request,
+    Data(state): Data<&AppState>,
+    PageLang(lang): PageLang,
+) -> poem::Result<Response> {
+    let signed = signed_in(state, req, lang).await?;
+    let pairs = query_pairs(req);
+    let fair_id = first(&pairs, "fair").and_then(|f| f.parse().ok());
+    let counts = attendees::counts(state, &signed.who, fair_id)
+        .await
+        .map_err(error::db)?;
+    let fairs: Vec<FairChoice> = programme::fairs(state.db.conn())
+        .await
+        .map_err(error::db)?
+        .into_iter()
+        .map(|f| FairChoice {
+            selected: Some(f.id) == fair_id,
+            id: f.id,
+            name: f.name,
+        })
+        .collect();
+    let may_list_fairs: Vec<i32> = fairs
+        .iter()
+        .filter(|f| {
+            can(
+                &signed.who,
+                Action::View,
+                Subject::Activity(Scope {
+                    kind: entity::enums::ActivityKind::Workshop,
+                    fair_id: Some(f.id),
+                    region_id: None,
+                }),
+            )
+        })
+        .map(|f| f.id)
+        .collect();
+    state.pages.respond(
+        StatusCode::OK,
+        "admin_counts.html",
+        lang,
+        context! {
+            here => here(req),
+            admin => chrome(&signed),
+            counts,
+            fairs,
+            may_list_fairs,
+        },
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use entity::enums::RegistrationStatus;
+
+    fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
+        list.iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect()
+    }
+
+    #[test]
+    fn the_filter_reads_one_status_live_or_all_and_a_trimmed_search() {
+        let scope = export::Scope::Activity(3);
+        let q = attendee_query(scope, &pairs(&[("status", "live"), ("q", "  Nov ")]));
+        assert_eq!(q.statuses.len(), 5);
+        assert_eq!(q.search.as_deref(), Some("Nov"));
+        let q = attendee_query(scope, &pairs(&[("status", "cancelled")]));
+        assert_eq!(q.statuses, [RegistrationStatus::Cancelled]);
+        let q = attendee_query(scope, &pairs(&[("status", "bogus"), ("q", " ")]));
+        assert!(q.statuses.is_empty() && q.search.is_none());
+    }
+
+    #[test]
+    fn a_form_returns_only_to_a_list_it_names() {
+        let fields = |v: &str| BTreeMap::from([("back".to_owned(), v.to_owned())]);
+        assert_eq!(back_scope(&fields("fair:2")), Some(export::Scope::Fair(2)));
+        assert_eq!(back_scope(&fields("https://evil.example")), None);
+        assert_eq!(back_scope(&fields("activity:x")), None);
+    }
+}

@@ -1,0 +1,330 @@
+//! Fairs: the list, the form to create or edit one, cancelling. The rules are in
+//! `organiser::fairs`; this reads forms and shows pages. Times are typed in the fair's zone.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
+use chrono_tz::Tz;
+use entity::{enums::ActivityStatus, fair};
+use minijinja::context;
+use poem::{
+    IntoResponse, Request, Response, handler,
+    http::StatusCode,
+    web::{Data, Path, Redirect},
+};
+use serde::Serialize;
+
+use super::{FormView, SignedIn, accounts::chrome, form, manage_error, signed_in, signed_in_form};
+use crate::{
+    domain::FieldError,
+    i18n::Lang,
+    organiser::{
+        Action, ManageError, Subject, can,
+        fairs::{self, FairInput},
+    },
+    startup::AppState,
+    timezone::{self, zone_of},
+    web::{PageLang, error, lang::here, render::with_lang},
+};
+
+#[derive(Serialize)]
+struct Row {
+    id: i32,
+    name: String,
+    when: String,
+    venue: String,
+    cancelled: bool,
+    editable: bool,
+    exhibitors: bool,
+}
+
+#[handler]
+pub async fn list(
+    req: &Request,
+    Data(state): Data<&AppState>,
+    PageLang(lang): PageLang,
+) -> poem::Result<Response> {
+    let signed = signed_in(state, req, lang).await?;
+    let who = &signed.who;
+    let rows: Vec<Row> = fairs::list(state)
+        .await
+        .map_err(error::db)?
+        .into_iter()
+        .map(|f| Row {
+            id: f.id,
+            when: lang.when(f.starts_at, f.ends_at, zone_of(&f.timezone)),
+            cancelled: f.status == ActivityStatus::Cancelled,
+            editable: can(who, Action::Edit, Subject::Fair(Some(f.id))),
+            exhibitors: can(who, Action::View, Subject::Exhibitors(f.id)),
+            name: f.name,
+            venue: f.venue,
+        })
+        .collect();
+    state.pages.respond(
+        StatusCode::OK,
+        "admin_fairs.html",
+        lang,
+        context! {
+            here => here(req),
+            admin => chrome(&signed),
+            fairs => rows,
+            may_create => can(who, Action::Create, Subject::Fair(None)),
+        },
+    )
+}
+
+/// `2027-01-12T09:30` as typed into a `datetime-local` field, in `tz`.
+fn local_input(at: DateTime<Utc>, tz: Tz) -> String {
+    at.with_timezone(&tz).format("%Y-%m-%dT%H:%M").to_string()
+}
+
+/// A `datetime-local` value in `tz` as an instant; empty is `None`. A time skipped by the clock
+/// change is refused, a repeated one is the first.
+fn parse_local(
+    field: &'static str,
+    value: &str,
+    tz: Tz,
+) -> Result<Option<DateTime<Utc>>, FieldError> {
+    let value = value.trim();
+    if value.is_empty() {
+        return Ok(None);
+    }
+    let naive = NaiveDateTime::parse_from_str(value, "%Y-%m-%dT%H:%M")
+        .or_else(|_| NaiveDateTime::parse_from_str(value, "%Y-%m-%dT%H:%M:%S"))
+        .map_err(|_| FieldError::new(field, "invalid_time"))?;
+    tz.from_local_datetime(&naive)
+        .earliest()
+        .map(|t| Some(t.with_timezone(&Utc)))
+        .ok_or_else(|| FieldError::new(field, "invalid_time"))
+}
+
+/// The posted form as the use-case's input; what does not parse becomes a field error.
+fn input_from(fields: &BTreeMap<String, String>, creating: bool) -> FairInput {
+    let get = |k: &str| fields.get(k).cloned().unwrap_or_default();
+    let mut input = FairInput {
+        name: Some(get("name")),
+        venue: Some(get("venue")),
+        description: Some(get("description")),
+        timezone: Some(get("timezone")),
+        slug: creating.then(|| get("slug")),
+        ..FairInput::default()
+    };
+    // Times are read in the zone the form names (a bad zone is reported on its own field).
+    let tz = get("timezone")
+        .trim()
+        .parse::<Tz>()
+        .unwrap_or(timezone::DEFAULT);
+    for (field, required) in [
+        ("starts_at", true),
+        ("ends_at", true),
+        ("registration_opens_at", false),
+        ("registration_closes_at", false),
+    ] {
+        match parse_local(field, &get(field), tz) {
+            Ok(None) if required => input.problems.push(FieldError::new(field, "required")),
+            Ok(at) => match field {
+                "starts_at" => input.starts_at = at,
+                "ends_at" => input.ends_at = at,
+                "registration_opens_at" => input.registration_opens_at = Some(at),
+                _ => input.registration_closes_at = Some(at),
+            },
+            Err(e) => input.problems.push(e),
+        }
+    }
+    input
+}
+
+/// The form's values from a stored fair.
+fn values_of(f: &fair::Model) -> BTreeMap<String, String> {
+    let tz = zone_of(&f.timezone);
+    let at = |t: Option<DateTime<Utc>>| t.map(|t| local_input(t, tz)).unwrap_or_default();
+    BTreeMap::from([
+        ("name".into(), f.name.clone()),
+        ("slug".into(), f.slug.clone()),
+        ("venue".into(), f.venue.clone()),
+        ("description".into(), f.description.clone()),
+        ("timezone".into(), f.timezone.clone()),
+        ("starts_at".into(), at(Some(f.starts_at))),
+        ("ends_at".into(), at(Some(f.ends_at))),
+        ("registration_opens_at".into(), at(f.registration_opens_at)),
+        (
+            "registration_closes_at".into(),
+            at(f.registration_closes_at),
+        ),
+    ])
+}
+
+fn notice(req: &Request) -> Option<String> {
+    req.uri().query().and_then(|q| {
+        url::form_urlencoded::parse(q.as_bytes())
+            .find(|(k, _)| k == "done")
+            .map(|(_, v)| v.into_owned())
+            .filter(|v| matches!(v.as_str(), "saved" | "created" | "cancelled"))
+    })
+}
+
+/// The create or edit page. `existing`: the fair being edited.
+fn form_page(
+    state: &AppState,
+    req: &Request,
+    lang: Lang,
+    signed: &SignedIn,
+    status: StatusCode,
+    existing: Option<&fair::Model>,
+    view: FormView,
+) -> poem::Result<Response> {
+    let who = &signed.who;
+    let scheduled = existing.is_some_and(|f| f.status == ActivityStatus::Scheduled);
+    let (editable, cancellable) = match existing {
+        Some(f) => (
+            scheduled && can(who, Action::Edit, Subject::Fair(Some(f.id))),
+            scheduled && can(who, Action::Cancel, Subject::Fair(Some(f.id))),
+        ),
+        None => (true, false),
+    };
+    state.pages.respond(
+        status,
+        "admin_fair.html",
+        lang,
+        context! {
+            here => here(req),
+            admin => chrome(signed),
+            form => view,
+            id => existing.map(|f| f.id),
+            slug => existing.map(|f| f.slug.clone()),
+            cancelled => existing.is_some_and(|f| f.status == ActivityStatus::Cancelled),
+            revision => existing.map(|f| f.revision),
+            exhibitors => existing.is_some_and(|f| can(who, Action::View, Subject::Exhibitors(f.id))),
+            editable,
+            cancellable,
+            notice => notice(req),
+        },
+    )
+}
+
+#[handler]
+pub async fn new_page(
+    req: &Request,
+    Data(state): Data<&AppState>,
+    PageLang(lang): PageLang,
+) -> poem::Result<Response> {
+    let signed = signed_in(state, req, lang).await?;
+    if !can(&signed.who, Action::Create, Subject::Fair(None)) {
+        return Err(poem::Error::from_status(StatusCode::FORBIDDEN));
+    }
+    let values = BTreeMap::from([("timezone".into(), timezone::DEFAULT.name().to_owned())]);
+    let view = FormView::new(values, &[], lang);
+    form_page(state, req, lang, &signed, StatusCode::OK, None, view)
+}
+
+#[handler]
+pub async fn create(
+    req: &Request,
+    Data(state): Data<&AppState>,
+    PageLang(lang): PageLang,
+    body: bytes::Bytes,
+) -> poem::Result<Response> {
+    let fields = form(&body);
+    let signed = signed_in_form(state, req, lang, &fields).await?;
+    match fairs::create(state, &signed.who, input_from(&fields, true)).await {
+        Ok(created) => Ok(Redirect::see_other(with_lang(
+            &format!("/admin/fairs/{}?done=created", created.id),
+            lang,
+        ))
+        .into_response()),
+        Err(ManageError::Invalid(errors)) => {
+            let view = FormView::new(fields, &errors, lang);
+            let status = StatusCode::UNPROCESSABLE_ENTITY;
+            form_page(state, req, lang, &signed, status, None, view)
+        }
+        Err(other) => Err(manage_error(other)),
+    }
+}
+
+pub fn parse_id(id: &str) -> poem::Result<i32> {
+    id.parse()
+        .map_err(|_| poem::Error::from_status(StatusCode::NOT_FOUND))
+}
+
+#[handler]
+pub async fn edit_page(
+    req: &Request,
+    Path(id): Path<String>,
+    Data(state): Data<&AppState>,
+    PageLang(lang): PageLang,
+) -> poem::Result<Response> {
+    let signed = signed_in(state, req, lang).await?;
+    let found = fairs::get(state, &signed.who, parse_id(&id)?)
+        .await
+        .map_err(manage_error)?;
+    let view = FormView::new(values_of(&found), &[], lang);
+    form_page(
+        state,
+        req,
+        lang,
+        &signed,
+        StatusCode::OK,
+        Some(&found),
+        view,
+    )
+}
+
+#[handler]
+pub async fn update(
+    req: &Request,
+    Path(id): Path<String>,
+    Data(state): Data<&AppState>,
+    PageLang(lang): PageLang,
+    body: bytes::Bytes,
+) -> poem::Result<Response> {
+    let fields = form(&body);
+    let signed = signed_in_form(state, req, lang, &fields).await?;
+    let id = parse_id(&id)?;
+    match fairs::update(state, &signed.who, id, input_from(&fields, false)).await {
+        Ok(_) => Ok(
+            Redirect::see_other(with_lang(&format!("/admin/fairs/{id}?done=saved"), lang))
+                .into_response(),
+        ),
+        Err(ManageError::Invalid(errors)) => {
+            let found = fairs::get(state, &signed.who, id)
+                .await
+                .map_err(manage_error)?;
+            let mut values = fields;
+            values.insert("slug".into(), found.slug.clone());
+            let view = FormView::new(values, &errors, lang);
+            let status = StatusCode::UNPROCESSABLE_ENTITY;
+            form_page(state, req, lang, &signed, status, Some(&found), view)
+        }
+        Err(other) => Err(manage_error(other)),
+    }
+}
+
+#[handler]
+pub async fn cancel(
+    req: &Request,
+    Path(id): Path<String>,
+    Data(state): Data<&AppState>,
+    PageLang(lang): PageLang,
+    body: bytes::Bytes,
+) -> poem::Result<Response> {
+    let fields = form(&body);
+    let signed = signed_in_form(state, req, lang, &fields).await?;
+    let id = parse_id(&id)?;
+    let reason = fields.get("reason").map(String::as_str);
+    match fairs::cancel(state, &signed.who, id, reason).await {
+        Ok(_) => Ok(Redirect::see_other(with_lang(
+            &format!("/admin/fairs/{id}?done=cancelled"),
+            lang,
+        ))
+        .into_response()),
+        Err(ManageError::Invalid(errors)) => {
+            let found = fairs::get(state, &signed.who, id)
+                .await
+                .map_err(manage_error)?;
+            let view = FormView::new(values_of(&found), &errors, lang);
+            let status = StatusCode::UNPROCESSABLE_ENTITY;
+            form_page(state, req, lang, &signed, status, Some(&found), view)
+        }
+        Err(other) => Err(manage_error(other)),
+    }
+}

@@ -1,0 +1,188 @@
+//! Data protection: find a person by email or name, see their registrations, anonymise them
+//! after a confirmation page. The rules are in `organiser::privacy`.
+
+use std::collections::BTreeMap;
+
+use minijinja::context;
+use poem::{
+    IntoResponse, Request, Response, handler,
+    http::StatusCode,
+    web::{Data, Path, Redirect},
+};
+use serde::Serialize;
+
+use super::{FormView, accounts::chrome, form, manage_error, signed_in, signed_in_form};
+use crate::{
+    i18n::Lang,
+    organiser::{Action, ManageError, Subject, can, privacy},
+    startup::AppState,
+    timezone,
+    web::{PageLang, lang::here, render::with_lang},
+};
+
+/// The query string's fields (the last value of a repeated one wins).
+pub fn query(req: &Request) -> BTreeMap<String, String> {
+    form(req.uri().query().unwrap_or_default().as_bytes())
+}
+
+/// `?done=…` on a page after a redirect, when it is one of `known`.
+pub fn done(req: &Request, known: &[&str]) -> Option<String> {
+    query(req)
+        .remove("done")
+        .filter(|v| known.contains(&v.as_str()))
+}
+
+#[derive(Serialize)]
+struct RegistrationView {
+    activity: String,
+    when: String,
+    status: &'static str,
+}
+
+#[derive(Serialize)]
+struct PersonView {
+    id: i32,
+    name: String,
+    email: String,
+    organisation: Option<String>,
+    registered: String,
+    registrations: Vec<RegistrationView>,
+}
+
+fn view(found: privacy::PersonFound, lang: Lang) -> PersonView {
+    PersonView {
+        id: found.person.id,
+        name: found.person.name,
+        email: found.person.email,
+        organisation: found.person.organisation,
+        registered: crate::organiser::accounts::moment(found.person.created_at, lang),
+        registrations: found
+            .registrations
+            .into_iter()
+            .map(|(r, a)| RegistrationView {
+                activity: a.title,
+                when: lang.when(a.starts_at, a.ends_at, timezone::DEFAULT),
+                status: r.status.as_str(),
+            })
+            .collect(),
+    }
+}
+
+#[handler]
+pub async fn search(
+    req: &Request,
+    Data(state): Data<&AppState>,
+    PageLang(lang): PageLang,
+) -> poem::Result<Response> {
+    let signed = signed_in(state, req, lang).await?;
+    if !can(&signed.who, Action::View, Subject::People) {
+        return Err(poem::Error::from_status(StatusCode::FORBIDDEN));
+    }
+    let fields = query(req);
+    let q = fields.get("q").cloned().unwrap_or_default();
+    let (status, people, form) = if q.trim().is_empty() {
+        (StatusCode::OK, None, FormView::new(fields, &[], lang))
+    } else {
+        match privacy::search(state, &signed.who, &q).await {
+            Ok(found) => (
+                StatusCode::OK,
+                Some(found.into_iter().map(|f| view(f, lang)).collect::<Vec<_>>()),
+                FormView::new(fields, &[], lang),
+            ),
+            Err(ManageError::Invalid(errors)) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                None,
+                FormView::new(fields, &errors, lang),
+            ),
+            Err(other) => return Err(manage_error(other)),
+        }
+    };
+    state.pages.respond(
+        status,
+        "admin_people.html",
+        lang,
+        context! {
+            here => here(req),
+            admin => chrome(&signed),
+            form,
+            people,
+            max => privacy::MAX_FOUND,
+            notice => done(req, &["anonymised"]),
+        },
+    )
+}
+
+fn id_of(id: &str) -> poem::Result<i32> {
+    id.parse()
+        .map_err(|_| poem::Error::from_status(StatusCode::NOT_FOUND))
+}
+
+#[handler]
+pub async fn show(
+    req: &Request,
+    Path(id): Path<String>,
+    Data(state): Data<&AppState>,
+    PageLang(lang): PageLang,
+) -> poem::Result<Response> {
+    let signed = signed_in(state, req, lang).await?;
+    let found = privacy::person(state, &signed.who, id_of(&id)?)
+        .await
+        .map_err(manage_error)?;
+    state.pages.respond(
+        StatusCode::OK,
+        "admin_person.html",
+        lang,
+        context! {
+            here => here(req),
+            admin => chrome(&signed),
+            person => view(found, lang),
+            may_anonymise => can(&signed.who, Action::Edit, Subject::People),
+            confirming => false,
+        },
+    )
+}
+
+/// The confirmation step: what anonymising does, and the button that does it.
+#[handler]
+pub async fn confirm_page(
+    req: &Request,
+    Path(id): Path<String>,
+    Data(state): Data<&AppState>,
+    PageLang(lang): PageLang,
+) -> poem::Result<Response> {
+    let signed = signed_in(state, req, lang).await?;
+    if !can(&signed.who, Action::Edit, Subject::People) {
+        return Err(poem::Error::from_status(StatusCode::FORBIDDEN));
+    }
+    let found = privacy::person(state, &signed.who, id_of(&id)?)
+        .await
+        .map_err(manage_error)?;
+    state.pages.respond(
+        StatusCode::OK,
+        "admin_person.html",
+        lang,
+        context! {
+            here => here(req),
+            admin => chrome(&signed),
+            person => view(found, lang),
+            may_anonymise => true,
+            confirming => true,
+        },
+    )
+}
+
+#[handler]
+pub async fn anonymise(
+    req: &Request,
+    Path(id): Path<String>,
+    Data(state): Data<&AppState>,
+    PageLang(lang): PageLang,
+    body: bytes::Bytes,
+) -> poem::Result<Response> {
+    let fields = form(&body);
+    let signed = signed_in_form(state, req, lang, &fields).await?;
+    privacy::anonymise(state, &signed.who, id_of(&id)?)
+        .await
+        .map_err(manage_error)?;
+    Ok(Redirect::see_other(with_lang("/admin/people?done=anonymised", lang)).into_response())
+}
