@@ -55,7 +55,7 @@ fn spawn(dir: &Path, port: u16) -> Child {
 /// Time from spawning until `/readyz` answers 200.
 async fn start(client: &reqwest::Client, dir: &Path, port: u16) -> (Child, Duration) {
     let begun = Instant::now();
-    let child = spawn(dir, port);
+    let mut child = spawn(dir, port);
     let url = format!("http://127.0.0.1:{port}/readyz");
     loop {
         if let Ok(r) = client.get(&url).send().await
@@ -63,7 +63,11 @@ async fn start(client: &reqwest::Client, dir: &Path, port: u16) -> (Child, Durat
         {
             return (child, begun.elapsed());
         }
-        assert!(begun.elapsed() < Duration::from_secs(60), "never ready");
+        if begun.elapsed() > Duration::from_secs(60) {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("the server was not ready within a minute");
+        }
         tokio::time::sleep(Duration::from_millis(2)).await;
     }
 }
