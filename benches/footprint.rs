@@ -36,9 +36,21 @@ fn free_port() -> u16 {
         .port()
 }
 
+/// The running binary; stopped with SIGTERM (and waited for) when dropped.
+struct Server(Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.0.id().to_string()])
+            .status();
+        let _ = self.0.wait();
+    }
+}
+
 /// The binary on `dir`'s database, listening on `port`.
-fn spawn(dir: &Path, port: u16) -> Child {
-    Command::new(env!("CARGO_BIN_EXE_veletrh"))
+fn spawn(dir: &Path, port: u16) -> Server {
+    let child = Command::new(env!("CARGO_BIN_EXE_veletrh"))
         .current_dir(dir)
         .env_remove("DATABASE_URL")
         .env_remove("SMTP_URL")
@@ -49,35 +61,24 @@ fn spawn(dir: &Path, port: u16) -> Child {
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
-        .expect("the veletrh binary starts")
+        .expect("the veletrh binary starts");
+    Server(child)
 }
 
 /// Time from spawning until `/readyz` answers 200.
-async fn start(client: &reqwest::Client, dir: &Path, port: u16) -> (Child, Duration) {
+async fn start(client: &reqwest::Client, dir: &Path, port: u16) -> (Server, Duration) {
     let begun = Instant::now();
-    let mut child = spawn(dir, port);
+    let server = spawn(dir, port);
     let url = format!("http://127.0.0.1:{port}/readyz");
     loop {
         if let Ok(r) = client.get(&url).send().await
             && r.status() == 200
         {
-            return (child, begun.elapsed());
+            return (server, begun.elapsed());
         }
-        if begun.elapsed() > Duration::from_secs(60) {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("the server was not ready within a minute");
-        }
+        assert!(begun.elapsed() < Duration::from_secs(60), "never ready");
         tokio::time::sleep(Duration::from_millis(2)).await;
     }
-}
-
-fn stop(mut child: Child) {
-    Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .expect("kill runs");
-    child.wait().expect("the server exits");
 }
 
 /// `VmRSS` or `VmHWM` of a process, in MiB.
@@ -102,9 +103,9 @@ async fn main() {
         .expect("a client");
     let port = free_port();
 
-    let (child, first_start) = start(&client, dir.path(), port).await;
+    let (server, first_start) = start(&client, dir.path(), port).await;
     tokio::time::sleep(Duration::from_secs(1)).await;
-    let idle = memory(child.id(), "VmRSS");
+    let idle = memory(server.0.id(), "VmRSS");
 
     let base = format!("http://127.0.0.1:{port}");
     let done = Arc::new(AtomicU64::new(0));
@@ -142,16 +143,15 @@ async fn main() {
         c.await.expect("a client finishes");
     }
     let requests = done.load(Ordering::Relaxed);
-    let loaded_peak = memory(child.id(), "VmHWM");
+    let loaded_peak = memory(server.0.id(), "VmHWM");
     tokio::time::sleep(Duration::from_secs(1)).await;
-    let after = memory(child.id(), "VmRSS");
-    stop(child);
+    let after = memory(server.0.id(), "VmRSS");
+    drop(server);
 
     let mut restarts = Vec::new();
     for _ in 0..5 {
-        let (child, took) = start(&client, dir.path(), port).await;
+        let (_server, took) = start(&client, dir.path(), port).await;
         restarts.push(took);
-        stop(child);
     }
     restarts.sort();
 
