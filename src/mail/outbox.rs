@@ -97,13 +97,23 @@ impl Outbox {
 }
 
 /// Takes the oldest due message and leases it for `lease`; `Ok(None)` when nothing is due.
-/// On PostgreSQL `SKIP LOCKED` lets several instances claim side by side; on SQLite the
-/// statement runs behind the write gate (sea-query leaves the lock clause out there).
 pub async fn claim_next(
     db: &Db,
     now: DateTime<Utc>,
     lease: Duration,
 ) -> Result<Option<outbox_message::Model>, DbErr> {
+    Ok(claim_due(db, now, lease, 1).await?.pop())
+}
+
+/// Takes up to `limit` of the oldest due messages and leases them for `lease`, oldest first.
+/// On PostgreSQL `SKIP LOCKED` lets several instances claim side by side; on SQLite the
+/// statement runs behind the write gate (sea-query leaves the lock clause out there).
+pub async fn claim_due(
+    db: &Db,
+    now: DateTime<Utc>,
+    lease: Duration,
+    limit: u64,
+) -> Result<Vec<outbox_message::Model>, DbErr> {
     let due = Query::select()
         .column(Column::Id)
         .from(outbox_message::Entity)
@@ -116,27 +126,47 @@ pub async fn claim_next(
                 .or(Expr::col(Column::LeaseUntil).lte(now)),
         )
         .order_by(Column::Id, sea_orm::Order::Asc)
-        .limit(1)
+        .limit(limit)
         .lock_with_behavior(LockType::Update, LockBehavior::SkipLocked)
         .to_owned();
     let txn = db.begin_write().await?;
-    let claimed = outbox_message::Entity::update_many()
+    let mut claimed = outbox_message::Entity::update_many()
         .col_expr(Column::LeaseUntil, Expr::val(now + lease))
         .col_expr(Column::Attempts, Expr::col(Column::Attempts).add(1))
         .filter(Expr::col(Column::Id).in_subquery(due))
         .exec_with_returning(&*txn)
         .await?;
     txn.commit().await?;
-    Ok(claimed.into_iter().next())
+    claimed.sort_by_key(|m| m.id);
+    Ok(claimed)
 }
 
-pub async fn mark_sent(db: &Db, id: i32, now: DateTime<Utc>) -> Result<(), DbErr> {
+/// Gives claimed messages back untried: due again at once, the claim's attempt not counted.
+pub async fn release(db: &Db, ids: &[i32]) -> Result<(), DbErr> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let txn = db.begin_write().await?;
+    outbox_message::Entity::update_many()
+        .col_expr(Column::LeaseUntil, Expr::val(Option::<DateTime<Utc>>::None))
+        .col_expr(Column::Attempts, Expr::col(Column::Attempts).sub(1))
+        .filter(Column::Id.is_in(ids.iter().copied()))
+        .exec(&*txn)
+        .await?;
+    txn.commit().await
+}
+
+/// Records messages as sent, in one statement for a whole batch.
+pub async fn mark_sent(db: &Db, ids: &[i32], now: DateTime<Utc>) -> Result<(), DbErr> {
+    if ids.is_empty() {
+        return Ok(());
+    }
     let txn = db.begin_write().await?;
     outbox_message::Entity::update_many()
         .col_expr(Column::SentAt, Expr::val(now))
         .col_expr(Column::LeaseUntil, Expr::val(Option::<DateTime<Utc>>::None))
         .col_expr(Column::LastError, Expr::val(Option::<String>::None))
-        .filter(Column::Id.eq(id))
+        .filter(Column::Id.is_in(ids.iter().copied()))
         .exec(&*txn)
         .await?;
     txn.commit().await

@@ -70,45 +70,70 @@ fn checkin_qr(data: &serde_json::Value) -> Option<Vec<u8>> {
 impl MailWorker {
     /// Claims, sends and records one message.
     pub async fn deliver_next(&self) -> Result<Delivery, DbErr> {
-        let Some(message) = outbox::claim_next(&self.db, Utc::now(), self.lease).await? else {
-            return Ok(Delivery::Idle);
-        };
-        let (error, permanent) = match self.build(&message) {
-            Err(err) => {
-                // A template error can be fixed by a deploy, so it is retried; the rest cannot.
-                let permanent = !matches!(err, BuildError::Render(_));
-                (err.to_string(), permanent)
-            }
-            Ok(email) => match self.mailer.send(email).await {
-                Ok(()) => {
-                    outbox::mark_sent(&self.db, message.id, Utc::now()).await?;
-                    tracing::info!(id = message.id, kind = %message.kind, "mail sent");
-                    return Ok(Delivery::Sent);
+        Ok(self.deliver(1).await?.pop().unwrap_or(Delivery::Idle))
+    }
+
+    /// Claims up to `limit` due messages, sends them one by one and records the outcomes; an
+    /// empty answer when nothing was due. The sends of a batch are recorded in one write at the
+    /// end: under a burst the writer's time goes to sign-ups, not to bookkeeping. A crash in
+    /// between resends that batch once its lease runs out, with the same Message-IDs.
+    pub async fn deliver(&self, limit: u64) -> Result<Vec<Delivery>, DbErr> {
+        let claimed = outbox::claim_due(&self.db, Utc::now(), self.lease, limit).await?;
+        let mut outcomes = Vec::with_capacity(claimed.len());
+        let mut sent = Vec::new();
+        for (n, message) in claimed.iter().enumerate() {
+            let mut server_failed = false;
+            let (error, permanent) = match self.build(message) {
+                Err(err) => {
+                    // A template error can be fixed by a deploy, so it is retried; the rest
+                    // cannot.
+                    let permanent = !matches!(err, BuildError::Render(_));
+                    (err.to_string(), permanent)
                 }
-                Err(err) => (err.message, err.permanent),
-            },
-        };
-        let failed = outbox::mark_attempt_failed(
-            &self.db,
-            &message,
-            &error,
-            permanent,
-            self.policy,
-            Utc::now(),
-        )
-        .await?;
-        if failed {
-            tracing::error!(id = message.id, kind = %message.kind, error, "mail failed for good");
-            Ok(Delivery::Failed)
-        } else {
-            tracing::warn!(
-                id = message.id,
-                attempt = message.attempts,
-                error,
-                "mail will be retried"
-            );
-            Ok(Delivery::WillRetry)
+                Ok(email) => match self.mailer.send(email).await {
+                    Ok(()) => {
+                        tracing::info!(id = message.id, kind = %message.kind, "mail sent");
+                        sent.push(message.id);
+                        outcomes.push(Delivery::Sent);
+                        continue;
+                    }
+                    Err(err) => {
+                        server_failed = true;
+                        (err.message, err.permanent)
+                    }
+                },
+            };
+            let failed = outbox::mark_attempt_failed(
+                &self.db,
+                message,
+                &error,
+                permanent,
+                self.policy,
+                Utc::now(),
+            )
+            .await?;
+            if failed {
+                tracing::error!(id = message.id, kind = %message.kind, error, "mail failed for good");
+                outcomes.push(Delivery::Failed);
+            } else {
+                tracing::warn!(
+                    id = message.id,
+                    attempt = message.attempts,
+                    error,
+                    "mail will be retried"
+                );
+                outcomes.push(Delivery::WillRetry);
+                // The server is down or busy: the rest of the batch would only wait for the same
+                // answer (and count attempts it never had), so it goes back to the queue.
+                if server_failed {
+                    let untried: Vec<i32> = claimed[n + 1..].iter().map(|m| m.id).collect();
+                    outbox::release(&self.db, &untried).await?;
+                    break;
+                }
+            }
         }
+        outbox::mark_sent(&self.db, &sent, Utc::now()).await?;
+        Ok(outcomes)
     }
 
     fn build(&self, row: &outbox_message::Model) -> Result<Message, BuildError> {
@@ -170,13 +195,15 @@ impl MailWorker {
     pub async fn run(self, wake: Arc<Notify>, mut stop: watch::Receiver<bool>) {
         const POLL: Duration = Duration::from_secs(2);
         const AFTER_ERROR: Duration = Duration::from_secs(5);
+        // Messages claimed at once: small enough that a batch is sent well within its lease.
+        const BATCH: u64 = 16;
         loop {
             if *stop.borrow() {
                 return;
             }
             let worker = self.clone();
-            let pause = match tokio::spawn(async move { worker.deliver_next().await }).await {
-                Ok(Ok(Delivery::Idle)) => POLL,
+            let pause = match tokio::spawn(async move { worker.deliver(BATCH).await }).await {
+                Ok(Ok(outcomes)) if outcomes.is_empty() => POLL,
                 Ok(Ok(_)) => Duration::ZERO,
                 Ok(Err(err)) => {
                     tracing::warn!(error = %err, "outbox unavailable");

@@ -72,7 +72,7 @@ pub async fn add(
 ) -> Result<registration::Model, PlacementError> {
     let now = Utc::now();
     let a = &activity.model;
-    let person = sign_up::find_or_create_person(state, txn, new, now).await?;
+    let (person, _) = sign_up::find_or_create_person(state, txn, new, now).await?;
     let existing = registration::Entity::find()
         .filter(registration::Column::PersonId.eq(person.id))
         .filter(registration::Column::ActivityId.eq(a.id))

@@ -12,7 +12,7 @@ use entity::{
 };
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, DbErr, EntityTrait, PaginatorTrait,
-    QueryFilter,
+    QueryFilter, TryInsertResult,
 };
 use serde_json::json;
 
@@ -59,11 +59,15 @@ pub async fn sign_up(state: &AppState, new: NewRegistration) -> Result<(), SignU
 
 async fn attempt(state: &AppState, new: &NewRegistration) -> Result<(), SignUpError> {
     let now = Utc::now();
-    let txn = state.db.begin_write().await?;
-    let activities = programme::activities(&*txn, &new.activity_ids).await?;
-    check_bookable(&*txn, &new.activity_ids, &activities, now).await?;
+    // What decides whether the request is acceptable is read before the write transaction, so
+    // the (on SQLite, single) writer does only the writes. A change racing these reads is no
+    // worse than one arriving a moment later: seats are taken by `seats::reserve`'s atomic
+    // update inside the transaction.
+    let conn = state.db.conn();
+    let activities = programme::activities(conn, &new.activity_ids).await?;
+    check_bookable(conn, &new.activity_ids, &activities, now).await?;
     if let Some(id) = new.district_id
-        && district::Entity::find_by_id(id).one(&*txn).await?.is_none()
+        && district::Entity::find_by_id(id).one(conn).await?.is_none()
     {
         return Err(SignUpError::Invalid(vec![FieldError::new(
             "district_id",
@@ -71,7 +75,8 @@ async fn attempt(state: &AppState, new: &NewRegistration) -> Result<(), SignUpEr
         )]));
     }
 
-    let person = find_or_create_person(state, &txn, new, now).await?;
+    let txn = state.db.begin_write().await?;
+    let (person, known) = find_or_create_person(state, &txn, new, now).await?;
     check_school_limits(&*txn, &person, &activities).await?;
     let links = &state.links;
     let lang = new.lang;
@@ -80,12 +85,17 @@ async fn attempt(state: &AppState, new: &NewRegistration) -> Result<(), SignUpEr
     let mut held = Vec::new();
     for activity in &activities {
         let a = &activity.model;
-        let existing = registration::Entity::find()
-            .filter(registration::Column::PersonId.eq(person.id))
-            .filter(registration::Column::ActivityId.eq(a.id))
-            .filter(registration::Column::Status.is_in(live()))
-            .one(&*txn)
-            .await?;
+        // A person created just now has no registrations to find.
+        let existing = if known {
+            registration::Entity::find()
+                .filter(registration::Column::PersonId.eq(person.id))
+                .filter(registration::Column::ActivityId.eq(a.id))
+                .filter(registration::Column::Status.is_in(live()))
+                .one(&*txn)
+                .await?
+        } else {
+            None
+        };
         if let Some(existing) = existing {
             // Signing up again: no duplicate. A pending one gets a fresh link in this email.
             if existing.status == RegistrationStatus::Pending {
@@ -198,7 +208,7 @@ async fn check_school_limits(
 
 /// Every requested activity exists, takes sign-ups now, and no two of them overlap.
 async fn check_bookable(
-    txn: &impl sea_orm::ConnectionTrait,
+    conn: &impl sea_orm::ConnectionTrait,
     ids: &[i32],
     activities: &[Activity],
     now: DateTime<Utc>,
@@ -207,22 +217,21 @@ async fn check_bookable(
     if activities.len() != ids.len() {
         errors.push(FieldError::new("activities", "unknown_activity"));
     }
+    let fairs = fair::Entity::find()
+        .filter(fair::Column::Id.is_in(activities.iter().filter_map(|a| a.model.fair_id)))
+        .all(conn)
+        .await?;
     for activity in activities {
         let a = &activity.model;
-        let fair = match a.fair_id {
-            Some(id) => fair::Entity::find_by_id(id).one(txn).await?,
-            None => None,
-        };
+        let fair = fairs.iter().find(|f| Some(f.id) == a.fair_id);
         let opens = a
             .registration_opens_at
-            .or(fair.as_ref().and_then(|f| f.registration_opens_at));
+            .or(fair.and_then(|f| f.registration_opens_at));
         let closes = a
             .registration_closes_at
-            .or(fair.as_ref().and_then(|f| f.registration_closes_at));
+            .or(fair.and_then(|f| f.registration_closes_at));
         let cancelled = a.status == ActivityStatus::Cancelled
-            || fair
-                .as_ref()
-                .is_some_and(|f| f.status == ActivityStatus::Cancelled);
+            || fair.is_some_and(|f| f.status == ActivityStatus::Cancelled);
         let code = if cancelled {
             Some("activity_cancelled")
         } else if a.starts_at <= now || closes.is_some_and(|c| c <= now) {
@@ -260,22 +269,16 @@ async fn check_bookable(
     }
 }
 
-/// The person with this address, created on first sign-up. An existing person's details are
-/// not overwritten by a sign-up anyone could make with their address.
+/// The person with this address, created on first sign-up, and whether they were known before.
+/// An existing person's details are not overwritten by a sign-up anyone could make with their
+/// address. Most sign-ups are by new people, so the insert is tried first.
 pub(super) async fn find_or_create_person(
     state: &AppState,
     txn: &crate::db::WriteTxn,
     new: &NewRegistration,
     now: DateTime<Utc>,
-) -> Result<person::Model, DbErr> {
-    if let Some(person) = person::Entity::find()
-        .filter(person::Column::Email.eq(new.email.as_ref()))
-        .one(&**txn)
-        .await?
-    {
-        return Ok(person);
-    }
-    let person = person::ActiveModel {
+) -> Result<(person::Model, bool), DbErr> {
+    let fresh = person::ActiveModel {
         email: Set(new.email.as_ref().to_owned()),
         name: Set(new.name.as_ref().to_owned()),
         organisation: Set(new.organisation.clone()),
@@ -288,16 +291,32 @@ pub(super) async fn find_or_create_person(
         created_at: Set(now),
         updated_at: Set(now),
         ..Default::default()
-    }
-    .insert(&**txn)
-    .await?;
+    };
+    let inserted = person::Entity::insert(fresh)
+        .on_conflict_do_nothing_on([person::Column::Email])
+        .exec_with_returning_keys(&**txn)
+        .await?;
+    // No key back: the address was there already.
+    let id = match inserted {
+        TryInsertResult::Inserted(keys) => keys.first().copied(),
+        TryInsertResult::Conflicted | TryInsertResult::Empty => None,
+    };
+    let Some(id) = id else {
+        let known = person::Entity::find()
+            .filter(person::Column::Email.eq(new.email.as_ref()))
+            .one(&**txn)
+            .await?
+            .ok_or(DbErr::RecordNotFound("the person who was there".into()))?;
+        return Ok((known, true));
+    };
     let links = &state.links;
-    person::ActiveModel {
-        id: Set(person.id),
-        manage_token_hash: Set(token::hash(&links.manage_token(person.id))),
-        feed_token_hash: Set(Some(token::hash(&links.feed_token(person.id, 0)))),
+    let person = person::ActiveModel {
+        id: Set(id),
+        manage_token_hash: Set(token::hash(&links.manage_token(id))),
+        feed_token_hash: Set(Some(token::hash(&links.feed_token(id, 0)))),
         ..Default::default()
     }
     .update(&**txn)
-    .await
+    .await?;
+    Ok((person, false))
 }
