@@ -1170,6 +1170,7 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ("checkin.button", "Odbavit", "Check in"),
     ("checkin.door", "Vstup na akci", "Door of"),
     ("checkin.email", "E-mail", "Email"),
+    ("checkin.link", "Odbavení u vstupu", "Check-in at the door"),
     (
         "checkin.none",
         "Nikoho takového na seznamu nemáme.",
@@ -1321,8 +1322,8 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ),
     (
         "delete.consequences",
-        "Zrušíme všechny vaše přihlášky a smažeme vaše jméno, e-mail a organizaci. Odkazy z e-mailů i osobní kalendář přestanou fungovat.",
-        "We will cancel all your sign-ups and delete your name, email and organisation. The links in your emails and your personal calendar will stop working.",
+        "Zrušíme vaše přihlášky na to, co ještě nezačalo, a smažeme vaše jméno, e-mail a organizaci. Minulé účasti zůstanou jen jako počty, bez vašich údajů. Odkazy z e-mailů i osobní kalendář přestanou fungovat.",
+        "We will cancel your sign-ups for what has not started yet and delete your name, email and organisation. Past attendance stays only as numbers, without your details. The links in your emails and your personal calendar will stop working.",
     ),
     (
         "delete.irreversible",

@@ -7,13 +7,11 @@
 use chrono::Utc;
 use entity::{enums::RegistrationStatus, person, registration};
 use sea_orm::{ColumnTrait, DbErr, EntityTrait, QueryFilter, sea_query::Expr};
-use serde_json::json;
 
 use super::{mail_data, seats};
 use crate::{
     domain::{TimeSlot, token},
     i18n::Lang,
-    mail::{Attachment, MailKind},
     programme,
     startup::AppState,
 };
@@ -89,26 +87,8 @@ pub async fn confirm(state: &AppState, plain: &str) -> Result<ConfirmOutcome, Db
         if !set_status(&txn, row, RegistrationStatus::Confirmed, now).await? {
             continue;
         }
-        let links = &state.links;
-        let data = json!({
-            "activity": mail_data::activity(&activity, lang, links),
-            "feed_url": links.feed_url(person.id, person.feed_generation),
-            "checkin_url": links.checkin_url(row.id),
-        });
-        let mut mail =
-            mail_data::to_person(MailKind::RegistrationConfirmed, &person, lang, links, data);
-        if let Some(ics) =
-            crate::calendar::activity_ics(&*txn, activity.model.id, lang, &links.base).await?
-        {
-            mail.attachments.push(Attachment {
-                filename: format!(
-                    "{}.ics",
-                    crate::domain::slug::slugify(&activity.model.title)
-                ),
-                content_type: "text/calendar; charset=utf-8; method=PUBLISH".into(),
-                content: ics,
-            });
-        }
+        let mail =
+            mail_data::confirmed(&*txn, &state.links, &person, &activity, row.id, lang).await?;
         state.outbox.enqueue(&*txn, mail).await?;
         confirmed.push(activity.model.title.clone());
     }

@@ -2,12 +2,13 @@
 
 use chrono::{DateTime, Utc};
 use entity::person;
+use sea_orm::{ConnectionTrait, DbErr};
 use serde_json::{Value, json};
 
 use super::Links;
 use crate::{
     i18n::Lang,
-    mail::{MailKind, OutgoingMail},
+    mail::{Attachment, MailKind, OutgoingMail},
     programme::Activity,
     timezone,
 };
@@ -59,4 +60,35 @@ pub fn to_person(
         data,
         attachments: Vec::new(),
     }
+}
+
+/// "You have a seat": the activity, the person's feed, the check-in link (QR code) and the
+/// activity's .ics attached. Sent on confirmation and when an organiser places someone.
+pub async fn confirmed(
+    conn: &impl ConnectionTrait,
+    links: &Links,
+    person: &person::Model,
+    activity: &Activity,
+    registration_id: i32,
+    lang: Lang,
+) -> Result<OutgoingMail, DbErr> {
+    let data = json!({
+        "activity": self::activity(activity, lang, links),
+        "feed_url": links.feed_url(person.id, person.feed_generation),
+        "checkin_url": links.checkin_url(registration_id),
+    });
+    let mut mail = to_person(MailKind::RegistrationConfirmed, person, lang, links, data);
+    if let Some(ics) =
+        crate::calendar::activity_ics(conn, activity.model.id, lang, &links.base).await?
+    {
+        mail.attachments.push(Attachment {
+            filename: format!(
+                "{}.ics",
+                crate::domain::slug::slugify(&activity.model.title)
+            ),
+            content_type: "text/calendar; charset=utf-8; method=PUBLISH".into(),
+            content: ics,
+        });
+    }
+    Ok(mail)
 }

@@ -1,6 +1,6 @@
 //! What the manage link shows: the person and their registrations.
 
-use entity::{activity, enums::RegistrationStatus, person, registration};
+use entity::{activity, person, registration};
 use sea_orm::{ColumnTrait, DbErr, EntityTrait, QueryFilter, QueryOrder};
 
 use crate::{domain::token, startup::AppState};
@@ -17,13 +17,15 @@ pub struct MyRegistrations {
 }
 
 impl MyRegistrations {
-    pub fn live(&self) -> impl Iterator<Item = &MyRegistration> {
-        self.registrations.iter().filter(|r| {
-            !matches!(
-                r.registration.status,
-                RegistrationStatus::Cancelled | RegistrationStatus::Expired
-            )
-        })
+    /// What deleting one's data cancels (as `anonymise` does): live sign-ups of what has not
+    /// started. Past ones stay, without the person, in the organisers' counts.
+    pub fn cancelled_by_deletion(
+        &self,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> impl Iterator<Item = &MyRegistration> {
+        self.registrations
+            .iter()
+            .filter(move |r| r.registration.status.is_live() && r.activity.starts_at > now)
     }
 }
 

@@ -25,7 +25,7 @@ use crate::{
     db::WriteTxn,
     domain::{FieldError, TimeSlot},
     i18n::Lang,
-    mail::{Attachment, MailKind, OutgoingMail},
+    mail::MailKind,
     programme::{self, Activity},
     startup::AppState,
 };
@@ -114,7 +114,7 @@ pub async fn add(
         None => insert_confirmed(txn, person.id, a.id, now).await?,
     };
     let lang = Lang::parse(&person.language).unwrap_or_default();
-    let mail = confirmed_mail(state, txn, &person, activity, row.id, lang).await?;
+    let mail = mail_data::confirmed(&**txn, &state.links, &person, activity, row.id, lang).await?;
     state.outbox.enqueue(&**txn, mail).await?;
     Ok(row)
 }
@@ -210,7 +210,8 @@ pub async fn move_to(
         && let Some(from) = programme::activity(&**txn, row.activity_id).await?
     {
         let lang = Lang::parse(&person.language).unwrap_or_default();
-        let mut mail = confirmed_mail(state, txn, &person, target, moved.id, lang).await?;
+        let mut mail =
+            mail_data::confirmed(&**txn, &state.links, &person, target, moved.id, lang).await?;
         mail.kind = MailKind::MovedByOrganiser;
         mail.data["from"] = mail_data::activity(&from, lang, &state.links);
         state.outbox.enqueue(&**txn, mail).await?;
@@ -260,36 +261,4 @@ async fn insert_confirmed(
     }
     .insert(&**txn)
     .await
-}
-
-/// `registration_confirmed` for `activity`, with its `.ics` file, the personal feed and the
-/// registration's check-in link, as `confirm` writes it.
-async fn confirmed_mail(
-    state: &AppState,
-    txn: &WriteTxn,
-    person: &person::Model,
-    activity: &Activity,
-    registration_id: i32,
-    lang: Lang,
-) -> Result<OutgoingMail, DbErr> {
-    let links = &state.links;
-    let data = json!({
-        "activity": mail_data::activity(activity, lang, links),
-        "feed_url": links.feed_url(person.id, person.feed_generation),
-        "checkin_url": links.checkin_url(registration_id),
-    });
-    let mut mail = mail_data::to_person(MailKind::RegistrationConfirmed, person, lang, links, data);
-    if let Some(ics) =
-        crate::calendar::activity_ics(&**txn, activity.model.id, lang, &links.base).await?
-    {
-        mail.attachments.push(Attachment {
-            filename: format!(
-                "{}.ics",
-                crate::domain::slug::slugify(&activity.model.title)
-            ),
-            content_type: "text/calendar; charset=utf-8; method=PUBLISH".into(),
-            content: ics,
-        });
-    }
-    Ok(mail)
 }

@@ -211,7 +211,7 @@ pub async fn ask_delete(
 ) -> poem::Result<Response> {
     let mine = mine(state, req, &plain).await?;
     let lang = person_lang(req, &mine, fallback);
-    let live = mine.live().count();
+    let live = mine.cancelled_by_deletion(chrono::Utc::now()).count();
     state.pages.respond(
         StatusCode::OK,
         "delete.html",

@@ -1002,6 +1002,14 @@ async fn the_sign_in_sheet_lists_exactly_the_confirmed_people(backend: Backend) 
     )
     .await;
 
+    // The workshop's admin page leads to the door and to the sheet.
+    let (_, edit) = page(&door.web, &app, &format!("/admin/activities/{WORKSHOP}")).await;
+    let edit = edit.replace("&#x2f;", "/");
+    for link in ["checkin", "sheet"] {
+        let href = format!(r#"href="/admin/activities/{WORKSHOP}/{link}?lang=cs""#);
+        assert!(edit.contains(&href), "no {href}");
+    }
+
     let (status, body) = page(
         &door.web,
         &app,
