@@ -134,4 +134,17 @@ mod tests {
         assert!(!is_well_formed(&"a".repeat(44)));
         assert!(!is_well_formed(&"é".repeat(21)));
     }
+
+    proptest::proptest! {
+        /// Exactly 43 URL-safe characters pass; anything else, of any length or alphabet, is
+        /// turned away before a lookup (and a passing one is still only hashed, never trusted).
+        #[test]
+        fn only_the_token_shape_is_well_formed(raw in "\\PC{0,60}", url_safe in "[A-Za-z0-9_-]{43}") {
+            let shaped = raw.len() == 43
+                && raw.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+            proptest::prop_assert_eq!(is_well_formed(&raw), shaped);
+            proptest::prop_assert!(is_well_formed(&url_safe));
+            proptest::prop_assert_eq!(hash(&raw).len(), 64);
+        }
+    }
 }

@@ -3,7 +3,6 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
 use entity::{
     activity,
     enums::{ActivityKind, ActivityStatus},
@@ -18,7 +17,9 @@ use poem::{
 use sea_orm::{EntityTrait, QueryOrder};
 use serde::Serialize;
 
-use super::{FormView, SignedIn, accounts::chrome, form, manage_error, signed_in, signed_in_form};
+use super::{
+    FormView, SignedIn, accounts::chrome, form, local_time, manage_error, signed_in, signed_in_form,
+};
 use crate::{
     domain::FieldError,
     i18n::Lang,
@@ -143,30 +144,6 @@ pub async fn list(
     )
 }
 
-/// `2027-01-12T09:30` as typed into a `datetime-local` field, in Prague.
-fn local_input(at: DateTime<Utc>) -> String {
-    at.with_timezone(&timezone::DEFAULT)
-        .format("%Y-%m-%dT%H:%M")
-        .to_string()
-}
-
-/// A `datetime-local` value in Prague as an instant; a time skipped by the clock change is
-/// refused, a repeated one is the first.
-fn parse_local(field: &'static str, value: &str) -> Result<DateTime<Utc>, FieldError> {
-    let value = value.trim();
-    if value.is_empty() {
-        return Err(FieldError::new(field, "required"));
-    }
-    let naive = NaiveDateTime::parse_from_str(value, "%Y-%m-%dT%H:%M")
-        .or_else(|_| NaiveDateTime::parse_from_str(value, "%Y-%m-%dT%H:%M:%S"))
-        .map_err(|_| FieldError::new(field, "invalid_time"))?;
-    timezone::DEFAULT
-        .from_local_datetime(&naive)
-        .earliest()
-        .map(|t| t.with_timezone(&Utc))
-        .ok_or_else(|| FieldError::new(field, "invalid_time"))
-}
-
 /// The posted form as the use-case's input; what does not parse becomes a field error.
 fn input_from(fields: &BTreeMap<String, String>, creating: bool) -> ActivityInput {
     let get = |k: &str| fields.get(k).map(String::as_str).unwrap_or_default();
@@ -206,8 +183,9 @@ fn input_from(fields: &BTreeMap<String, String>, creating: bool) -> ActivityInpu
         ("starts_at", &mut input.starts_at),
         ("ends_at", &mut input.ends_at),
     ] {
-        match parse_local(field, get(field)) {
-            Ok(at) => *slot = Some(at),
+        match local_time::parse(field, get(field), timezone::DEFAULT) {
+            Ok(None) => input.problems.push(FieldError::new(field, "required")),
+            Ok(at) => *slot = at,
             Err(e) => input.problems.push(e),
         }
     }
@@ -258,8 +236,11 @@ fn values_of(a: &activity::Model) -> BTreeMap<String, String> {
     put("topic", a.topic.clone().unwrap_or_default());
     put("room", a.room.clone().unwrap_or_default());
     put("place", a.place.clone().unwrap_or_default());
-    put("starts_at", local_input(a.starts_at));
-    put("ends_at", local_input(a.ends_at));
+    put(
+        "starts_at",
+        local_time::show(a.starts_at, timezone::DEFAULT),
+    );
+    put("ends_at", local_time::show(a.ends_at, timezone::DEFAULT));
     put("capacity", a.capacity.to_string());
     if a.waitlist_enabled {
         put("waitlist_enabled", "on".into());

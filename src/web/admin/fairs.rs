@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
+use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use entity::{enums::ActivityStatus, fair};
 use minijinja::context;
@@ -14,7 +14,9 @@ use poem::{
 };
 use serde::Serialize;
 
-use super::{FormView, SignedIn, accounts::chrome, form, manage_error, signed_in, signed_in_form};
+use super::{
+    FormView, SignedIn, accounts::chrome, form, local_time, manage_error, signed_in, signed_in_form,
+};
 use crate::{
     domain::FieldError,
     i18n::Lang,
@@ -73,31 +75,6 @@ pub async fn list(
     )
 }
 
-/// `2027-01-12T09:30` as typed into a `datetime-local` field, in `tz`.
-fn local_input(at: DateTime<Utc>, tz: Tz) -> String {
-    at.with_timezone(&tz).format("%Y-%m-%dT%H:%M").to_string()
-}
-
-/// A `datetime-local` value in `tz` as an instant; empty is `None`. A time skipped by the clock
-/// change is refused, a repeated one is the first.
-fn parse_local(
-    field: &'static str,
-    value: &str,
-    tz: Tz,
-) -> Result<Option<DateTime<Utc>>, FieldError> {
-    let value = value.trim();
-    if value.is_empty() {
-        return Ok(None);
-    }
-    let naive = NaiveDateTime::parse_from_str(value, "%Y-%m-%dT%H:%M")
-        .or_else(|_| NaiveDateTime::parse_from_str(value, "%Y-%m-%dT%H:%M:%S"))
-        .map_err(|_| FieldError::new(field, "invalid_time"))?;
-    tz.from_local_datetime(&naive)
-        .earliest()
-        .map(|t| Some(t.with_timezone(&Utc)))
-        .ok_or_else(|| FieldError::new(field, "invalid_time"))
-}
-
 /// The posted form as the use-case's input; what does not parse becomes a field error.
 fn input_from(fields: &BTreeMap<String, String>, creating: bool) -> FairInput {
     let get = |k: &str| fields.get(k).cloned().unwrap_or_default();
@@ -120,7 +97,7 @@ fn input_from(fields: &BTreeMap<String, String>, creating: bool) -> FairInput {
         ("registration_opens_at", false),
         ("registration_closes_at", false),
     ] {
-        match parse_local(field, &get(field), tz) {
+        match local_time::parse(field, &get(field), tz) {
             Ok(None) if required => input.problems.push(FieldError::new(field, "required")),
             Ok(at) => match field {
                 "starts_at" => input.starts_at = at,
@@ -137,7 +114,7 @@ fn input_from(fields: &BTreeMap<String, String>, creating: bool) -> FairInput {
 /// The form's values from a stored fair.
 fn values_of(f: &fair::Model) -> BTreeMap<String, String> {
     let tz = zone_of(&f.timezone);
-    let at = |t: Option<DateTime<Utc>>| t.map(|t| local_input(t, tz)).unwrap_or_default();
+    let at = |t: Option<DateTime<Utc>>| t.map(|t| local_time::show(t, tz)).unwrap_or_default();
     BTreeMap::from([
         ("name".into(), f.name.clone()),
         ("slug".into(), f.slug.clone()),

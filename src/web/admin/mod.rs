@@ -48,6 +48,7 @@ mod audit;
 mod checkin;
 mod exhibitors;
 mod fairs;
+mod local_time;
 mod mail;
 mod organisers;
 mod people;

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{NaiveDate, NaiveDateTime};
+use chrono::NaiveDate;
 use entity::enums::{ActivityKind, ActivityStatus};
 use minijinja::context;
 use poem::{
@@ -14,7 +14,9 @@ use poem::{
 };
 use serde::Serialize;
 
-use super::{FormView, SignedIn, accounts::chrome, form, manage_error, signed_in, signed_in_form};
+use super::{
+    FormView, SignedIn, accounts::chrome, form, local_time, manage_error, signed_in, signed_in_form,
+};
 use crate::{
     domain::FieldError,
     i18n::Lang,
@@ -215,10 +217,10 @@ fn new_series_from(body: &[u8], fields: &BTreeMap<String, String>) -> NewSeries 
     let get = |k: &str| fields.get(k).map(|v| v.trim()).unwrap_or_default();
     let first_starts_at = match get("first_starts_at") {
         "" => None,
-        v => NaiveDateTime::parse_from_str(v, "%Y-%m-%dT%H:%M")
-            .or_else(|_| NaiveDateTime::parse_from_str(v, "%Y-%m-%dT%H:%M:%S"))
-            .map_err(|_| problems.push(FieldError::new("first_starts_at", "invalid_time")))
-            .ok(),
+        v => local_time::naive(v).or_else(|| {
+            problems.push(FieldError::new("first_starts_at", "invalid_time"));
+            None
+        }),
     };
     let until = match get("until") {
         "" => None,
