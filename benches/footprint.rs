@@ -55,11 +55,12 @@ fn spawn(dir: &Path, port: u16) -> Server {
         .env_remove("DATABASE_URL")
         .env_remove("SMTP_URL")
         .env("VELETRH_BIND", format!("127.0.0.1:{port}"))
-        .env("VELETRH_RATE_SIGNUPS_PER_IP", "10000000")
+        .env("VELETRH_RATE_SIGNUPS_PER_IP", "1000000")
         .env("VELETRH_RATE_SIGNUPS_PER_EMAIL", "1000")
         .env("RUST_LOG", "warn")
         .stdout(Stdio::null())
-        .stderr(Stdio::null())
+        // Warnings and a refused setting show; the start-up banner does not.
+        .stderr(Stdio::inherit())
         .spawn()
         .expect("the veletrh binary starts");
     Server(child)
@@ -68,13 +69,16 @@ fn spawn(dir: &Path, port: u16) -> Server {
 /// Time from spawning until `/readyz` answers 200.
 async fn start(client: &reqwest::Client, dir: &Path, port: u16) -> (Server, Duration) {
     let begun = Instant::now();
-    let server = spawn(dir, port);
+    let mut server = spawn(dir, port);
     let url = format!("http://127.0.0.1:{port}/readyz");
     loop {
         if let Ok(r) = client.get(&url).send().await
             && r.status() == 200
         {
             return (server, begun.elapsed());
+        }
+        if let Ok(Some(status)) = server.0.try_wait() {
+            panic!("the server exited: {status}");
         }
         assert!(begun.elapsed() < Duration::from_secs(60), "never ready");
         tokio::time::sleep(Duration::from_millis(2)).await;
