@@ -1014,7 +1014,17 @@ const TEXTS: &[(&str, &str, &str)] = &[
         "Některá pole je třeba opravit",
         "Some fields need fixing",
     ),
+    (
+        "api.length_required",
+        "Tělo požadavku musí mít uvedenou délku (Content-Length)",
+        "The request body needs a Content-Length",
+    ),
     ("api.not_found", "Nenalezeno", "Not found"),
+    (
+        "api.too_large",
+        "Požadavek je příliš velký (nejvýše 64 KiB)",
+        "The request is too large (64 KiB at most)",
+    ),
     (
         "api.too_many",
         "Příliš mnoho požadavků, zkuste to prosím za chvíli",

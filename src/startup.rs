@@ -245,16 +245,21 @@ async fn limit_body<E: Endpoint>(ep: E, req: Request) -> poem::Result<Response> 
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
-    match length {
-        Some(n) if n > MAX_BODY_BYTES => {
-            return Err(poem::Error::from_status(StatusCode::PAYLOAD_TOO_LARGE));
-        }
+    let refused = match length {
+        Some(n) if n > MAX_BODY_BYTES => StatusCode::PAYLOAD_TOO_LARGE,
         None if req.headers().contains_key(header::TRANSFER_ENCODING) => {
-            return Err(poem::Error::from_status(StatusCode::LENGTH_REQUIRED));
+            StatusCode::LENGTH_REQUIRED
         }
-        _ => {}
+        _ => return ep.call(req).await.map(IntoResponse::into_response),
+    };
+    // The API answers in its documented problem form; pages and feeds with the bare status.
+    if req.uri().path().starts_with("/api/") {
+        let lang = crate::web::lang::lang_of(&req);
+        return Ok(
+            crate::api::error::ApiError::body_refused(refused.as_u16(), lang).into_response(),
+        );
     }
-    ep.call(req).await.map(IntoResponse::into_response)
+    Err(poem::Error::from_status(refused))
 }
 
 /// Periodic work every instance runs: unconfirmed holds run out, tomorrow's reminders are

@@ -2,27 +2,23 @@
 //! pages (`organiser::activities`). Every operation needs an API token (`Authorization: Bearer
 //! vt_…`, made on `/admin/tokens`), which acts with its organiser's role and scope.
 //!
-//! Errors are problem details like the rest of the API; besides the shared slugs:
-//! `unauthorized` (401, no valid token), `forbidden` (403, the role does not allow it),
+//! Errors are problem details like the rest of the API ([`AdminError`]); besides the shared
+//! slugs: `unauthorized` (401, no valid token), `forbidden` (403, the role does not allow it),
 //! `conflict` (409, e.g. editing a cancelled activity; `detail` names the code).
 
 use chrono::{DateTime, Utc};
 use entity::{activity, enums::ActivityKind};
-use poem::{Endpoint, IntoResponse, Request, Response, http::StatusCode, web::Data};
+use poem::{IntoResponse, Request, http::StatusCode, web::Data};
 use poem_openapi::{
     ApiResponse, Object, OpenApi, SecurityScheme, Tags, auth::Bearer, param::Path, payload::Json,
     types::MaybeUndefined,
 };
 
-use super::{
-    error::{ApiError, Problem},
-    request_lang,
-};
+use super::{error::AdminError, request_lang};
 use crate::{
     domain::FieldError,
-    i18n::Lang,
     organiser::{
-        ManageError, Principal,
+        Principal,
         activities::{self, ActivityInput},
         tokens,
     },
@@ -50,98 +46,14 @@ async fn check_token(req: &Request, bearer: Bearer) -> poem::Result<Principal> {
         Ok(Some(who)) => Ok(who),
         Ok(None) => Err(poem::Error::from_status(StatusCode::UNAUTHORIZED)),
         Err(err) => Err(poem::Error::from_response(
-            AdminError::from(ApiError::from_db(err, request_lang(req))).into_response(),
+            AdminError::from_manage(err.into(), request_lang(req)).into_response(),
         )),
-    }
-}
-
-/// Middleware around the API: a request without a valid token (refused by poem-openapi before
-/// any operation runs) gets a problem+json 401 with `WWW-Authenticate: Bearer`.
-pub async fn problem_for_unauthorized<E: Endpoint>(ep: E, req: Request) -> poem::Result<Response> {
-    let lang = request_lang(&req);
-    match ep.call(req).await {
-        Err(err) if err.status() == StatusCode::UNAUTHORIZED && !err.is_from_response() => {
-            Ok(AdminError::unauthorized(lang).into_response())
-        }
-        other => other.map(IntoResponse::into_response),
-    }
-}
-
-#[derive(Debug, ApiResponse)]
-pub enum AdminError {
-    /// No valid API token.
-    #[oai(status = 401, content_type = "application/problem+json")]
-    Unauthorized(Json<Problem>, #[oai(header = "WWW-Authenticate")] String),
-    /// The token's role does not allow this.
-    #[oai(status = 403, content_type = "application/problem+json")]
-    Forbidden(Json<Problem>),
-    #[oai(status = 404, content_type = "application/problem+json")]
-    NotFound(Json<Problem>),
-    /// Not possible in the current state (`detail`: `cancelled`, `changed_meanwhile`).
-    #[oai(status = 409, content_type = "application/problem+json")]
-    Conflict(Json<Problem>),
-    /// Fields to fix; nothing was changed.
-    #[oai(status = 422, content_type = "application/problem+json")]
-    Invalid(Json<Problem>),
-    #[oai(status = 503, content_type = "application/problem+json")]
-    Unavailable(Json<Problem>, #[oai(header = "Retry-After")] u64),
-    #[oai(status = 500, content_type = "application/problem+json")]
-    Internal(Json<Problem>),
-}
-
-fn problem(kind: &str, status: u16, title: &str, detail: Option<String>) -> Json<Problem> {
-    Json(Problem {
-        kind: kind.to_owned(),
-        title: title.to_owned(),
-        status,
-        detail,
-        errors: Vec::new(),
-    })
-}
-
-impl AdminError {
-    fn unauthorized(lang: Lang) -> AdminError {
-        AdminError::Unauthorized(
-            problem("unauthorized", 401, lang.text("api.unauthorized"), None),
-            "Bearer".into(),
-        )
-    }
-
-    pub fn from_manage(err: ManageError, lang: Lang) -> AdminError {
-        match err {
-            ManageError::Forbidden => {
-                AdminError::Forbidden(problem("forbidden", 403, lang.text("api.forbidden"), None))
-            }
-            ManageError::NotFound => ApiError::not_found(lang).into(),
-            ManageError::Conflict(code) => AdminError::Conflict(problem(
-                "conflict",
-                409,
-                lang.text("api.conflict"),
-                Some(code.to_owned()),
-            )),
-            ManageError::Invalid(errors) => ApiError::invalid(&errors, lang).into(),
-            ManageError::Db(err) => ApiError::from_db(err, lang).into(),
-        }
-    }
-}
-
-impl From<ApiError> for AdminError {
-    fn from(err: ApiError) -> Self {
-        match err {
-            ApiError::NotFound(p) => AdminError::NotFound(p),
-            ApiError::Invalid(p) => AdminError::Invalid(p),
-            ApiError::Unavailable(p, retry) => AdminError::Unavailable(p, retry),
-            ApiError::Internal(p) => AdminError::Internal(p),
-            other => {
-                tracing::error!(?other, "unexpected API error in an organiser operation");
-                AdminError::Internal(problem("internal", 500, "Internal Server Error", None))
-            }
-        }
     }
 }
 
 /// A workshop or meeting as organisers see it.
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct AdminActivity {
     pub id: i32,
     /// `workshop` or `meeting`.
@@ -160,9 +72,9 @@ pub struct AdminActivity {
     pub taken: i32,
     pub waitlist_enabled: bool,
     /// At most this many live registrations from one school (the person's organisation,
-    /// ignoring case and spacing); `null`: no limit.
+    /// ignoring case and spacing); absent: no limit.
     pub per_school_limit: Option<i32>,
-    /// Minutes after the start when seats of people not checked in are released; `null`: never.
+    /// Minutes after the start when seats of people not checked in are released; absent: never.
     pub no_show_release_minutes: Option<i32>,
     /// `scheduled` or `cancelled`.
     pub status: String,
@@ -227,15 +139,6 @@ pub struct ActivityFields {
     pub no_show_release_minutes: MaybeUndefined<i32>,
 }
 
-/// `null` → `Some(None)` (clear), a number → `Some(Some(n))`, omitted → `None` (keep).
-fn settable(value: MaybeUndefined<i32>) -> Option<Option<i32>> {
-    match value {
-        MaybeUndefined::Undefined => None,
-        MaybeUndefined::Null => Some(None),
-        MaybeUndefined::Value(n) => Some(Some(n)),
-    }
-}
-
 impl ActivityFields {
     fn into_input(self) -> ActivityInput {
         let mut problems = Vec::new();
@@ -261,11 +164,18 @@ impl ActivityFields {
             ends_at: self.ends_at,
             capacity: self.capacity,
             waitlist_enabled: self.waitlist_enabled,
-            per_school_limit: settable(self.per_school_limit),
-            no_show_release_minutes: settable(self.no_show_release_minutes),
+            per_school_limit: self.per_school_limit.into(),
+            no_show_release_minutes: self.no_show_release_minutes.into(),
             problems,
         }
     }
+}
+
+#[derive(ApiResponse)]
+pub enum DeletedResponse {
+    /// Deleted.
+    #[oai(status = 204)]
+    Deleted,
 }
 
 #[derive(Debug, Object, Default)]
@@ -277,6 +187,7 @@ pub struct CancelRequest {
 
 /// Who the token acts for.
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct Me {
     pub id: i32,
     pub email: String,
@@ -340,7 +251,7 @@ impl AdminApi {
         let lang = request_lang(req);
         let rows = activities::list(&state, &auth.0)
             .await
-            .map_err(|e| AdminError::from(ApiError::from_db(e, lang)))?;
+            .map_err(|e| AdminError::from_manage(e.into(), lang))?;
         Ok(ListResponse::Ok(Json(
             rows.into_iter().map(AdminActivity::from).collect(),
         )))

@@ -12,11 +12,7 @@ use poem_openapi::{
     payload::{Binary, Json, Response},
 };
 
-use super::{
-    admin::{AdminError, OrganiserToken},
-    error::ApiError,
-    request_lang,
-};
+use super::{admin::OrganiserToken, error::AdminError, request_lang};
 use crate::{
     domain::FieldError,
     export::{self, AttendeeQuery, AttendeeRow, Column, DEFAULT_COLUMNS, ExportRequest, Format},
@@ -40,6 +36,7 @@ const MAX_LIMIT: u64 = 500;
 
 /// One registration with its person and activity.
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct Attendee {
     pub registration_id: i32,
     pub name: String,
@@ -83,6 +80,7 @@ impl From<AttendeeRow> for Attendee {
 
 /// One page of a list, by registration id.
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct AttendeePage {
     /// How many registrations match the filter in all.
     pub total: u64,
@@ -93,6 +91,7 @@ pub struct AttendeePage {
 
 /// A registration as it is after a change.
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct AdminRegistration {
     pub id: i32,
     pub person_id: i32,
@@ -146,6 +145,7 @@ pub struct MoveAttendee {
 }
 
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct CountGroup {
     pub region: Option<String>,
     pub district: Option<String>,
@@ -255,10 +255,6 @@ fn attendee_query(
     })
 }
 
-fn invalid(errors: Vec<FieldError>, lang: Lang) -> AdminError {
-    ApiError::invalid(&errors, lang).into()
-}
-
 async fn page_of(
     state: &AppState,
     auth: OrganiserToken,
@@ -267,11 +263,11 @@ async fn page_of(
     filter: Filter,
 ) -> Result<PageResponse, AdminError> {
     let query = attendee_query(scope, filter.status.as_deref(), filter.q)
-        .map_err(|e| invalid(vec![e], lang))?;
+        .map_err(|e| AdminError::invalid(&[e], lang))?;
     let limit = filter.limit.unwrap_or(100);
     if !(1..=MAX_LIMIT).contains(&limit) {
         let error = FieldError::new("limit", "limit_range").with_detail(MAX_LIMIT.to_string());
-        return Err(invalid(vec![error], lang));
+        return Err(AdminError::invalid(&[error], lang));
     }
     let (_, rows, total) = attendees::page(state, &auth.0, &query, filter.after, limit)
         .await
@@ -327,7 +323,7 @@ async fn export_of(
     let (Some(query), Some(format), Some(columns), true) =
         (query, format, columns, errors.is_empty())
     else {
-        return Err(invalid(errors, lang));
+        return Err(AdminError::invalid(&errors, lang));
     };
     let name = export::file_name(&subject.slug, format, lang);
     let request = ExportRequest {
@@ -476,7 +472,7 @@ impl AttendeeApi {
         let person_lang = match body.language.as_deref() {
             None => Lang::Cs,
             Some(code) => Lang::parse(code).ok_or_else(|| {
-                invalid(vec![FieldError::new("language", "unknown_choice")], lang)
+                AdminError::invalid(&[FieldError::new("language", "unknown_choice")], lang)
             })?,
         };
         let form = SignUpForm {
@@ -545,7 +541,7 @@ impl AttendeeApi {
         let lang = request_lang(req);
         let counts = attendees::counts(&state, &auth.0, fair_id.0)
             .await
-            .map_err(|e| AdminError::from(ApiError::from_db(e, lang)))?;
+            .map_err(|e| AdminError::from_manage(e.into(), lang))?;
         Ok(CountsResponse::Ok(Json(counts.into())))
     }
 }

@@ -5,25 +5,19 @@ use chrono::{DateTime, Utc};
 use poem::{Request, web::Data};
 use poem_openapi::{ApiResponse, Object, OpenApi, param::Query, payload::Json};
 
-use super::{
-    admin::{AdminError, OrganiserToken},
-    organisers::manage_error,
-    request_lang,
-};
+use super::{admin::OrganiserToken, error::AdminError, request_lang};
 use crate::{
-    organiser::{
-        ManageError,
-        audit::{self, AuditFilter},
-    },
+    organiser::audit::{self, AuditFilter},
     startup::AppState,
 };
 
 /// One organiser action with the subject before and after.
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct AuditEntry {
     pub id: i32,
     pub at: DateTime<Utc>,
-    /// `None`: the system (command line, retention, a person's own request).
+    /// Absent: the system (command line, retention, a person's own request).
     pub organiser_id: Option<i32>,
     pub organiser: Option<String>,
     /// e.g. `activity.update`, `organiser.disable`, `person.anonymise`.
@@ -35,6 +29,7 @@ pub struct AuditEntry {
 }
 
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct AuditPage {
     pub entries: Vec<AuditEntry>,
     /// Pass as `before` for the next (older) page; absent on the last page.
@@ -79,7 +74,7 @@ impl AuditApi {
             &text(&from.0),
             &text(&to.0),
         )
-        .map_err(|errors| manage_error(ManageError::Invalid(errors), lang))?;
+        .map_err(|errors| AdminError::invalid(&errors, lang))?;
         let entries = audit::page(
             state.db.conn(),
             &auth.0,
@@ -88,7 +83,7 @@ impl AuditApi {
             audit::PAGE_SIZE,
         )
         .await
-        .map_err(|e| manage_error(e, lang))?;
+        .map_err(|e| AdminError::from_manage(e, lang))?;
         let next_before = (entries.len() as u64 == audit::PAGE_SIZE)
             .then(|| entries.last().map(|e| e.event.id))
             .flatten();

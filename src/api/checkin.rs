@@ -13,12 +13,7 @@ use poem_openapi::{
     payload::Json,
 };
 
-use super::{
-    admin::{AdminError, OrganiserToken},
-    error::ApiError,
-    fairs::manage_error,
-    request_lang,
-};
+use super::{admin::OrganiserToken, error::AdminError, request_lang};
 use crate::{
     checkin::{self, Attendee, Target},
     domain::FieldError,
@@ -33,6 +28,7 @@ enum CheckInTags {
 
 /// A registration as the door sees it.
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct CheckInRecord {
     pub registration_id: i32,
     pub name: String,
@@ -124,13 +120,13 @@ impl CheckInApi {
             (None, Some(id)) => Target::Registration(id),
             _ => {
                 let error = FieldError::new("token", "token_or_registration");
-                return Err(ApiError::invalid(&[error], lang).into());
+                return Err(AdminError::invalid(&[error], lang));
             }
         };
         let (outcome, attendee) =
             checkin::check_in(&state, &auth.0, target, body.activity_id, Utc::now())
                 .await
-                .map_err(|e| manage_error(e, lang))?;
+                .map_err(|e| AdminError::from_manage(e, lang))?;
         Ok(CheckInResponse::Ok(Json(CheckInResult {
             outcome: outcome.as_str().into(),
             registration: (&attendee).into(),
@@ -150,7 +146,7 @@ impl CheckInApi {
         let lang = request_lang(req);
         let attendee = checkin::undo(&state, &auth.0, registration_id.0, Utc::now())
             .await
-            .map_err(|e| manage_error(e, lang))?;
+            .map_err(|e| AdminError::from_manage(e, lang))?;
         Ok(RecordResponse::Ok(Json((&attendee).into())))
     }
 
@@ -170,7 +166,7 @@ impl CheckInApi {
         let query = q.0.unwrap_or_default();
         let (_, people) = checkin::roster(&state, &auth.0, id.0, &checkin::AT_THE_DOOR, &query)
             .await
-            .map_err(|e| manage_error(e, lang))?;
+            .map_err(|e| AdminError::from_manage(e, lang))?;
         Ok(RosterResponse::Ok(Json(
             people.iter().map(CheckInRecord::from).collect(),
         )))

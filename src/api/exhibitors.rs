@@ -12,9 +12,9 @@ use poem_openapi::{
 };
 
 use super::{
-    admin::{AdminError, OrganiserToken},
-    error::{ApiError, Problem},
-    fairs::{FairTags, manage_error},
+    admin::{DeletedResponse, OrganiserToken},
+    error::{AdminError, ApiError, Problem, problem, unexpected},
+    fairs::FairTags,
     limits, request_lang,
 };
 use crate::{
@@ -29,6 +29,7 @@ use crate::{
 
 /// An exhibitor or application as organisers see it.
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct AdminExhibitor {
     pub id: i32,
     pub fair_id: i32,
@@ -159,6 +160,10 @@ pub enum ApplicationError {
     Invalid(Json<Problem>),
     #[oai(status = 429, content_type = "application/problem+json")]
     TooMany(Json<Problem>, #[oai(header = "Retry-After")] u64),
+    #[oai(status = 411, content_type = "application/problem+json")]
+    LengthRequired(Json<Problem>),
+    #[oai(status = 413, content_type = "application/problem+json")]
+    TooLarge(Json<Problem>),
     #[oai(status = 503, content_type = "application/problem+json")]
     Unavailable(Json<Problem>, #[oai(header = "Retry-After")] u64),
     #[oai(status = 500, content_type = "application/problem+json")]
@@ -175,15 +180,10 @@ impl From<ApiError> for ApplicationError {
             ApiError::TooMany(p, retry) => ApplicationError::TooMany(p, retry),
             ApiError::Unavailable(p, retry) => ApplicationError::Unavailable(p, retry),
             ApiError::Internal(p) => ApplicationError::Internal(p),
-            other => {
-                tracing::error!(?other, "unexpected API error in an application");
-                ApplicationError::Internal(Json(Problem {
-                    kind: "internal".into(),
-                    title: "Internal Server Error".into(),
-                    status: 500,
-                    detail: None,
-                    errors: Vec::new(),
-                }))
+            ApiError::LengthRequired(p) => ApplicationError::LengthRequired(p),
+            ApiError::TooLarge(p) => ApplicationError::TooLarge(p),
+            other @ ApiError::Gone(_) => {
+                ApplicationError::Internal(unexpected(other, "an application"))
             }
         }
     }
@@ -205,12 +205,6 @@ pub enum ExhibitorResponse {
 pub enum ExhibitorCreatedResponse {
     #[oai(status = 201)]
     Created(Json<AdminExhibitor>),
-}
-
-#[derive(ApiResponse)]
-pub enum DeletedResponse {
-    #[oai(status = 204)]
-    Deleted,
 }
 
 fn status_filter(value: Option<&str>) -> Result<Option<ExhibitorStatus>, ManageError> {
@@ -265,13 +259,12 @@ impl ExhibitorsApi {
                 status: "applied".into(),
             }))),
             Err(ManageError::Invalid(errors)) => Err(ApiError::invalid(&errors, lang).into()),
-            Err(ManageError::Conflict(code)) => Err(ApplicationError::Closed(Json(Problem {
-                kind: "conflict".into(),
-                title: lang.text("apply.closed").into(),
-                status: 409,
-                detail: Some(code.into()),
-                errors: Vec::new(),
-            }))),
+            Err(ManageError::Conflict(code)) => Err(ApplicationError::Closed(problem(
+                "conflict",
+                409,
+                lang.text("apply.closed"),
+                Some(code.into()),
+            ))),
             Err(ManageError::NotFound | ManageError::Forbidden) => {
                 Err(ApiError::not_found(lang).into())
             }
@@ -291,10 +284,11 @@ impl ExhibitorsApi {
         status: Query<Option<String>>,
     ) -> Result<ExhibitorListResponse, AdminError> {
         let lang = request_lang(req);
-        let status = status_filter(status.0.as_deref()).map_err(|e| manage_error(e, lang))?;
+        let status =
+            status_filter(status.0.as_deref()).map_err(|e| AdminError::from_manage(e, lang))?;
         let rows = exhibitors::list(&state, &auth.0, id.0, status)
             .await
-            .map_err(|e| manage_error(e, lang))?;
+            .map_err(|e| AdminError::from_manage(e, lang))?;
         Ok(ExhibitorListResponse::Ok(Json(
             rows.into_iter().map(AdminExhibitor::from).collect(),
         )))
@@ -313,7 +307,7 @@ impl ExhibitorsApi {
         let lang = request_lang(req);
         let created = exhibitors::create(&state, &auth.0, id.0, body.0.into())
             .await
-            .map_err(|e| manage_error(e, lang))?;
+            .map_err(|e| AdminError::from_manage(e, lang))?;
         Ok(ExhibitorCreatedResponse::Created(Json(created.into())))
     }
 
@@ -328,7 +322,7 @@ impl ExhibitorsApi {
         let lang = request_lang(req);
         let found = exhibitors::get(&state, &auth.0, id.0)
             .await
-            .map_err(|e| manage_error(e, lang))?;
+            .map_err(|e| AdminError::from_manage(e, lang))?;
         Ok(ExhibitorResponse::Ok(Json(found.into())))
     }
 
@@ -345,7 +339,7 @@ impl ExhibitorsApi {
         let lang = request_lang(req);
         let updated = exhibitors::update(&state, &auth.0, id.0, body.0.into())
             .await
-            .map_err(|e| manage_error(e, lang))?;
+            .map_err(|e| AdminError::from_manage(e, lang))?;
         Ok(ExhibitorResponse::Ok(Json(updated.into())))
     }
 
@@ -361,7 +355,7 @@ impl ExhibitorsApi {
         let lang = request_lang(req);
         exhibitors::delete(&state, &auth.0, id.0)
             .await
-            .map_err(|e| manage_error(e, lang))?;
+            .map_err(|e| AdminError::from_manage(e, lang))?;
         Ok(DeletedResponse::Deleted)
     }
 
@@ -379,7 +373,7 @@ impl ExhibitorsApi {
         let lang = request_lang(req);
         let approved = exhibitors::approve(&state, &auth.0, id.0, body.0.stand.as_deref())
             .await
-            .map_err(|e| manage_error(e, lang))?;
+            .map_err(|e| AdminError::from_manage(e, lang))?;
         Ok(ExhibitorResponse::Ok(Json(approved.into())))
     }
 
@@ -397,7 +391,7 @@ impl ExhibitorsApi {
         let lang = request_lang(req);
         let rejected = exhibitors::reject(&state, &auth.0, id.0, body.0.reason.as_deref())
             .await
-            .map_err(|e| manage_error(e, lang))?;
+            .map_err(|e| AdminError::from_manage(e, lang))?;
         Ok(ExhibitorResponse::Ok(Json(rejected.into())))
     }
 }

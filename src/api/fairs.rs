@@ -9,16 +9,12 @@ use poem_openapi::{
 };
 
 use super::{
-    admin::{AdminError, CancelRequest, OrganiserToken},
-    error::{ApiError, Problem},
+    admin::{CancelRequest, OrganiserToken},
+    error::AdminError,
     request_lang,
 };
 use crate::{
-    i18n::Lang,
-    organiser::{
-        ManageError,
-        fairs::{self, FairInput},
-    },
+    organiser::fairs::{self, FairInput},
     startup::AppState,
 };
 
@@ -29,36 +25,9 @@ pub(super) enum FairTags {
     Fairs,
 }
 
-fn problem(kind: &str, status: u16, title: &str, detail: Option<String>) -> Json<Problem> {
-    Json(Problem {
-        kind: kind.to_owned(),
-        title: title.to_owned(),
-        status,
-        detail,
-        errors: Vec::new(),
-    })
-}
-
-/// A [`ManageError`] as the organiser operations answer it (the table of `api::admin`).
-pub(super) fn manage_error(err: ManageError, lang: Lang) -> AdminError {
-    match err {
-        ManageError::Forbidden => {
-            AdminError::Forbidden(problem("forbidden", 403, lang.text("api.forbidden"), None))
-        }
-        ManageError::NotFound => ApiError::not_found(lang).into(),
-        ManageError::Conflict(code) => AdminError::Conflict(problem(
-            "conflict",
-            409,
-            lang.text("api.conflict"),
-            Some(code.to_owned()),
-        )),
-        ManageError::Invalid(errors) => ApiError::invalid(&errors, lang).into(),
-        ManageError::Db(err) => ApiError::from_db(err, lang).into(),
-    }
-}
-
 /// A fair as organisers see it.
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct AdminFair {
     pub id: i32,
     pub slug: String,
@@ -119,14 +88,6 @@ pub struct FairFields {
     pub registration_closes_at: MaybeUndefined<DateTime<Utc>>,
 }
 
-fn maybe(value: MaybeUndefined<DateTime<Utc>>) -> Option<Option<DateTime<Utc>>> {
-    match value {
-        MaybeUndefined::Undefined => None,
-        MaybeUndefined::Null => Some(None),
-        MaybeUndefined::Value(at) => Some(Some(at)),
-    }
-}
-
 impl FairFields {
     fn into_input(self) -> FairInput {
         FairInput {
@@ -137,8 +98,8 @@ impl FairFields {
             timezone: self.timezone,
             starts_at: self.starts_at,
             ends_at: self.ends_at,
-            registration_opens_at: maybe(self.registration_opens_at),
-            registration_closes_at: maybe(self.registration_closes_at),
+            registration_opens_at: self.registration_opens_at.into(),
+            registration_closes_at: self.registration_closes_at.into(),
             problems: Vec::new(),
         }
     }
@@ -177,7 +138,7 @@ impl FairsApi {
         let lang = request_lang(req);
         let rows = fairs::list(&state)
             .await
-            .map_err(|e| manage_error(e.into(), lang))?;
+            .map_err(|e| AdminError::from_manage(e.into(), lang))?;
         Ok(FairListResponse::Ok(Json(
             rows.into_iter().map(AdminFair::from).collect(),
         )))
@@ -195,7 +156,7 @@ impl FairsApi {
         let lang = request_lang(req);
         let created = fairs::create(&state, &auth.0, body.0.into_input())
             .await
-            .map_err(|e| manage_error(e, lang))?;
+            .map_err(|e| AdminError::from_manage(e, lang))?;
         Ok(FairCreatedResponse::Created(Json(created.into())))
     }
 
@@ -210,7 +171,7 @@ impl FairsApi {
         let lang = request_lang(req);
         let found = fairs::get(&state, &auth.0, id.0)
             .await
-            .map_err(|e| manage_error(e, lang))?;
+            .map_err(|e| AdminError::from_manage(e, lang))?;
         Ok(FairResponse::Ok(Json(found.into())))
     }
 
@@ -228,7 +189,7 @@ impl FairsApi {
         let lang = request_lang(req);
         let updated = fairs::update(&state, &auth.0, id.0, body.0.into_input())
             .await
-            .map_err(|e| manage_error(e, lang))?;
+            .map_err(|e| AdminError::from_manage(e, lang))?;
         Ok(FairResponse::Ok(Json(updated.into())))
     }
 
@@ -247,7 +208,7 @@ impl FairsApi {
         let lang = request_lang(req);
         let cancelled = fairs::cancel(&state, &auth.0, id.0, body.0.reason.as_deref())
             .await
-            .map_err(|e| manage_error(e, lang))?;
+            .map_err(|e| AdminError::from_manage(e, lang))?;
         Ok(FairResponse::Ok(Json(cancelled.into())))
     }
 }

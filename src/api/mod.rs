@@ -15,11 +15,11 @@ mod regions;
 mod registrations;
 mod series;
 
-use poem::{Endpoint, EndpointExt, IntoResponse, Request, Response, Route};
-use poem_openapi::{OpenApiService, Tags};
+use poem::{Endpoint, EndpointExt, IntoResponse, Request, Response, Route, http::StatusCode};
+use poem_openapi::{OpenApi, OpenApiService, Tags};
 
 use crate::i18n::Lang;
-use error::ApiError;
+use error::{AdminError, ApiError};
 
 #[derive(Tags)]
 enum ApiTags {
@@ -36,7 +36,16 @@ fn request_lang(req: &Request) -> Lang {
 
 /// The API routes, to be nested under `/api`.
 pub fn routes(base_url: &str) -> Route {
-    let service = OpenApiService::new(
+    let service = service(base_url);
+    Route::new()
+        .at("/openapi.json", service.spec_endpoint())
+        .nest("/docs", service.swagger_ui())
+        .nest("/", service.around(problem_for_framework_errors))
+}
+
+/// Every operation, with the document that describes them.
+fn service(base_url: &str) -> OpenApiService<impl OpenApi, ()> {
+    OpenApiService::new(
         (
             programme::ProgrammeApi,
             registrations::RegistrationApi,
@@ -62,24 +71,22 @@ pub fn routes(base_url: &str) -> Route {
          an API token) add `unauthorized` (401), `forbidden` (403) and `conflict` (409). \
          Messages follow `?lang=` or `Accept-Language` (cs, en).",
     )
-    .server(format!("{base_url}/api"));
-    Route::new()
-        .at("/openapi.json", service.spec_endpoint())
-        .nest("/docs", service.swagger_ui())
-        .nest(
-            "/",
-            service
-                .around(problem_for_bad_requests)
-                .around(admin::problem_for_unauthorized),
-        )
+    .server(format!("{base_url}/api"))
 }
 
-/// poem-openapi answers a body or parameter that does not parse (and an unknown path) in plain
-/// text; make those problem+json like every other error.
-async fn problem_for_bad_requests<E: Endpoint>(ep: E, req: Request) -> poem::Result<Response> {
+/// poem-openapi answers a body or parameter that does not parse, a wrong media type, an unknown
+/// path and a missing or unknown API token (refused before any operation runs) in plain text;
+/// make those problem+json like every other error, 401 with `WWW-Authenticate: Bearer`.
+async fn problem_for_framework_errors<E: Endpoint>(ep: E, req: Request) -> poem::Result<Response> {
     let lang = request_lang(&req);
     match ep.call(req).await {
         Ok(response) => Ok(response.into_response()),
+        // An error made from a response is already an answer (e.g. a token check that could
+        // not reach the database).
+        Err(err) if err.is_from_response() => Err(err),
+        Err(err) if err.status() == StatusCode::UNAUTHORIZED => {
+            Ok(AdminError::unauthorized(lang).into_response())
+        }
         Err(err) => match ApiError::from_framework(err.status().as_u16(), err.to_string(), lang) {
             Some(problem) => Ok(problem.into_response()),
             None => Err(err),
@@ -115,5 +122,39 @@ mod limits {
             .limits
             .token_request(ip(req))
             .map_err(|r| ApiError::too_many(lang, r.0))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::service;
+
+    /// poem-openapi refuses a parameter or body that does not parse (400), a body that is not
+    /// JSON (415) and a request to an organiser operation without a valid token (401) before the
+    /// operation runs, and [`super::problem_for_framework_errors`] answers them: every operation
+    /// that can get them must document them.
+    #[test]
+    fn every_operation_documents_what_the_framework_answers_for_it() {
+        let spec: serde_json::Value = serde_json::from_str(&service("http://test").spec()).unwrap();
+        let mut missing = Vec::new();
+        for (path, item) in spec["paths"].as_object().unwrap() {
+            for (method, operation) in item.as_object().unwrap() {
+                let has_body = operation.get("requestBody").is_some();
+                let has_parameters = operation["parameters"]
+                    .as_array()
+                    .is_some_and(|p| !p.is_empty());
+                let expected = [
+                    ("400", has_body || has_parameters),
+                    ("415", has_body),
+                    ("401", path.starts_with("/admin")),
+                ];
+                for (status, needed) in expected {
+                    if needed && operation["responses"].get(status).is_none() {
+                        missing.push(format!("{method} {path}: {status}"));
+                    }
+                }
+            }
+        }
+        assert!(missing.is_empty(), "undocumented answers: {missing:#?}");
     }
 }

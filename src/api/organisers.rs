@@ -7,17 +7,13 @@ use poem::{Request, web::Data};
 use poem_openapi::{ApiResponse, Object, OpenApi, Tags, param::Path, payload::Json};
 
 use super::{
-    admin::{AdminError, OrganiserToken},
-    error::{ApiError, Problem},
+    admin::OrganiserToken,
+    error::{AdminError, ApiError},
     request_lang,
 };
 use crate::{
     domain::FieldError,
-    i18n::Lang,
-    organiser::{
-        ManageError,
-        accounts::{self, AccountChange, AccountRow},
-    },
+    organiser::accounts::{self, AccountChange, AccountRow},
     startup::AppState,
 };
 
@@ -27,36 +23,9 @@ pub(super) enum AccountTags {
     Accounts,
 }
 
-/// A [`ManageError`] as the organiser operations answer it (`forbidden`, `not-found`,
-/// `conflict`, `invalid-input`, …).
-pub(super) fn manage_error(err: ManageError, lang: Lang) -> AdminError {
-    let problem = |kind: &str, status, title: &str, detail: Option<String>| {
-        Json(Problem {
-            kind: kind.to_owned(),
-            title: title.to_owned(),
-            status,
-            detail,
-            errors: Vec::new(),
-        })
-    };
-    match err {
-        ManageError::Forbidden => {
-            AdminError::Forbidden(problem("forbidden", 403, lang.text("api.forbidden"), None))
-        }
-        ManageError::NotFound => ApiError::not_found(lang).into(),
-        ManageError::Conflict(code) => AdminError::Conflict(problem(
-            "conflict",
-            409,
-            lang.text("api.conflict"),
-            Some(code.to_owned()),
-        )),
-        ManageError::Invalid(errors) => ApiError::invalid(&errors, lang).into(),
-        ManageError::Db(err) => ApiError::from_db(err, lang).into(),
-    }
-}
-
 /// An organiser account (never its password).
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct Organiser {
     pub id: i32,
     pub email: String,
@@ -127,7 +96,7 @@ impl OrganisersApi {
     ) -> Result<ListResponse, AdminError> {
         let rows = accounts::list(&state, &auth.0)
             .await
-            .map_err(|e| manage_error(e, request_lang(req)))?;
+            .map_err(|e| AdminError::from_manage(e, request_lang(req)))?;
         Ok(ListResponse::Ok(Json(
             rows.into_iter().map(Organiser::from).collect(),
         )))
@@ -148,10 +117,7 @@ impl OrganisersApi {
         let role = match body.role.as_deref() {
             None => None,
             Some(text) => Some(accounts::role_of(text).ok_or_else(|| {
-                manage_error(
-                    ManageError::Invalid(vec![FieldError::new("role", "unknown_choice")]),
-                    lang,
-                )
+                AdminError::invalid(&[FieldError::new("role", "unknown_choice")], lang)
             })?),
         };
         let change = AccountChange {
@@ -162,13 +128,13 @@ impl OrganisersApi {
         };
         accounts::change(&state, &auth.0, id.0, change)
             .await
-            .map_err(|e| manage_error(e, lang))?;
+            .map_err(|e| AdminError::from_manage(e, lang))?;
         let row = accounts::list(&state, &auth.0)
             .await
-            .map_err(|e| manage_error(e, lang))?
+            .map_err(|e| AdminError::from_manage(e, lang))?
             .into_iter()
             .find(|r| r.account.id == id.0)
-            .ok_or_else(|| manage_error(ManageError::NotFound, lang))?;
+            .ok_or_else(|| AdminError::from(ApiError::not_found(lang)))?;
         Ok(OrganiserResponse::Ok(Json(row.into())))
     }
 }

@@ -11,11 +11,7 @@ use poem_openapi::{
     payload::Json,
 };
 
-use super::{
-    admin::{AdminError, OrganiserToken},
-    organisers::manage_error,
-    request_lang,
-};
+use super::{admin::OrganiserToken, error::AdminError, request_lang};
 use crate::{organiser::privacy, startup::AppState};
 
 #[derive(Debug, Object)]
@@ -30,6 +26,7 @@ pub struct PersonRegistration {
 }
 
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct Person {
     pub id: i32,
     pub name: String,
@@ -104,7 +101,7 @@ impl PrivacyApi {
     ) -> Result<PeopleResponse, AdminError> {
         let found = privacy::search(&state, &auth.0, &q.0)
             .await
-            .map_err(|e| manage_error(e, request_lang(req)))?;
+            .map_err(|e| AdminError::from_manage(e, request_lang(req)))?;
         Ok(PeopleResponse::Ok(Json(
             found.into_iter().map(Person::from).collect(),
         )))
@@ -120,7 +117,7 @@ impl PrivacyApi {
     ) -> Result<PersonResponse, AdminError> {
         let found = privacy::person(&state, &auth.0, id.0)
             .await
-            .map_err(|e| manage_error(e, request_lang(req)))?;
+            .map_err(|e| AdminError::from_manage(e, request_lang(req)))?;
         Ok(PersonResponse::Ok(Json(found.into())))
     }
 
@@ -137,7 +134,7 @@ impl PrivacyApi {
     ) -> Result<AnonymisedResponse, AdminError> {
         let anonymised = privacy::anonymise(&state, &auth.0, id.0)
             .await
-            .map_err(|e| manage_error(e, request_lang(req)))?;
+            .map_err(|e| AdminError::from_manage(e, request_lang(req)))?;
         Ok(AnonymisedResponse::Ok(Json(Anonymised { anonymised })))
     }
 }

@@ -10,8 +10,8 @@ use poem::{Request, web::Data};
 use poem_openapi::{ApiResponse, Object, OpenApi, Tags, param::Path, payload::Json};
 
 use super::{
-    admin::{AdminError, OrganiserToken},
-    fairs::manage_error,
+    admin::{DeletedResponse, OrganiserToken},
+    error::AdminError,
     request_lang,
 };
 use crate::{
@@ -46,6 +46,7 @@ impl From<partnership::Model> for AdminPartnership {
 }
 
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct AdminDistrict {
     pub id: i32,
     pub region_id: i32,
@@ -167,13 +168,6 @@ pub enum PartnershipResponse {
     Ok(Json<AdminPartnership>),
 }
 
-#[derive(ApiResponse)]
-pub enum DeletedResponse {
-    /// Deleted.
-    #[oai(status = 204)]
-    Deleted,
-}
-
 pub struct RegionsApi;
 
 #[OpenApi(prefix_path = "/admin", tag = "RegionTags::Regions")]
@@ -188,7 +182,7 @@ impl RegionsApi {
     ) -> Result<RegionsResponse, AdminError> {
         let views = regions::overview(&state, &auth.0)
             .await
-            .map_err(|e| manage_error(e, request_lang(req)))?;
+            .map_err(|e| AdminError::from_manage(e, request_lang(req)))?;
         Ok(RegionsResponse::Ok(Json(
             views.into_iter().map(AdminRegion::from).collect(),
         )))
@@ -205,7 +199,7 @@ impl RegionsApi {
     ) -> Result<RegionResponse, AdminError> {
         let created = regions::create_region(&state, &auth.0, body.0.into())
             .await
-            .map_err(|e| manage_error(e, request_lang(req)))?;
+            .map_err(|e| AdminError::from_manage(e, request_lang(req)))?;
         Ok(RegionResponse::Created(Json(created.into())))
     }
 
@@ -224,7 +218,7 @@ impl RegionsApi {
         input.region_id = None;
         let updated = regions::update_region(&state, &auth.0, id.0, input)
             .await
-            .map_err(|e| manage_error(e, request_lang(req)))?;
+            .map_err(|e| AdminError::from_manage(e, request_lang(req)))?;
         Ok(RegionResponse::Ok(Json(updated.into())))
     }
 
@@ -239,7 +233,7 @@ impl RegionsApi {
     ) -> Result<DeletedResponse, AdminError> {
         regions::delete_region(&state, &auth.0, id.0)
             .await
-            .map_err(|e| manage_error(e, request_lang(req)))?;
+            .map_err(|e| AdminError::from_manage(e, request_lang(req)))?;
         Ok(DeletedResponse::Deleted)
     }
 
@@ -254,7 +248,7 @@ impl RegionsApi {
     ) -> Result<DistrictResponse, AdminError> {
         let created = regions::create_district(&state, &auth.0, body.0.into())
             .await
-            .map_err(|e| manage_error(e, request_lang(req)))?;
+            .map_err(|e| AdminError::from_manage(e, request_lang(req)))?;
         Ok(DistrictResponse::Created(Json(created.into())))
     }
 
@@ -269,7 +263,7 @@ impl RegionsApi {
     ) -> Result<DistrictResponse, AdminError> {
         let found = regions::district(&state, &auth.0, id.0)
             .await
-            .map_err(|e| manage_error(e, request_lang(req)))?;
+            .map_err(|e| AdminError::from_manage(e, request_lang(req)))?;
         Ok(DistrictResponse::Ok(Json(found.into())))
     }
 
@@ -285,7 +279,7 @@ impl RegionsApi {
     ) -> Result<DistrictResponse, AdminError> {
         let updated = regions::update_district(&state, &auth.0, id.0, body.0.into())
             .await
-            .map_err(|e| manage_error(e, request_lang(req)))?;
+            .map_err(|e| AdminError::from_manage(e, request_lang(req)))?;
         Ok(DistrictResponse::Ok(Json(updated.into())))
     }
 
@@ -300,7 +294,7 @@ impl RegionsApi {
     ) -> Result<DeletedResponse, AdminError> {
         regions::delete_district(&state, &auth.0, id.0)
             .await
-            .map_err(|e| manage_error(e, request_lang(req)))?;
+            .map_err(|e| AdminError::from_manage(e, request_lang(req)))?;
         Ok(DeletedResponse::Deleted)
     }
 
@@ -320,7 +314,7 @@ impl RegionsApi {
         };
         let saved = regions::save_partnership(&state, &auth.0, id.0, input)
             .await
-            .map_err(|e| manage_error(e, request_lang(req)))?;
+            .map_err(|e| AdminError::from_manage(e, request_lang(req)))?;
         Ok(PartnershipResponse::Ok(Json(saved.into())))
     }
 
@@ -335,7 +329,7 @@ impl RegionsApi {
     ) -> Result<DeletedResponse, AdminError> {
         regions::delete_partnership(&state, &auth.0, id.0)
             .await
-            .map_err(|e| manage_error(e, request_lang(req)))?;
+            .map_err(|e| AdminError::from_manage(e, request_lang(req)))?;
         Ok(DeletedResponse::Deleted)
     }
 }

@@ -11,8 +11,8 @@ use poem_openapi::{
 };
 
 use super::{
-    admin::{AdminActivity, AdminError, CancelRequest, OrganiserToken},
-    fairs::manage_error,
+    admin::{AdminActivity, CancelRequest, OrganiserToken},
+    error::AdminError,
     request_lang,
 };
 use crate::{
@@ -28,6 +28,7 @@ enum SeriesTags {
 }
 
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct AdminSeries {
     pub id: i32,
     pub title: String,
@@ -138,7 +139,7 @@ impl SeriesApi {
     ) -> Result<SeriesListResponse, AdminError> {
         let rows = series::list(&state, &auth.0)
             .await
-            .map_err(|e| manage_error(e.into(), request_lang(req)))?;
+            .map_err(|e| AdminError::from_manage(e.into(), request_lang(req)))?;
         Ok(SeriesListResponse::Ok(Json(
             rows.into_iter().map(AdminSeries::from).collect(),
         )))
@@ -173,7 +174,7 @@ impl SeriesApi {
         };
         let created = series::create(&state, &auth.0, input)
             .await
-            .map_err(|e| manage_error(e, request_lang(req)))?;
+            .map_err(|e| AdminError::from_manage(e, request_lang(req)))?;
         Ok(SeriesResponse::Created(Json(created.into())))
     }
 
@@ -188,7 +189,7 @@ impl SeriesApi {
     ) -> Result<SeriesResponse, AdminError> {
         let found = series::get(&state, &auth.0, id.0)
             .await
-            .map_err(|e| manage_error(e, request_lang(req)))?;
+            .map_err(|e| AdminError::from_manage(e, request_lang(req)))?;
         Ok(SeriesResponse::Ok(Json(found.into())))
     }
 
@@ -205,17 +206,13 @@ impl SeriesApi {
         let f = body.0;
         let edit = SeriesEdit {
             title: f.title,
-            region_id: match f.region_id {
-                MaybeUndefined::Undefined => None,
-                MaybeUndefined::Null => Some(None),
-                MaybeUndefined::Value(id) => Some(Some(id)),
-            },
+            region_id: f.region_id.into(),
             interval_days: f.interval_days,
             problems: Vec::new(),
         };
         let updated = series::update(&state, &auth.0, id.0, edit)
             .await
-            .map_err(|e| manage_error(e, request_lang(req)))?;
+            .map_err(|e| AdminError::from_manage(e, request_lang(req)))?;
         Ok(SeriesResponse::Ok(Json(updated.into())))
     }
 
@@ -232,7 +229,7 @@ impl SeriesApi {
     ) -> Result<OccurrencesResponse, AdminError> {
         let made = series::add_occurrences(&state, &auth.0, id.0, body.0.count)
             .await
-            .map_err(|e| manage_error(e, request_lang(req)))?;
+            .map_err(|e| AdminError::from_manage(e, request_lang(req)))?;
         Ok(OccurrencesResponse::Ok(Json(
             made.into_iter().map(AdminActivity::from).collect(),
         )))
@@ -252,7 +249,7 @@ impl SeriesApi {
     ) -> Result<OccurrencesResponse, AdminError> {
         let cancelled = series::cancel(&state, &auth.0, id.0, body.0.reason.as_deref())
             .await
-            .map_err(|e| manage_error(e, request_lang(req)))?;
+            .map_err(|e| AdminError::from_manage(e, request_lang(req)))?;
         Ok(OccurrencesResponse::Ok(Json(
             cancelled.into_iter().map(AdminActivity::from).collect(),
         )))

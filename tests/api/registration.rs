@@ -324,6 +324,25 @@ async fn malformed_requests_get_problem_details_not_500(backend: Backend) {
         .status_for_announced_body("/api/registrations", 100_000)
         .await;
     assert_eq!(status, "HTTP/1.1 413 Payload Too Large");
+    // Told as a problem, in the documented form, before the body is read.
+    let too_large = app
+        .client
+        .post(format!("{}/api/registrations?lang=en", app.address))
+        .header("content-type", "application/json")
+        .body(vec![b' '; 70_000])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(too_large.status(), 413);
+    assert_eq!(
+        too_large.headers()["content-type"],
+        "application/problem+json"
+    );
+    let problem: Value = too_large.json().await.unwrap();
+    assert_eq!(
+        problem["title"],
+        "The request is too large (64 KiB at most)"
+    );
     for token in ["nonexistent", "../../etc/passwd", &"A".repeat(43)] {
         let response = app.get(&format!("/api/me/{token}")).await;
         assert_eq!(response.status(), 404, "{token}");
