@@ -2,6 +2,7 @@
 //! new database in the throwaway PostgreSQL cluster of this test process), its own port and its
 //! own mail folder; nothing is shared between tests but the cluster's server process.
 
+pub mod browser;
 mod postgres;
 pub mod smtp;
 

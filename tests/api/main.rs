@@ -4,6 +4,7 @@
 mod helpers;
 
 mod accounts;
+mod admin_in_browser;
 mod attendees;
 mod calendar;
 mod checkin;
@@ -23,3 +24,4 @@ mod pages_in_browser;
 mod privacy;
 mod regions;
 mod registration;
+mod xss;
