@@ -69,7 +69,7 @@ pub fn write(programme: &Programme, lang: Lang, base_url: &str) -> String {
                 .fair_id
                 .and_then(|id| programme.fairs.get(&id));
             let zone = zone(programme, activity);
-            ics::write_into(&event(activity, fair, zone, &labels, base_url), &mut text);
+            ics::write_event_into(&event(activity, fair, zone, &labels, base_url), &mut text);
         }
         text
     };
