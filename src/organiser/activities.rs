@@ -29,12 +29,11 @@ use sea_orm::{
     sea_query::{Expr, ExprTrait},
 };
 
-use super::{Action, ManageError, Principal, Scope, Subject, audit, can};
-use crate::{
-    domain::{FieldError, field_error::optional_text},
-    registration::by_organiser,
-    startup::AppState,
+use super::{
+    Action, ManageError, Principal, Scope, Subject, audit, can, cancel_reason, set_short_texts,
+    text,
 };
+use crate::{domain::FieldError, registration::by_organiser, startup::AppState};
 
 /// The most seats an activity may have.
 pub const MAX_CAPACITY: i32 = 100_000;
@@ -100,30 +99,6 @@ pub async fn get(
     Ok(found)
 }
 
-/// Text the organiser typed: trimmed, bounded, no control characters except line breaks in
-/// `multiline` fields.
-fn text(
-    field: &'static str,
-    value: &str,
-    max: usize,
-    multiline: bool,
-) -> Result<Option<String>, FieldError> {
-    if multiline {
-        let value = value.trim();
-        if value.chars().count() > max {
-            return Err(FieldError::new(field, "too_long"));
-        }
-        if value
-            .chars()
-            .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
-        {
-            return Err(FieldError::new(field, "control_characters"));
-        }
-        return Ok((!value.is_empty()).then(|| value.to_owned()));
-    }
-    optional_text(field, Some(value), max)
-}
-
 /// `input` applied to `base` (the current row, or a blank one for a new activity), checked.
 fn merge(
     base: &activity::Model,
@@ -157,18 +132,12 @@ fn merge(
             next.description = t.unwrap_or_default();
         }));
     }
-    for (field, value, slot) in [
+    let short = [
         ("topic", &input.topic, &mut next.topic),
         ("room", &input.room, &mut next.room),
         ("place", &input.place, &mut next.place),
-    ] {
-        if let Some(value) = value {
-            match text(field, value, 200, false) {
-                Ok(t) => *slot = t,
-                Err(e) => errors.push(e),
-            }
-        }
-    }
+    ];
+    set_short_texts(short, &mut errors);
     if let Some(at) = input.starts_at {
         next.starts_at = at;
     }
@@ -458,8 +427,7 @@ pub async fn cancel(
     id: i32,
     reason: Option<&str>,
 ) -> Result<activity::Model, ManageError> {
-    let reason =
-        optional_text("reason", reason, 1000).map_err(|e| ManageError::Invalid(vec![e]))?;
+    let reason = cancel_reason(reason)?;
     let now = Utc::now();
     let txn = state.db.begin_write().await?;
     let before = activity::Entity::find_by_id(id)

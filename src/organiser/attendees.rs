@@ -157,8 +157,7 @@ pub async fn cancel(
     registration_id: i32,
     reason: Option<&str>,
 ) -> Result<registration::Model, ManageError> {
-    let reason = crate::domain::field_error::optional_text("reason", reason, 1000)
-        .map_err(|e| ManageError::Invalid(vec![e]))?;
+    let reason = super::cancel_reason(reason)?;
     let txn = state.db.begin_write().await?;
     let (before, _) = registration_in_reach(&txn, who, registration_id, Action::Cancel).await?;
     if !placement::remove(state, &txn, &before, reason.as_deref()).await? {

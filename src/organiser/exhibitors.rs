@@ -26,7 +26,8 @@ use serde_json::{Value, json};
 
 use super::{
     Action, ManageError, Principal, Subject, audit, can,
-    fairs::{has, is_unique_violation, takes_applications, text},
+    fairs::{has, is_unique_violation, takes_applications},
+    set_short_texts, text,
 };
 use crate::{
     domain::{Email, FieldError},
@@ -112,18 +113,12 @@ fn merge(
             Err(e) => errors.push(e),
         }
     }
-    for (field, value, slot) in [
+    let short = [
         ("stand", &input.stand, &mut next.stand),
         ("wished_stand", &input.wished_stand, &mut next.wished_stand),
         ("contact_name", &input.contact_name, &mut next.contact_name),
-    ] {
-        if let Some(value) = value {
-            match text(field, value, 200, false) {
-                Ok(t) => *slot = t,
-                Err(e) => errors.push(e),
-            }
-        }
-    }
+    ];
+    set_short_texts(short, &mut errors);
     if let Some(value) = &input.contact_email {
         if value.trim().is_empty() {
             next.contact_email = None;

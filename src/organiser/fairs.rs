@@ -34,9 +34,9 @@ use sea_orm::{
     sea_query::{Expr, ExprTrait},
 };
 
-use super::{Action, ManageError, Principal, Subject, audit, can};
+use super::{Action, ManageError, Principal, Subject, audit, can, cancel_reason, text};
 use crate::{
-    domain::{FieldError, field_error::optional_text, slug::slugify},
+    domain::{FieldError, slug::slugify},
     registration::by_organiser,
     startup::AppState,
     timezone,
@@ -83,30 +83,6 @@ pub async fn get(state: &AppState, who: &Principal, id: i32) -> Result<fair::Mod
 /// Whether the fair's public exhibitor application form is open: scheduled and not begun.
 pub fn takes_applications(fair: &fair::Model, now: DateTime<Utc>) -> bool {
     fair.status == ActivityStatus::Scheduled && fair.starts_at > now
-}
-
-/// Text an organiser typed: trimmed, at most `max` characters, no control characters except
-/// line breaks and tabs in `multiline` fields. `Ok(None)` when empty.
-pub(super) fn text(
-    field: &'static str,
-    value: &str,
-    max: usize,
-    multiline: bool,
-) -> Result<Option<String>, FieldError> {
-    if !multiline {
-        return optional_text(field, Some(value), max);
-    }
-    let value = value.trim();
-    if value.chars().count() > max {
-        return Err(FieldError::new(field, "too_long"));
-    }
-    if value
-        .chars()
-        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
-    {
-        return Err(FieldError::new(field, "control_characters"));
-    }
-    Ok((!value.is_empty()).then(|| value.to_owned()))
 }
 
 pub(super) fn has(errors: &[FieldError], field: &str) -> bool {
@@ -360,8 +336,7 @@ pub async fn cancel(
     if !can(who, Action::Cancel, Subject::Fair(Some(id))) {
         return Err(ManageError::Forbidden);
     }
-    let reason =
-        optional_text("reason", reason, 1000).map_err(|e| ManageError::Invalid(vec![e]))?;
+    let reason = cancel_reason(reason)?;
     let now = Utc::now();
     let txn = state.db.begin_write().await?;
     let before = fair::Entity::find_by_id(id)

@@ -25,7 +25,7 @@ pub use roles::{Action, Principal, Scope, Subject, can};
 
 use sea_orm::DbErr;
 
-use crate::domain::FieldError;
+use crate::domain::{FieldError, field_error::optional_text};
 
 /// Why an organiser's request was not carried out. Knows nothing of HTTP: the pages and the
 /// API each map it once.
@@ -45,4 +45,49 @@ pub enum ManageError {
     Conflict(&'static str),
     #[error(transparent)]
     Db(#[from] DbErr),
+}
+
+/// Text an organiser typed: trimmed, at most `max` characters, no control characters except
+/// line breaks and tabs in `multiline` fields. `Ok(None)` when empty.
+pub(crate) fn text(
+    field: &'static str,
+    value: &str,
+    max: usize,
+    multiline: bool,
+) -> Result<Option<String>, FieldError> {
+    if !multiline {
+        return optional_text(field, Some(value), max);
+    }
+    let value = value.trim();
+    if value.chars().count() > max {
+        return Err(FieldError::new(field, "too_long"));
+    }
+    if value
+        .chars()
+        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+    {
+        return Err(FieldError::new(field, "control_characters"));
+    }
+    Ok((!value.is_empty()).then(|| value.to_owned()))
+}
+
+/// Optional one-line texts (at most 200 characters) into their slots: each `(field, sent,
+/// slot)` whose value was sent (`Some`) replaces the slot, an empty one clears it.
+pub(crate) fn set_short_texts<'a>(
+    fields: impl IntoIterator<Item = (&'static str, &'a Option<String>, &'a mut Option<String>)>,
+    errors: &mut Vec<FieldError>,
+) {
+    for (field, value, slot) in fields {
+        if let Some(value) = value {
+            match text(field, value, 200, false) {
+                Ok(t) => *slot = t,
+                Err(e) => errors.push(e),
+            }
+        }
+    }
+}
+
+/// The reason given for cancelling something (optional, one line, at most 1000 characters).
+pub(crate) fn cancel_reason(reason: Option<&str>) -> Result<Option<String>, ManageError> {
+    optional_text("reason", reason, 1000).map_err(|e| ManageError::Invalid(vec![e]))
 }

@@ -638,8 +638,7 @@ pub async fn cancel(
     id: i32,
     reason: Option<&str>,
 ) -> Result<Vec<activity::Model>, ManageError> {
-    let reason =
-        optional_text("reason", reason, 1000).map_err(|e| ManageError::Invalid(vec![e]))?;
+    let reason = super::cancel_reason(reason)?;
     let now = Utc::now();
     let txn = state.db.begin_write().await?;
     let series = meeting_series::Entity::find_by_id(id)

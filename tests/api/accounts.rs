@@ -2,173 +2,19 @@
 //! audit log and its exports, the mail status page — and who may open each of these routes.
 
 use chrono::{Duration, Utc};
-use entity::{activity, audit_event, enums::ActivityStatus, enums::OrganiserRole, fair, organiser};
+use entity::{audit_event, enums::OrganiserRole, organiser};
 use reqwest::{Method, StatusCode};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter,
     QueryOrder,
 };
 use serde_json::{Value, json};
-use veletrh::organiser::{
-    Principal,
-    accounts::{self, NewOrganiser},
-    tokens,
+
+use crate::helpers::organisers::{
+    Roles, Staff, another_fair, browser, call_api, demo_fair, each_role, get_page, post_form,
+    sign_in, staff,
 };
-
 use crate::helpers::{Backend, TestApp, on_both_backends, spawn_app};
-
-/// A signed-in organiser: a browser with the session cookie, the page's CSRF token, an API
-/// token.
-pub struct Staff {
-    pub id: i32,
-    pub web: reqwest::Client,
-    pub csrf: String,
-    pub token: String,
-    pub email: String,
-    pub password: String,
-}
-
-pub fn browser() -> reqwest::Client {
-    reqwest::Client::builder()
-        .no_proxy()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap()
-}
-
-pub async fn sign_in(app: &TestApp, web: &reqwest::Client, email: &str, password: &str) -> u16 {
-    web.post(format!("{}/admin/login", app.address))
-        .form(&[("email", email), ("password", password)])
-        .send()
-        .await
-        .unwrap()
-        .status()
-        .as_u16()
-}
-
-async fn csrf_of(app: &TestApp, web: &reqwest::Client) -> String {
-    let page = web
-        .get(format!("{}/admin/password", app.address))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    page.split("name=\"csrf\" value=\"")
-        .nth(1)
-        .and_then(|rest| rest.split('"').next())
-        .expect("a csrf field")
-        .to_owned()
-}
-
-pub async fn staff(
-    app: &TestApp,
-    email: &str,
-    role: OrganiserRole,
-    fair_id: Option<i32>,
-    region_id: Option<i32>,
-) -> Staff {
-    let new = NewOrganiser::parse(email, "Test Organiser", role, fair_id, region_id).unwrap();
-    let (account, password) = accounts::add(&app.state.db, new).await.unwrap();
-    let web = browser();
-    assert_eq!(sign_in(app, &web, email, &password).await, 303);
-    let csrf = csrf_of(app, &web).await;
-    let (_, token) = tokens::create(&app.state, &Principal::from(&account), "tests")
-        .await
-        .unwrap();
-    Staff {
-        id: account.id,
-        web,
-        csrf,
-        token,
-        email: email.to_owned(),
-        password,
-    }
-}
-
-/// A form POST from `who` with their CSRF token (`None`: a browser without a session).
-pub async fn post_form(
-    app: &TestApp,
-    who: Option<&Staff>,
-    path: &str,
-    fields: &[(&str, &str)],
-) -> reqwest::Response {
-    let mut fields = fields.to_vec();
-    let web = match who {
-        Some(staff) => {
-            fields.push(("csrf", &staff.csrf));
-            staff.web.clone()
-        }
-        None => browser(),
-    };
-    web.post(format!("{}{path}", app.address))
-        .form(&fields)
-        .send()
-        .await
-        .unwrap()
-}
-
-pub async fn get_page(app: &TestApp, who: Option<&Staff>, path: &str) -> reqwest::Response {
-    let web = who.map_or_else(browser, |s| s.web.clone());
-    web.get(format!("{}{path}", app.address))
-        .send()
-        .await
-        .unwrap()
-}
-
-pub async fn call_api(
-    app: &TestApp,
-    who: Option<&Staff>,
-    method: Method,
-    path: &str,
-    body: Option<Value>,
-) -> reqwest::Response {
-    let mut request = app
-        .client
-        .request(method, format!("{}/api{path}", app.address));
-    if let Some(staff) = who {
-        request = request.bearer_auth(&staff.token);
-    }
-    if let Some(body) = body {
-        request = request.json(&body);
-    }
-    request.send().await.unwrap()
-}
-
-pub async fn demo_fair(app: &TestApp) -> i32 {
-    activity::Entity::find()
-        .order_by_asc(activity::Column::Id)
-        .one(app.state.db.conn())
-        .await
-        .unwrap()
-        .unwrap()
-        .fair_id
-        .unwrap()
-}
-
-pub async fn another_fair(app: &TestApp) -> i32 {
-    let now = Utc::now();
-    fair::ActiveModel {
-        slug: Set("jiny-veletrh".into()),
-        name: Set("Jiný veletrh".into()),
-        venue: Set("Brno".into()),
-        description: Set(String::new()),
-        timezone: Set("Europe/Prague".into()),
-        starts_at: Set(now + Duration::days(60)),
-        ends_at: Set(now + Duration::days(60) + Duration::hours(8)),
-        status: Set(ActivityStatus::Scheduled),
-        revision: Set(1),
-        created_at: Set(now),
-        updated_at: Set(now),
-        ..Default::default()
-    }
-    .insert(app.state.db.conn())
-    .await
-    .unwrap()
-    .id
-}
 
 async fn account_row(app: &TestApp, id: i32) -> organiser::Model {
     organiser::Entity::find_by_id(id)
@@ -619,24 +465,12 @@ async fn every_route_of_accounts_audit_and_mail_answers_each_role_as_documented(
     let app = spawn_app(backend).await;
     let fair = demo_fair(&app).await;
     let other_fair = another_fair(&app).await;
-    let viewer = staff(&app, "viewer@veletrh.cz", OrganiserRole::Viewer, None, None).await;
-    let other = staff(
-        &app,
-        "other@veletrh.cz",
-        OrganiserRole::Organiser,
-        Some(other_fair),
-        None,
-    )
-    .await;
-    let organiser = staff(
-        &app,
-        "org@veletrh.cz",
-        OrganiserRole::Organiser,
-        Some(fair),
-        None,
-    )
-    .await;
-    let admin = staff(&app, "boss@veletrh.cz", OrganiserRole::Admin, None, None).await;
+    let Roles {
+        viewer,
+        other,
+        organiser,
+        admin,
+    } = each_role(&app, fair, other_fair).await;
     let target = staff(&app, "target@veletrh.cz", OrganiserRole::Viewer, None, None).await;
     let roles: [Option<&Staff>; 5] = [
         None,

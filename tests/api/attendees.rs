@@ -12,17 +12,13 @@ use entity::{
     fair, outbox_message, registration,
 };
 use reqwest::{Method, StatusCode};
-use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder,
-};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
 use serde_json::{Value, json};
-use veletrh::organiser::{
-    Principal,
-    accounts::{self, NewOrganiser},
-    tokens,
-};
 
+use crate::helpers::organisers::{
+    Roles, Staff, activity_row, admin, another_fair, api_json, call_api, demo_fair, each_role,
+    get_page, post_form, set_capacity, staff,
+};
 use crate::helpers::{Backend, TestApp, on_both_backends, spawn_app};
 
 /// Demo workshops: 1–3 run in parallel (first slot), 4–5 in the second, 6–7 in the third.
@@ -31,140 +27,6 @@ const LEARNING: i32 = 2;
 const WELLBEING: i32 = 3;
 const INFORMAL: i32 = 4;
 const SECOND_SLOT: i32 = 5;
-
-/// A signed-in organiser: a browser with the session cookie and its CSRF token, and an API token.
-struct Staff {
-    web: reqwest::Client,
-    csrf: String,
-    token: String,
-}
-
-fn browser() -> reqwest::Client {
-    reqwest::Client::builder()
-        .no_proxy()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap()
-}
-
-async fn staff(
-    app: &TestApp,
-    email: &str,
-    role: OrganiserRole,
-    fair_id: Option<i32>,
-    region_id: Option<i32>,
-) -> Staff {
-    let new = NewOrganiser::parse(email, "Test Organiser", role, fair_id, region_id).unwrap();
-    let (account, password) = accounts::add(&app.state.db, new).await.unwrap();
-    let web = browser();
-    let signed_in = web
-        .post(format!("{}/admin/login", app.address))
-        .form(&[("email", email), ("password", password.as_str())])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(signed_in.status(), 303);
-    let page = web
-        .get(format!("{}/admin/tokens", app.address))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let csrf = page
-        .split("name=\"csrf\" value=\"")
-        .nth(1)
-        .and_then(|rest| rest.split('"').next())
-        .expect("a csrf field")
-        .to_owned();
-    let (_, token) = tokens::create(&app.state, &Principal::from(&account), "tests")
-        .await
-        .unwrap();
-    Staff { web, csrf, token }
-}
-
-async fn admin(app: &TestApp) -> Staff {
-    staff(app, "boss@veletrh.cz", OrganiserRole::Admin, None, None).await
-}
-
-async fn demo_fair(app: &TestApp) -> i32 {
-    activity_row(app, LEADERSHIP).await.fair_id.unwrap()
-}
-
-async fn activity_row(app: &TestApp, id: i32) -> activity::Model {
-    activity::Entity::find_by_id(id)
-        .one(app.state.db.conn())
-        .await
-        .unwrap()
-        .unwrap()
-}
-
-async fn set_capacity(app: &TestApp, id: i32, capacity: i32) {
-    activity::ActiveModel {
-        id: Set(id),
-        capacity: Set(capacity),
-        ..Default::default()
-    }
-    .update(app.state.db.conn())
-    .await
-    .unwrap();
-}
-
-async fn call_api(
-    app: &TestApp,
-    who: Option<&Staff>,
-    method: Method,
-    path: &str,
-    body: Option<Value>,
-) -> reqwest::Response {
-    let mut request = app
-        .client
-        .request(method, format!("{}/api{path}", app.address));
-    if let Some(staff) = who {
-        request = request.bearer_auth(&staff.token);
-    }
-    if let Some(body) = body {
-        request = request.json(&body);
-    }
-    request.send().await.unwrap()
-}
-
-async fn api_json(app: &TestApp, who: &Staff, path: &str) -> Value {
-    let answer = call_api(app, Some(who), Method::GET, path, None).await;
-    assert_eq!(answer.status(), 200, "GET {path}");
-    answer.json().await.unwrap()
-}
-
-async fn post_form(
-    app: &TestApp,
-    who: Option<&Staff>,
-    path: &str,
-    fields: &[(&str, &str)],
-) -> reqwest::Response {
-    let mut fields: Vec<(&str, &str)> = fields.to_vec();
-    let web = match who {
-        Some(staff) => {
-            fields.push(("csrf", &staff.csrf));
-            staff.web.clone()
-        }
-        None => browser(),
-    };
-    web.post(format!("{}{path}", app.address))
-        .form(&fields)
-        .send()
-        .await
-        .unwrap()
-}
-
-async fn get_page(app: &TestApp, who: Option<&Staff>, path: &str) -> reqwest::Response {
-    let web = who.map_or_else(browser, |s| s.web.clone());
-    web.get(format!("{}{path}", app.address))
-        .send()
-        .await
-        .unwrap()
-}
 
 /// minijinja escapes `/` and quotes in HTML; read pages as a browser does.
 fn unescape(html: &str) -> String {
@@ -1116,43 +978,13 @@ async fn counts_group_people_by_region_district_and_school(backend: Backend) {
 async fn each_attendee_route_answers_each_role_as_its_permissions_say(backend: Backend) {
     let app = spawn_app(backend).await;
     let fair = demo_fair(&app).await;
-    let now = chrono::Utc::now();
-    let other_fair = fair::ActiveModel {
-        slug: Set("jiny-veletrh".into()),
-        name: Set("Jiný veletrh".into()),
-        venue: Set("Brno".into()),
-        description: Set(String::new()),
-        timezone: Set("Europe/Prague".into()),
-        starts_at: Set(now + chrono::Duration::days(60)),
-        ends_at: Set(now + chrono::Duration::days(60) + chrono::Duration::hours(8)),
-        status: Set(entity::enums::ActivityStatus::Scheduled),
-        revision: Set(1),
-        created_at: Set(now),
-        updated_at: Set(now),
-        ..Default::default()
-    }
-    .insert(app.state.db.conn())
-    .await
-    .unwrap()
-    .id;
-    let viewer = staff(&app, "viewer@veletrh.cz", OrganiserRole::Viewer, None, None).await;
-    let other = staff(
-        &app,
-        "other@veletrh.cz",
-        OrganiserRole::Organiser,
-        Some(other_fair),
-        None,
-    )
-    .await;
-    let organiser = staff(
-        &app,
-        "organiser@veletrh.cz",
-        OrganiserRole::Organiser,
-        Some(fair),
-        None,
-    )
-    .await;
-    let boss = admin(&app).await;
+    let other_fair = another_fair(&app).await;
+    let Roles {
+        viewer,
+        other,
+        organiser,
+        admin: boss,
+    } = each_role(&app, fair, other_fair).await;
     let roles: [(&str, Option<&Staff>); 5] = [
         ("anonymous", None),
         ("viewer", Some(&viewer)),

@@ -11,79 +11,12 @@ use entity::{
 use reqwest::StatusCode;
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::{Value, json};
-use veletrh::{
-    checkin::no_show::release_no_shows,
-    organiser::{
-        Principal,
-        accounts::{self, NewOrganiser},
-        tokens,
-    },
-};
+use veletrh::checkin::no_show::release_no_shows;
 
+use crate::helpers::organisers::{Staff, WORKSHOP, activity_row, browser, demo_fair, staff};
 use crate::helpers::{Backend, TestApp, on_both_backends, spawn_app, spawn_second_instance};
 
-/// Demo workshops: 1–3 run in parallel (first slot), 5 in the second; all of the demo fair.
-const WORKSHOP: i32 = 1;
 const OTHER_WORKSHOP: i32 = 5;
-
-/// A signed-in organiser: a browser with the session cookie, the CSRF token, an API token.
-struct Staff {
-    web: reqwest::Client,
-    csrf: String,
-    token: String,
-}
-
-fn browser() -> reqwest::Client {
-    reqwest::Client::builder()
-        .no_proxy()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap()
-}
-
-async fn staff(app: &TestApp, email: &str, role: OrganiserRole, fair_id: Option<i32>) -> Staff {
-    let new = NewOrganiser::parse(email, "Door Keeper", role, fair_id, None).unwrap();
-    let (account, password) = accounts::add(&app.state.db, new).await.unwrap();
-    let web = browser();
-    let login = web
-        .post(format!("{}/admin/login", app.address))
-        .form(&[("email", email), ("password", password.as_str())])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(login.status(), 303);
-    let page = web
-        .get(format!("{}/admin/tokens", app.address))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let csrf = page
-        .split("name=\"csrf\" value=\"")
-        .nth(1)
-        .and_then(|rest| rest.split('"').next())
-        .expect("a csrf field")
-        .to_owned();
-    let (_, token) = tokens::create(&app.state, &Principal::from(&account), "door")
-        .await
-        .unwrap();
-    Staff { web, csrf, token }
-}
-
-async fn activity_row(app: &TestApp, id: i32) -> activity::Model {
-    activity::Entity::find_by_id(id)
-        .one(app.state.db.conn())
-        .await
-        .unwrap()
-        .unwrap()
-}
-
-async fn demo_fair(app: &TestApp) -> i32 {
-    activity_row(app, WORKSHOP).await.fair_id.unwrap()
-}
 
 /// Signs `email` up for `activity` through the API and, when `confirm`, opens the link in the
 /// email; returns the registration.
@@ -118,6 +51,19 @@ async fn signed_up(
         assert_eq!(confirmed.status(), 200);
     }
     registration_of(app, email, activity).await
+}
+
+/// Jana Dvořáková of ZŠ Krnov, signed up for the workshop and confirmed.
+async fn jana_confirmed(app: &TestApp) -> registration::Model {
+    signed_up(
+        app,
+        "Jana Dvořáková",
+        "jana@skola.cz",
+        "ZŠ Krnov",
+        WORKSHOP,
+        true,
+    )
+    .await
 }
 
 async fn registration_of(app: &TestApp, email: &str, activity: i32) -> registration::Model {
@@ -211,15 +157,7 @@ async fn the_qr_code_is_in_the_email_and_on_the_manage_page_and_its_link_checks_
     backend: Backend,
 ) {
     let app = spawn_app(backend).await;
-    let jana = signed_up(
-        &app,
-        "Jana Dvořáková",
-        "jana@skola.cz",
-        "ZŠ Krnov",
-        WORKSHOP,
-        true,
-    )
-    .await;
+    let jana = jana_confirmed(&app).await;
     assert_eq!(jana.status, RegistrationStatus::Confirmed);
 
     // The email: the link in the text part, the QR code as an inline PNG the HTML shows.
@@ -262,6 +200,7 @@ async fn the_qr_code_is_in_the_email_and_on_the_manage_page_and_its_link_checks_
         "door@veletrh.cz",
         OrganiserRole::Organiser,
         Some(demo_fair(&app).await),
+        None,
     )
     .await;
     let scanned = door.web.get(&link).send().await.unwrap();
@@ -335,17 +274,10 @@ async fn the_door_tells_a_duplicate_a_wrong_activity_and_a_cancelled_registratio
         "door@veletrh.cz",
         OrganiserRole::Organiser,
         Some(demo_fair(&app).await),
+        None,
     )
     .await;
-    let jana = signed_up(
-        &app,
-        "Jana Dvořáková",
-        "jana@skola.cz",
-        "ZŠ Krnov",
-        WORKSHOP,
-        true,
-    )
-    .await;
+    let jana = jana_confirmed(&app).await;
     let petr = signed_up(
         &app,
         "Petr Novák",
@@ -514,15 +446,7 @@ async fn the_door_tells_a_duplicate_a_wrong_activity_and_a_cancelled_registratio
 
 async fn anonymous_visitors_see_a_neutral_page_and_change_nothing(backend: Backend) {
     let app = spawn_app(backend).await;
-    let jana = signed_up(
-        &app,
-        "Jana Dvořáková",
-        "jana@skola.cz",
-        "ZŠ Krnov",
-        WORKSHOP,
-        true,
-    )
-    .await;
+    let jana = jana_confirmed(&app).await;
     let title = activity_row(&app, WORKSHOP).await.title;
     let visitor = browser();
     let scanned = visitor
@@ -584,16 +508,8 @@ async fn viewers_may_look_but_not_check_in_and_other_fairs_organisers_are_refuse
     backend: Backend,
 ) {
     let app = spawn_app(backend).await;
-    let jana = signed_up(
-        &app,
-        "Jana Dvořáková",
-        "jana@skola.cz",
-        "ZŠ Krnov",
-        WORKSHOP,
-        true,
-    )
-    .await;
-    let viewer = staff(&app, "viewer@veletrh.cz", OrganiserRole::Viewer, None).await;
+    let jana = jana_confirmed(&app).await;
+    let viewer = staff(&app, "viewer@veletrh.cz", OrganiserRole::Viewer, None, None).await;
     let other_fair = {
         let now = chrono::Utc::now();
         entity::fair::ActiveModel {
@@ -620,6 +536,7 @@ async fn viewers_may_look_but_not_check_in_and_other_fairs_organisers_are_refuse
         "brno@veletrh.cz",
         OrganiserRole::Organiser,
         Some(other_fair),
+        None,
     )
     .await;
     let list = format!("/admin/activities/{WORKSHOP}/checkin");
@@ -708,16 +625,8 @@ async fn viewers_may_look_but_not_check_in_and_other_fairs_organisers_are_refuse
 
 async fn a_check_in_without_the_csrf_token_is_refused(backend: Backend) {
     let app = spawn_app(backend).await;
-    let door = staff(&app, "door@veletrh.cz", OrganiserRole::Admin, None).await;
-    let jana = signed_up(
-        &app,
-        "Jana Dvořáková",
-        "jana@skola.cz",
-        "ZŠ Krnov",
-        WORKSHOP,
-        true,
-    )
-    .await;
+    let door = staff(&app, "door@veletrh.cz", OrganiserRole::Admin, None, None).await;
+    let jana = jana_confirmed(&app).await;
     let button = format!("/admin/activities/{WORKSHOP}/checkin/{}", jana.id);
     let scan = format!("/admin/checkin/{}", token_of(&app, &jana));
     for path in [&button, &scan] {
@@ -762,16 +671,8 @@ async fn a_check_in_without_the_csrf_token_is_refused(backend: Backend) {
 
 async fn the_list_at_the_door_searches_and_takes_a_scanned_link(backend: Backend) {
     let app = spawn_app(backend).await;
-    let door = staff(&app, "door@veletrh.cz", OrganiserRole::Admin, None).await;
-    let jana = signed_up(
-        &app,
-        "Jana Dvořáková",
-        "jana@skola.cz",
-        "ZŠ Krnov",
-        WORKSHOP,
-        true,
-    )
-    .await;
+    let door = staff(&app, "door@veletrh.cz", OrganiserRole::Admin, None, None).await;
+    let jana = jana_confirmed(&app).await;
     signed_up(
         &app,
         "Petr Novák",
@@ -817,16 +718,8 @@ async fn the_list_at_the_door_searches_and_takes_a_scanned_link(backend: Backend
 
 async fn no_shows_are_released_once_and_their_seats_freed(backend: Backend) {
     let app = spawn_app(backend).await;
-    let door = staff(&app, "door@veletrh.cz", OrganiserRole::Admin, None).await;
-    let came = signed_up(
-        &app,
-        "Jana Dvořáková",
-        "jana@skola.cz",
-        "ZŠ Krnov",
-        WORKSHOP,
-        true,
-    )
-    .await;
+    let door = staff(&app, "door@veletrh.cz", OrganiserRole::Admin, None, None).await;
+    let came = jana_confirmed(&app).await;
     let away = signed_up(
         &app,
         "Petr Novák",
@@ -934,7 +827,7 @@ async fn no_shows_are_released_once_and_their_seats_freed(backend: Backend) {
 
 async fn the_sign_in_sheet_lists_exactly_the_confirmed_people(backend: Backend) {
     let app = spawn_app(backend).await;
-    let door = staff(&app, "door@veletrh.cz", OrganiserRole::Viewer, None).await;
+    let door = staff(&app, "door@veletrh.cz", OrganiserRole::Viewer, None, None).await;
     signed_up(
         &app,
         "Zdeněk Veselý",

@@ -11,67 +11,13 @@ use entity::{
 use reqwest::Method;
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::{Value, json};
-use veletrh::{
-    demo::FAIR_SLUG,
-    organiser::{
-        Principal,
-        accounts::{self, NewOrganiser},
-        tokens,
-    },
+use veletrh::demo::FAIR_SLUG;
+
+use crate::helpers::organisers::{
+    Roles, Staff, WORKSHOP, another_fair, call_api, each_role, get_page, post_form,
+    signed_up_and_confirmed, staff,
 };
-
 use crate::helpers::{Backend, TestApp, on_both_backends, spawn_app, spawn_app_with};
-
-/// A demo workshop (see tests/api/registration.rs).
-const WORKSHOP: i32 = 1;
-
-/// A signed-in organiser: a browser with the session cookie, the page's CSRF token, and an API
-/// token.
-struct Staff {
-    web: reqwest::Client,
-    csrf: String,
-    token: String,
-}
-
-fn browser() -> reqwest::Client {
-    reqwest::Client::builder()
-        .no_proxy()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap()
-}
-
-async fn staff(app: &TestApp, email: &str, role: OrganiserRole, fair_id: Option<i32>) -> Staff {
-    let new = NewOrganiser::parse(email, "Test Organiser", role, fair_id, None).unwrap();
-    let (account, password) = accounts::add(&app.state.db, new).await.unwrap();
-    let web = browser();
-    let signed = web
-        .post(format!("{}/admin/login", app.address))
-        .form(&[("email", email), ("password", password.as_str())])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(signed.status(), 303);
-    let page = web
-        .get(format!("{}/admin/tokens", app.address))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let csrf = page
-        .split("name=\"csrf\" value=\"")
-        .nth(1)
-        .and_then(|rest| rest.split('"').next())
-        .expect("a csrf field")
-        .to_owned();
-    let (_, token) = tokens::create(&app.state, &Principal::from(&account), "tests")
-        .await
-        .unwrap();
-    Staff { web, csrf, token }
-}
 
 async fn demo_fair(app: &TestApp) -> fair::Model {
     fair::Entity::find()
@@ -90,98 +36,16 @@ async fn fair_row(app: &TestApp, id: i32) -> fair::Model {
         .unwrap()
 }
 
-async fn another_fair(app: &TestApp) -> i32 {
-    let now = Utc::now();
-    fair::ActiveModel {
-        slug: Set("jiny-veletrh".into()),
-        name: Set("Jiný veletrh".into()),
-        venue: Set("Brno".into()),
-        description: Set(String::new()),
-        timezone: Set("Europe/Prague".into()),
-        starts_at: Set(now + Duration::days(60)),
-        ends_at: Set(now + Duration::days(60) + Duration::hours(8)),
-        status: Set(ActivityStatus::Scheduled),
-        revision: Set(1),
-        created_at: Set(now),
-        updated_at: Set(now),
-        ..Default::default()
-    }
-    .insert(app.state.db.conn())
+/// An organiser of `fair`.
+async fn organiser_of(app: &TestApp, fair: &fair::Model) -> Staff {
+    staff(
+        app,
+        "o@veletrh.cz",
+        OrganiserRole::Organiser,
+        Some(fair.id),
+        None,
+    )
     .await
-    .unwrap()
-    .id
-}
-
-/// A form POST from `who` (`None`: a browser without a session), with their CSRF token.
-async fn post_form(
-    app: &TestApp,
-    who: Option<&Staff>,
-    path: &str,
-    fields: &[(&str, &str)],
-) -> reqwest::Response {
-    let mut fields: Vec<(&str, &str)> = fields.to_vec();
-    let web = match who {
-        Some(staff) => {
-            fields.push(("csrf", &staff.csrf));
-            staff.web.clone()
-        }
-        None => browser(),
-    };
-    web.post(format!("{}{path}", app.address))
-        .form(&fields)
-        .send()
-        .await
-        .unwrap()
-}
-
-async fn get_page(app: &TestApp, who: Option<&Staff>, path: &str) -> reqwest::Response {
-    let web = who.map_or_else(browser, |s| s.web.clone());
-    web.get(format!("{}{path}", app.address))
-        .send()
-        .await
-        .unwrap()
-}
-
-async fn call_api(
-    app: &TestApp,
-    who: Option<&Staff>,
-    method: Method,
-    path: &str,
-    body: Option<Value>,
-) -> reqwest::Response {
-    let mut request = app
-        .client
-        .request(method, format!("{}/api{path}", app.address));
-    if let Some(staff) = who {
-        request = request.bearer_auth(&staff.token);
-    }
-    if let Some(body) = body {
-        request = request.json(&body);
-    }
-    request.send().await.unwrap()
-}
-
-async fn signed_up_and_confirmed(app: &TestApp, email: &str, activity: i32) {
-    let body = json!({
-        "name": "Jana Dvořáková",
-        "email": email,
-        "activity_ids": [activity],
-        "consent": true,
-    });
-    let answer = app.post_json("/api/registrations", &body).await;
-    assert_eq!(answer.status(), 202);
-    let token = app
-        .emails_to(email)
-        .await
-        .iter()
-        .rev()
-        .find(|m| m.text.contains("/confirm/"))
-        .expect("confirm request")
-        .token(app, "/confirm/");
-    let confirmed = app
-        .post_json(&format!("/api/confirmations/{token}"), &json!({}))
-        .await;
-    assert_eq!(confirmed.status(), 200);
 }
 
 /// The fair feed's ETag and the SEQUENCE of the workshop's event in it, once the ETag
@@ -252,13 +116,7 @@ async fn editing_a_fair_raises_its_revision_and_emails_attendees_only_of_a_new_v
 ) {
     let app = spawn_app(backend).await;
     let fair = demo_fair(&app).await;
-    let organiser = staff(
-        &app,
-        "o@veletrh.cz",
-        OrganiserRole::Organiser,
-        Some(fair.id),
-    )
-    .await;
+    let organiser = organiser_of(&app, &fair).await;
     signed_up_and_confirmed(&app, "jana@skola.cz", WORKSHOP).await;
     let mails_before = app.emails_to("jana@skola.cz").await.len();
     let (etag0, sequence0, _) = fair_feed(&app, None).await;
@@ -333,7 +191,7 @@ async fn editing_a_fair_raises_its_revision_and_emails_attendees_only_of_a_new_v
 async fn cancelling_a_fair_cancels_its_workshops_and_emails_everyone(backend: Backend) {
     let app = spawn_app(backend).await;
     let fair = demo_fair(&app).await;
-    let admin = staff(&app, "boss@veletrh.cz", OrganiserRole::Admin, None).await;
+    let admin = staff(&app, "boss@veletrh.cz", OrganiserRole::Admin, None, None).await;
     signed_up_and_confirmed(&app, "jana@skola.cz", WORKSHOP).await;
     let (etag, _, _) = fair_feed(&app, None).await;
 
@@ -404,7 +262,7 @@ async fn cancelling_a_fair_cancels_its_workshops_and_emails_everyone(backend: Ba
 
 async fn a_fair_is_created_on_the_admin_page_and_bad_input_changes_nothing(backend: Backend) {
     let app = spawn_app(backend).await;
-    let admin = staff(&app, "boss@veletrh.cz", OrganiserRole::Admin, None).await;
+    let admin = staff(&app, "boss@veletrh.cz", OrganiserRole::Admin, None, None).await;
     let count = || async {
         fair::Entity::find()
             .all(app.state.db.conn())
@@ -553,13 +411,7 @@ async fn an_application_on_the_page_is_acknowledged_then_approved_into_the_direc
 ) {
     let app = spawn_app(backend).await;
     let fair = demo_fair(&app).await;
-    let organiser = staff(
-        &app,
-        "o@veletrh.cz",
-        OrganiserRole::Organiser,
-        Some(fair.id),
-    )
-    .await;
+    let organiser = organiser_of(&app, &fair).await;
     let apply = format!("/fairs/{FAIR_SLUG}/exhibitors/apply");
     let listed = directory(&app).await;
     assert!(listed.contains(&apply), "no link to the form: {listed}");
@@ -655,13 +507,7 @@ async fn an_application_through_the_api_is_rejected_with_an_email_and_stays_unli
 ) {
     let app = spawn_app(backend).await;
     let fair = demo_fair(&app).await;
-    let organiser = staff(
-        &app,
-        "o@veletrh.cz",
-        OrganiserRole::Organiser,
-        Some(fair.id),
-    )
-    .await;
+    let organiser = organiser_of(&app, &fair).await;
     let answer = app
         .post_json(
             &format!("/api/fairs/{FAIR_SLUG}/exhibitors/apply"),
@@ -893,22 +739,12 @@ async fn each_fair_and_exhibitor_route_answers_each_role(backend: Backend) {
     let app = spawn_app(backend).await;
     let fair = demo_fair(&app).await.id;
     let other_fair = another_fair(&app).await;
-    let viewer = staff(&app, "viewer@veletrh.cz", OrganiserRole::Viewer, None).await;
-    let other = staff(
-        &app,
-        "other@veletrh.cz",
-        OrganiserRole::Organiser,
-        Some(other_fair),
-    )
-    .await;
-    let organiser = staff(
-        &app,
-        "organiser@veletrh.cz",
-        OrganiserRole::Organiser,
-        Some(fair),
-    )
-    .await;
-    let admin = staff(&app, "boss@veletrh.cz", OrganiserRole::Admin, None).await;
+    let Roles {
+        viewer,
+        other,
+        organiser,
+        admin,
+    } = each_role(&app, fair, other_fair).await;
     let roles: [(&str, Option<&Staff>); 5] = [
         ("anonymous", None),
         ("viewer", Some(&viewer)),
@@ -1162,7 +998,7 @@ async fn each_fair_and_exhibitor_route_answers_each_role(backend: Backend) {
 async fn a_form_without_the_csrf_token_changes_nothing(backend: Backend) {
     let app = spawn_app(backend).await;
     let fair = demo_fair(&app).await;
-    let admin = staff(&app, "boss@veletrh.cz", OrganiserRole::Admin, None).await;
+    let admin = staff(&app, "boss@veletrh.cz", OrganiserRole::Admin, None, None).await;
     let answer = app
         .post_json(
             &format!("/api/fairs/{FAIR_SLUG}/exhibitors/apply"),

@@ -3,6 +3,7 @@
 //! own mail folder; nothing is shared between tests but the cluster's server process.
 
 pub mod browser;
+pub mod organisers;
 mod postgres;
 pub mod smtp;
 

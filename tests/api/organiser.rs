@@ -3,196 +3,27 @@
 
 use chrono::{Duration, Utc};
 use entity::{
-    activity, audit_event,
+    audit_event,
     enums::{ActivityStatus, OrganiserRole, RegistrationStatus},
-    fair, organiser, organiser_session, registration,
+    organiser, organiser_session, registration,
 };
-use reqwest::{Method, StatusCode};
+use reqwest::Method;
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::{Value, json};
 use veletrh::{
     i18n::Lang,
-    organiser::{
-        Principal,
-        accounts::{self, NewOrganiser},
-        tokens,
-    },
+    organiser::{Principal, accounts, tokens},
     timezone,
 };
 
+use crate::helpers::organisers::{
+    Roles, Staff, WORKSHOP, account, activity_row, another_fair, browser, call_api, csrf_of,
+    demo_fair, each_role, get_page, post_form, set_capacity, sign_in, signed_up_and_confirmed,
+    staff,
+};
 use crate::helpers::{Backend, TestApp, on_both_backends, spawn_app};
 
-/// Demo workshops (see tests/api/registration.rs): 1–3 in the first slot.
-const WORKSHOP: i32 = 1;
 const OTHER_WORKSHOP: i32 = 5;
-
-/// A signed-in organiser: a browser with the session cookie, the page's CSRF token, and an API
-/// token.
-struct Staff {
-    web: reqwest::Client,
-    csrf: String,
-    token: String,
-    email: String,
-    password: String,
-}
-
-fn browser() -> reqwest::Client {
-    reqwest::Client::builder()
-        .no_proxy()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap()
-}
-
-async fn account(
-    app: &TestApp,
-    email: &str,
-    role: OrganiserRole,
-    fair_id: Option<i32>,
-    region_id: Option<i32>,
-) -> (organiser::Model, String) {
-    let new = NewOrganiser::parse(email, "Test Organiser", role, fair_id, region_id).unwrap();
-    accounts::add(&app.state.db, new).await.unwrap()
-}
-
-async fn sign_in(app: &TestApp, web: &reqwest::Client, email: &str, password: &str) -> StatusCode {
-    web.post(format!("{}/admin/login", app.address))
-        .form(&[("email", email), ("password", password)])
-        .send()
-        .await
-        .unwrap()
-        .status()
-}
-
-/// The CSRF token from a signed-in page.
-async fn csrf_of(app: &TestApp, web: &reqwest::Client) -> String {
-    let page = web
-        .get(format!("{}/admin/tokens", app.address))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    page.split("name=\"csrf\" value=\"")
-        .nth(1)
-        .and_then(|rest| rest.split('"').next())
-        .expect("a csrf field")
-        .to_owned()
-}
-
-async fn staff(
-    app: &TestApp,
-    email: &str,
-    role: OrganiserRole,
-    fair_id: Option<i32>,
-    region_id: Option<i32>,
-) -> Staff {
-    let (account, password) = account(app, email, role, fair_id, region_id).await;
-    let web = browser();
-    assert_eq!(sign_in(app, &web, email, &password).await, 303);
-    let csrf = csrf_of(app, &web).await;
-    let (_, token) = tokens::create(&app.state, &Principal::from(&account), "tests")
-        .await
-        .unwrap();
-    Staff {
-        web,
-        csrf,
-        token,
-        email: email.to_owned(),
-        password,
-    }
-}
-
-async fn demo_fair(app: &TestApp) -> i32 {
-    activity::Entity::find_by_id(WORKSHOP)
-        .one(app.state.db.conn())
-        .await
-        .unwrap()
-        .unwrap()
-        .fair_id
-        .unwrap()
-}
-
-async fn another_fair(app: &TestApp) -> i32 {
-    let now = Utc::now();
-    fair::ActiveModel {
-        slug: Set("jiny-veletrh".into()),
-        name: Set("Jiný veletrh".into()),
-        venue: Set("Brno".into()),
-        description: Set(String::new()),
-        timezone: Set("Europe/Prague".into()),
-        starts_at: Set(now + Duration::days(60)),
-        ends_at: Set(now + Duration::days(60) + Duration::hours(8)),
-        status: Set(ActivityStatus::Scheduled),
-        revision: Set(1),
-        created_at: Set(now),
-        updated_at: Set(now),
-        ..Default::default()
-    }
-    .insert(app.state.db.conn())
-    .await
-    .unwrap()
-    .id
-}
-
-async fn activity_row(app: &TestApp, id: i32) -> activity::Model {
-    activity::Entity::find_by_id(id)
-        .one(app.state.db.conn())
-        .await
-        .unwrap()
-        .unwrap()
-}
-
-/// A form POST from `who` (`None`: a browser without a session), with their CSRF token.
-async fn post_form(
-    app: &TestApp,
-    who: Option<&Staff>,
-    path: &str,
-    fields: &[(&str, &str)],
-) -> reqwest::Response {
-    let mut fields: Vec<(&str, &str)> = fields.to_vec();
-    let web = match who {
-        Some(staff) => {
-            fields.push(("csrf", &staff.csrf));
-            staff.web.clone()
-        }
-        None => browser(),
-    };
-    web.post(format!("{}{path}", app.address))
-        .form(&fields)
-        .send()
-        .await
-        .unwrap()
-}
-
-async fn get_page(app: &TestApp, who: Option<&Staff>, path: &str) -> reqwest::Response {
-    let web = who.map_or_else(browser, |s| s.web.clone());
-    web.get(format!("{}{path}", app.address))
-        .send()
-        .await
-        .unwrap()
-}
-
-async fn call_api(
-    app: &TestApp,
-    who: Option<&Staff>,
-    method: Method,
-    path: &str,
-    body: Option<Value>,
-) -> reqwest::Response {
-    let mut request = app
-        .client
-        .request(method, format!("{}/api{path}", app.address));
-    if let Some(staff) = who {
-        request = request.bearer_auth(&staff.token);
-    }
-    if let Some(body) = body {
-        request = request.json(&body);
-    }
-    request.send().await.unwrap()
-}
 
 fn workshop_form(fair: &str, title: &'static str) -> Vec<(&'static str, String)> {
     vec![
@@ -210,24 +41,12 @@ async fn each_route_answers_each_role_as_its_permissions_say(backend: Backend) {
     let app = spawn_app(backend).await;
     let fair = demo_fair(&app).await;
     let other_fair = another_fair(&app).await;
-    let viewer = staff(&app, "viewer@veletrh.cz", OrganiserRole::Viewer, None, None).await;
-    let other = staff(
-        &app,
-        "other@veletrh.cz",
-        OrganiserRole::Organiser,
-        Some(other_fair),
-        None,
-    )
-    .await;
-    let organiser = staff(
-        &app,
-        "organiser@veletrh.cz",
-        OrganiserRole::Organiser,
-        Some(fair),
-        None,
-    )
-    .await;
-    let admin = staff(&app, "boss@veletrh.cz", OrganiserRole::Admin, None, None).await;
+    let Roles {
+        viewer,
+        other,
+        organiser,
+        admin,
+    } = each_role(&app, fair, other_fair).await;
     // A second token of the admin's, for revoking (the first one is used below).
     let boss = organiser::Entity::find()
         .filter(organiser::Column::Email.eq("boss@veletrh.cz"))
@@ -646,24 +465,6 @@ fn sign_up_body(email: &str, activity: i32) -> Value {
     })
 }
 
-async fn signed_up_and_confirmed(app: &TestApp, email: &str, activity: i32) {
-    let answer = app
-        .post_json("/api/registrations", &sign_up_body(email, activity))
-        .await;
-    assert_eq!(answer.status(), 202);
-    let mails = app.emails_to(email).await;
-    let token = mails
-        .iter()
-        .rev()
-        .find(|m| m.text.contains("/confirm/"))
-        .expect("confirm request")
-        .token(app, "/confirm/");
-    let confirmed = app
-        .post_json(&format!("/api/confirmations/{token}"), &json!({}))
-        .await;
-    assert_eq!(confirmed.status(), 200);
-}
-
 /// The SEQUENCE and STATUS of the activity's own feed, once it differs from `not`.
 async fn feed_event(app: &TestApp, id: i32, not: Option<&str>) -> (String, String) {
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
@@ -762,17 +563,6 @@ async fn moving_a_workshop_emails_its_attendees_and_raises_the_feed_sequence(bac
     .await;
     assert_eq!(answer.status(), 200);
     assert_eq!(app.emails_to("jana@skola.cz").await.len(), count);
-}
-
-async fn set_capacity(app: &TestApp, id: i32, capacity: i32) {
-    activity::ActiveModel {
-        id: Set(id),
-        capacity: Set(capacity),
-        ..Default::default()
-    }
-    .update(app.state.db.conn())
-    .await
-    .unwrap();
 }
 
 async fn status_of(app: &TestApp, email: &str) -> RegistrationStatus {

@@ -10,8 +10,11 @@ use sea_orm::{
 use serde_json::{Value, json};
 use veletrh::registration::anonymise;
 
+use crate::helpers::organisers::{
+    Roles, another_fair, call_api, demo_fair, each_role, get_page, post_form, set_capacity, staff,
+};
 use crate::{
-    accounts::{another_fair, audit_actions, call_api, demo_fair, get_page, post_form, staff},
+    accounts::audit_actions,
     helpers::{Backend, TestApp, on_both_backends, spawn_app},
 };
 
@@ -78,17 +81,6 @@ async fn registrations_of(app: &TestApp, activity_id: i32) -> Vec<(i32, Registra
         .into_iter()
         .map(|r| (r.person_id, r.status))
         .collect()
-}
-
-async fn set_capacity(app: &TestApp, id: i32, capacity: i32) {
-    activity::ActiveModel {
-        id: Set(id),
-        capacity: Set(capacity),
-        ..Default::default()
-    }
-    .update(app.state.db.conn())
-    .await
-    .unwrap();
 }
 
 async fn an_admin_anonymises_a_person_keeping_counts_and_freeing_the_seat(backend: Backend) {
@@ -394,24 +386,12 @@ async fn who_may_find_and_anonymise_people(backend: Backend) {
     let other_fair = another_fair(&app).await;
     confirmed(&app, "Jana Dvořáková", "jana@skola.cz", &[WELLBEING]).await;
     let jana = person_by_email(&app, "jana@skola.cz").await.id;
-    let viewer = staff(&app, "viewer@veletrh.cz", OrganiserRole::Viewer, None, None).await;
-    let other = staff(
-        &app,
-        "other@veletrh.cz",
-        OrganiserRole::Organiser,
-        Some(other_fair),
-        None,
-    )
-    .await;
-    let organiser = staff(
-        &app,
-        "org@veletrh.cz",
-        OrganiserRole::Organiser,
-        Some(fair),
-        None,
-    )
-    .await;
-    let admin = staff(&app, "boss@veletrh.cz", OrganiserRole::Admin, None, None).await;
+    let Roles {
+        viewer,
+        other,
+        organiser,
+        admin,
+    } = each_role(&app, fair, other_fair).await;
     let roles = [
         None,
         Some(&viewer),

@@ -7,107 +7,10 @@ use entity::{activity, district, enums::OrganiserRole, meeting_series, partnersh
 use reqwest::{Method, StatusCode};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
 use serde_json::{Value, json};
-use veletrh::{
-    organiser::{
-        Principal,
-        accounts::{self, NewOrganiser},
-        tokens,
-    },
-    timezone,
-};
+use veletrh::timezone;
 
+use crate::helpers::organisers::{Staff, browser, call_api, post_form, staff};
 use crate::helpers::{Backend, TestApp, on_both_backends, spawn_app};
-
-/// An organiser with an API token and a signed-in browser with the page's CSRF token.
-struct Staff {
-    token: String,
-    web: reqwest::Client,
-    csrf: String,
-}
-
-fn browser() -> reqwest::Client {
-    reqwest::Client::builder()
-        .no_proxy()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap()
-}
-
-async fn staff(
-    app: &TestApp,
-    email: &str,
-    role: OrganiserRole,
-    fair_id: Option<i32>,
-    region_id: Option<i32>,
-) -> Staff {
-    let new = NewOrganiser::parse(email, "Test Organiser", role, fair_id, region_id).unwrap();
-    let (account, password) = accounts::add(&app.state.db, new).await.unwrap();
-    let (_, token) = tokens::create(&app.state, &Principal::from(&account), "tests")
-        .await
-        .unwrap();
-    let web = browser();
-    let signed = web
-        .post(format!("{}/admin/login", app.address))
-        .form(&[("email", email), ("password", password.as_str())])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(signed.status(), 303);
-    let page = web
-        .get(format!("{}/admin/tokens", app.address))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let csrf = page
-        .split("name=\"csrf\" value=\"")
-        .nth(1)
-        .and_then(|rest| rest.split('"').next())
-        .expect("a csrf field")
-        .to_owned();
-    Staff { token, web, csrf }
-}
-
-async fn call(
-    app: &TestApp,
-    who: Option<&Staff>,
-    method: Method,
-    path: &str,
-    body: Option<Value>,
-) -> reqwest::Response {
-    let mut request = app
-        .client
-        .request(method, format!("{}/api{path}", app.address));
-    if let Some(staff) = who {
-        request = request.bearer_auth(&staff.token);
-    }
-    if let Some(body) = body {
-        request = request.json(&body);
-    }
-    request.send().await.unwrap()
-}
-
-async fn post_form(
-    app: &TestApp,
-    who: &Staff,
-    path: &str,
-    fields: &[(&str, &str)],
-    csrf: bool,
-) -> reqwest::Response {
-    let mut fields = fields.to_vec();
-    if csrf {
-        fields.push(("csrf", &who.csrf));
-    }
-    who.web
-        .post(format!("{}{path}", app.address))
-        .form(&fields)
-        .send()
-        .await
-        .unwrap()
-}
 
 /// The field errors of a problem+json answer as `field:code`.
 async fn field_errors(answer: reqwest::Response) -> Vec<String> {
@@ -208,7 +111,7 @@ async fn regions_districts_and_partnerships_with_refusals_that_change_nothing(ba
     let before = counts(&app).await;
 
     // Refused: nothing written.
-    let refused = call(
+    let refused = call_api(
         &app,
         Some(&admin),
         Method::POST,
@@ -217,7 +120,7 @@ async fn regions_districts_and_partnerships_with_refusals_that_change_nothing(ba
     )
     .await;
     assert_eq!(field_errors(refused).await, ["name:taken", "slug:taken"]);
-    let refused = call(
+    let refused = call_api(
         &app,
         Some(&admin),
         Method::POST,
@@ -226,7 +129,7 @@ async fn regions_districts_and_partnerships_with_refusals_that_change_nothing(ba
     )
     .await;
     assert_eq!(field_errors(refused).await, ["slug:invalid_slug"]);
-    let refused = call(
+    let refused = call_api(
         &app,
         Some(&admin),
         Method::POST,
@@ -238,7 +141,7 @@ async fn regions_districts_and_partnerships_with_refusals_that_change_nothing(ba
     assert_eq!(counts(&app).await, before);
 
     // Created, renamed, given a partnership.
-    let created = call(
+    let created = call_api(
         &app,
         Some(&admin),
         Method::POST,
@@ -250,7 +153,7 @@ async fn regions_districts_and_partnerships_with_refusals_that_change_nothing(ba
     let zlin_region: Value = created.json().await.unwrap();
     assert_eq!(zlin_region["slug"], "zlinsky-kraj");
     let region_id = zlin_region["id"].as_i64().unwrap() as i32;
-    let created = call(
+    let created = call_api(
         &app,
         Some(&admin),
         Method::POST,
@@ -262,7 +165,7 @@ async fn regions_districts_and_partnerships_with_refusals_that_change_nothing(ba
     let district: Value = created.json().await.unwrap();
     let district_id = district["id"].as_i64().unwrap();
     assert_eq!(district["slug"], "kromeriz");
-    let duplicate = call(
+    let duplicate = call_api(
         &app,
         Some(&admin),
         Method::POST,
@@ -271,7 +174,7 @@ async fn regions_districts_and_partnerships_with_refusals_that_change_nothing(ba
     )
     .await;
     assert_eq!(field_errors(duplicate).await, ["slug:taken"]);
-    let no_name = call(
+    let no_name = call_api(
         &app,
         Some(&admin),
         Method::PUT,
@@ -280,7 +183,7 @@ async fn regions_districts_and_partnerships_with_refusals_that_change_nothing(ba
     )
     .await;
     assert_eq!(field_errors(no_name).await, ["name:required"]);
-    let saved = call(
+    let saved = call_api(
         &app,
         Some(&admin),
         Method::PUT,
@@ -289,7 +192,7 @@ async fn regions_districts_and_partnerships_with_refusals_that_change_nothing(ba
     )
     .await;
     assert_eq!(saved.status(), 200);
-    let renamed = call(
+    let renamed = call_api(
         &app,
         Some(&admin),
         Method::PATCH,
@@ -300,7 +203,7 @@ async fn regions_districts_and_partnerships_with_refusals_that_change_nothing(ba
     assert_eq!(renamed.status(), 200);
     let renamed: Value = renamed.json().await.unwrap();
     assert_eq!(renamed["slug"], "zlinsky-kraj", "a rename keeps the slug");
-    let listed: Value = call(&app, Some(&admin), Method::GET, "/admin/regions", None)
+    let listed: Value = call_api(&app, Some(&admin), Method::GET, "/admin/regions", None)
         .await
         .json()
         .await
@@ -314,7 +217,7 @@ async fn regions_districts_and_partnerships_with_refusals_that_change_nothing(ba
     assert_eq!(listed["districts"][0]["partnership"]["name"], "OP Kroměříž");
 
     // Deleting: refused while something depends on it, then allowed.
-    let refused = call(
+    let refused = call_api(
         &app,
         Some(&admin),
         Method::DELETE,
@@ -324,7 +227,7 @@ async fn regions_districts_and_partnerships_with_refusals_that_change_nothing(ba
     .await;
     assert_eq!(field_errors(refused).await, ["delete:in_use_districts"]);
     let opava = district_by_name(&app, "Opava").await;
-    let refused = call(
+    let refused = call_api(
         &app,
         Some(&admin),
         Method::DELETE,
@@ -334,7 +237,7 @@ async fn regions_districts_and_partnerships_with_refusals_that_change_nothing(ba
     .await;
     assert_eq!(field_errors(refused).await, ["delete:in_use_meetings"]);
     let msk = region_by_name(&app, "Moravskoslezský kraj").await;
-    let refused = call(
+    let refused = call_api(
         &app,
         Some(&admin),
         Method::DELETE,
@@ -352,7 +255,7 @@ async fn regions_districts_and_partnerships_with_refusals_that_change_nothing(ba
         format!("/admin/districts/{district_id}"),
         format!("/admin/regions/{region_id}"),
     ] {
-        let deleted = call(&app, Some(&admin), Method::DELETE, &path, None).await;
+        let deleted = call_api(&app, Some(&admin), Method::DELETE, &path, None).await;
         assert_eq!(deleted.status(), 204, "{path}");
     }
     assert_eq!(
@@ -360,7 +263,7 @@ async fn regions_districts_and_partnerships_with_refusals_that_change_nothing(ba
         before,
         "the partnership went with its district"
     );
-    let gone = call(
+    let gone = call_api(
         &app,
         Some(&admin),
         Method::DELETE,
@@ -393,7 +296,7 @@ async fn renaming_a_region_or_moving_a_district_raises_its_meetings_revisions(ba
     let path = format!("/meetings/calendar.ics?region={}", msk.slug);
     feed_with(&app, &path, "X-WR-CALNAME:").await;
 
-    let renamed = call(
+    let renamed = call_api(
         &app,
         Some(&admin),
         Method::PATCH,
@@ -413,7 +316,7 @@ async fn renaming_a_region_or_moving_a_district_raises_its_meetings_revisions(ba
     // region's feed, and raises its revision.
     let opava = district_by_name(&app, "Opava").await;
     let olomouc = region_by_name(&app, "Olomoucký kraj").await;
-    let moved = call(
+    let moved = call_api(
         &app,
         Some(&admin),
         Method::PATCH,
@@ -445,12 +348,12 @@ async fn a_series_makes_its_meetings_at_the_same_local_time_across_the_clock_cha
     let mut bad = weekly_series(olomouc.id, jesenik.id, 0);
     bad["interval_days"] = json!(0);
     bad["district_ids"] = json!([district_by_name(&app, "Opava").await.id]);
-    let refused = call(&app, Some(&admin), Method::POST, "/admin/series", Some(bad)).await;
+    let refused = call_api(&app, Some(&admin), Method::POST, "/admin/series", Some(bad)).await;
     assert_eq!(
         field_errors(refused).await,
         ["interval_days:interval_range", "count:count_range"]
     );
-    let refused = call(
+    let refused = call_api(
         &app,
         Some(&admin),
         Method::POST,
@@ -471,14 +374,14 @@ async fn a_series_makes_its_meetings_at_the_same_local_time_across_the_clock_cha
     );
     let mut far = weekly_series(olomouc.id, jesenik.id, 3);
     far["first_starts_at"] = json!("3000-01-01T15:00:00Z");
-    let refused = call(&app, Some(&admin), Method::POST, "/admin/series", Some(far)).await;
+    let refused = call_api(&app, Some(&admin), Method::POST, "/admin/series", Some(far)).await;
     assert_eq!(
         field_errors(refused).await,
         ["first_starts_at:invalid_time"]
     );
     let mut elsewhere = weekly_series(olomouc.id, jesenik.id, 3);
     elsewhere["district_ids"] = json!([district_by_name(&app, "Opava").await.id]);
-    let refused = call(
+    let refused = call_api(
         &app,
         Some(&admin),
         Method::POST,
@@ -492,7 +395,7 @@ async fn a_series_makes_its_meetings_at_the_same_local_time_across_the_clock_cha
     );
     assert_eq!(counts(&app).await, before);
 
-    let created = call(
+    let created = call_api(
         &app,
         Some(&admin),
         Method::POST,
@@ -548,7 +451,7 @@ async fn a_series_makes_its_meetings_at_the_same_local_time_across_the_clock_cha
     let mut until = weekly_series(olomouc.id, jesenik.id, 0);
     until.as_object_mut().unwrap().remove("count");
     until["until"] = json!("2027-03-31");
-    let by_date: Value = call(
+    let by_date: Value = call_api(
         &app,
         Some(&admin),
         Method::POST,
@@ -563,7 +466,7 @@ async fn a_series_makes_its_meetings_at_the_same_local_time_across_the_clock_cha
 
     // More occurrences continue weekly from the last, at 16:00.
     let id = series["id"].as_i64().unwrap();
-    let added = call(
+    let added = call_api(
         &app,
         Some(&admin),
         Method::POST,
@@ -586,7 +489,7 @@ async fn a_series_makes_its_meetings_at_the_same_local_time_across_the_clock_cha
             starts[2] + chrono::Duration::days(14)
         ]
     );
-    let refused = call(
+    let refused = call_api(
         &app,
         Some(&admin),
         Method::POST,
@@ -611,7 +514,7 @@ async fn editing_and_cancelling_a_series_reaches_its_meetings_feeds_and_people(b
     let admin = staff(&app, "a@veletrh.cz", OrganiserRole::Admin, None, None).await;
     let olomouc = region_by_name(&app, "Olomoucký kraj").await;
     let jesenik = district_by_name(&app, "Jeseník").await;
-    let created: Value = call(
+    let created: Value = call_api(
         &app,
         Some(&admin),
         Method::POST,
@@ -632,7 +535,7 @@ async fn editing_and_cancelling_a_series_reaches_its_meetings_feeds_and_people(b
 
     // One occurrence moved and renamed alone, through the activity edit.
     let first = meeting(&app, ids[0] as i32).await;
-    let moved = call(
+    let moved = call_api(
         &app,
         Some(&admin),
         Method::PATCH,
@@ -650,7 +553,7 @@ async fn editing_and_cancelling_a_series_reaches_its_meetings_feeds_and_people(b
     assert_eq!(meeting(&app, ids[1] as i32).await.revision, 1);
 
     // A new series title goes to the occurrences that still carry the old one.
-    let renamed = call(
+    let renamed = call_api(
         &app,
         Some(&admin),
         Method::PATCH,
@@ -668,7 +571,7 @@ async fn editing_and_cancelling_a_series_reaches_its_meetings_feeds_and_people(b
         (second.title.as_str(), second.revision),
         ("Setkání iniciátorů", 2)
     );
-    let refused = call(
+    let refused = call_api(
         &app,
         Some(&admin),
         Method::PATCH,
@@ -689,7 +592,7 @@ async fn editing_and_cancelling_a_series_reaches_its_meetings_feeds_and_people(b
             .await;
         assert_eq!(answer.status(), 202);
     }
-    let cancelled = call(
+    let cancelled = call_api(
         &app,
         Some(&admin),
         Method::POST,
@@ -718,7 +621,7 @@ async fn editing_and_cancelling_a_series_reaches_its_meetings_feeds_and_people(b
             .expect("the occurrence stays in the feed");
         assert!(event.contains("STATUS:CANCELLED"), "{event}");
     }
-    let again = call(
+    let again = call_api(
         &app,
         Some(&admin),
         Method::POST,
@@ -923,7 +826,7 @@ async fn who_may_manage_regions_partnerships_and_series(backend: Backend) {
         ),
     ];
     for (who, method, path, body, expected) in cases {
-        let answer = call(&app, who, method.clone(), &path, body).await;
+        let answer = call_api(&app, who, method.clone(), &path, body).await;
         assert_eq!(answer.status().as_u16(), expected, "{method} {path}");
     }
     // The series made above: each regional organiser manages only their region's.
@@ -947,7 +850,7 @@ async fn who_may_manage_regions_partnerships_and_series(backend: Backend) {
         (&viewer, mine.id, 403),
         (&admin, theirs.id, 200),
     ] {
-        let answer = call(
+        let answer = call_api(
             &app,
             Some(who),
             Method::PATCH,
@@ -957,13 +860,13 @@ async fn who_may_manage_regions_partnerships_and_series(backend: Backend) {
         .await;
         assert_eq!(answer.status().as_u16(), expected, "series {id}");
     }
-    let viewer_sees: Value = call(&app, Some(&viewer), Method::GET, "/admin/series", None)
+    let viewer_sees: Value = call_api(&app, Some(&viewer), Method::GET, "/admin/series", None)
         .await
         .json()
         .await
         .unwrap();
     assert!(viewer_sees.as_array().unwrap().len() >= 2);
-    let fair_sees: Value = call(&app, Some(&fair_org), Method::GET, "/admin/series", None)
+    let fair_sees: Value = call_api(&app, Some(&fair_org), Method::GET, "/admin/series", None)
         .await
         .json()
         .await
@@ -1045,13 +948,20 @@ async fn the_admin_pages_manage_places_and_series_and_refuse_forms_without_csrf(
             vec![("partnership_name", "P"), ("initiators", "")],
         ),
     ] {
-        let refused = post_form(&app, &admin, path, &fields, false).await;
+        // The admin's own session, without the CSRF token.
+        let refused = admin
+            .web
+            .post(format!("{}{path}", app.address))
+            .form(&fields)
+            .send()
+            .await
+            .unwrap();
         assert_eq!(refused.status(), 403, "{path}");
     }
     assert_eq!(counts(&app).await, before);
 
     // A viewer may read but not change.
-    let refused = post_form(&app, &viewer, "/admin/regions/new", &region, true).await;
+    let refused = post_form(&app, Some(&viewer), "/admin/regions/new", &region).await;
     assert_eq!(refused.status(), 403);
     let new_page = viewer
         .web
@@ -1064,10 +974,9 @@ async fn the_admin_pages_manage_places_and_series_and_refuse_forms_without_csrf(
     // Invalid: the form again with the error wired to its field.
     let invalid = post_form(
         &app,
-        &admin,
+        Some(&admin),
         "/admin/regions/new",
         &[("name", "Zlínský kraj"), ("slug", "Zlín")],
-        true,
     )
     .await;
     assert_eq!(invalid.status(), 422);
@@ -1078,9 +987,9 @@ async fn the_admin_pages_manage_places_and_series_and_refuse_forms_without_csrf(
     );
     assert_eq!(counts(&app).await, before);
 
-    let created = post_form(&app, &admin, "/admin/regions/new", &region, true).await;
+    let created = post_form(&app, Some(&admin), "/admin/regions/new", &region).await;
     assert_eq!(created.status(), 303);
-    let created = post_form(&app, &admin, "/admin/series/new", &series_form, true).await;
+    let created = post_form(&app, Some(&admin), "/admin/series/new", &series_form).await;
     assert_eq!(created.status(), 303);
     let location = created.headers()["location"].to_str().unwrap().to_owned();
     assert!(location.starts_with("/admin/series/"), "{location}");
@@ -1106,10 +1015,9 @@ async fn the_admin_pages_manage_places_and_series_and_refuse_forms_without_csrf(
     // A rename through the page.
     let renamed = post_form(
         &app,
-        &admin,
+        Some(&admin),
         &format!("/admin/regions/{}", olomouc.id),
         &[("name", "Olomoucký kraj (Haná)"), ("slug", &olomouc.slug)],
-        true,
     )
     .await;
     assert_eq!(renamed.status(), 303);
@@ -1130,19 +1038,17 @@ async fn the_admin_pages_manage_places_and_series_and_refuse_forms_without_csrf(
     let jihlava = district_by_name(&app, "Jihlava").await;
     let refused = post_form(
         &app,
-        &regional,
+        Some(&regional),
         &format!("/admin/districts/{}/partnership", jihlava.id),
         &[("partnership_name", "Cizí"), ("initiators", "")],
-        true,
     )
     .await;
     assert_eq!(refused.status(), 403);
     let invalid = post_form(
         &app,
-        &regional,
+        Some(&regional),
         &format!("/admin/districts/{}/partnership", jesenik.id),
         &[("partnership_name", ""), ("initiators", "")],
-        true,
     )
     .await;
     assert_eq!(invalid.status(), 422);
@@ -1157,13 +1063,12 @@ async fn the_admin_pages_manage_places_and_series_and_refuse_forms_without_csrf(
     // A partnership through the page, and a delete refused with its reason on the page.
     let saved = post_form(
         &app,
-        &admin,
+        Some(&admin),
         &format!("/admin/districts/{}/partnership", jesenik.id),
         &[
             ("partnership_name", "OP Jeseník 2030+"),
             ("initiators", "MAS Horní Pomoraví"),
         ],
-        true,
     )
     .await;
     assert_eq!(saved.status(), 303);
@@ -1176,10 +1081,9 @@ async fn the_admin_pages_manage_places_and_series_and_refuse_forms_without_csrf(
     assert_eq!(stored.name, "OP Jeseník 2030+");
     let refused = post_form(
         &app,
-        &admin,
+        Some(&admin),
         &format!("/admin/districts/{}/delete", jesenik.id),
         &[],
-        true,
     )
     .await;
     assert_eq!(refused.status(), 422);

@@ -1,11 +1,10 @@
 //! Sign-up flows over HTTP against the real server, on both databases.
 
 use entity::{activity, enums::RegistrationStatus, person, registration};
-use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter,
-};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::{Value, json};
 
+use crate::helpers::organisers::set_capacity;
 use crate::helpers::{Backend, TestApp, on_both_backends, spawn_app, spawn_app_with};
 
 /// Demo workshops: 1–3 run in parallel (first slot), 4–5 in the second, 6–7 in the third.
@@ -28,17 +27,6 @@ fn body(email: &str, activities: &[i32]) -> Value {
 async fn sign_up(app: &TestApp, email: &str, activities: &[i32]) -> reqwest::Response {
     app.post_json("/api/registrations", &body(email, activities))
         .await
-}
-
-async fn set_capacity(app: &TestApp, id: i32, capacity: i32) {
-    activity::ActiveModel {
-        id: Set(id),
-        capacity: Set(capacity),
-        ..Default::default()
-    }
-    .update(app.state.db.conn())
-    .await
-    .unwrap();
 }
 
 async fn statuses(app: &TestApp, activity_id: i32) -> Vec<RegistrationStatus> {

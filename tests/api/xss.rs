@@ -11,7 +11,7 @@ use reqwest::{Method, header};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::{Value, json};
 
-use crate::accounts::{Staff, browser, call_api, demo_fair, get_page, post_form, staff};
+use crate::helpers::organisers::{Staff, browser, call_api, demo_fair, get_page, post_form, staff};
 use crate::helpers::{Backend, TestApp, on_both_backends, spawn_app};
 
 /// Breaks out of text, of both kinds of quoted attribute, and tries template evaluation.

@@ -8,7 +8,10 @@ use poem::{
 };
 use serde::Serialize;
 
-use super::{FormView, SignedIn, form, manage_error, session_cookie, signed_in, signed_in_form};
+use super::{
+    AdminForm, FormView, SignedIn, answer, done, form, manage_error, notice, optional_number,
+    parse_id, session_cookie, signed_in,
+};
 use crate::{
     organiser::{
         Action, ManageError, Subject, accounts, can,
@@ -52,19 +55,14 @@ fn ip(req: &Request) -> Option<std::net::IpAddr> {
     req.remote_addr().as_socket_addr().map(|a| a.ip())
 }
 
-fn notice(req: &Request) -> Option<String> {
-    req.uri().query().and_then(|q| {
-        url::form_urlencoded::parse(q.as_bytes())
-            .find(|(k, _)| k == "done")
-            .map(|(_, v)| v.into_owned())
-            .filter(|v| {
-                matches!(
-                    v.as_str(),
-                    "accepted" | "sent" | "signed_out" | "revoked" | "password_changed"
-                )
-            })
-    })
-}
+/// The `?done=` notices this page shows.
+const NOTICES: &[&str] = &[
+    "accepted",
+    "sent",
+    "signed_out",
+    "revoked",
+    "password_changed",
+];
 
 #[handler]
 pub async fn login_page(
@@ -76,7 +74,7 @@ pub async fn login_page(
         StatusCode::OK,
         "admin_login.html",
         lang,
-        context! { here => here(req), notice => notice(req), email => "" },
+        context! { here => here(req), notice => notice(req, NOTICES), email => "" },
     )
 }
 
@@ -115,13 +113,10 @@ pub async fn login(
 
 #[handler]
 pub async fn logout(
-    req: &Request,
     Data(state): Data<&AppState>,
     PageLang(lang): PageLang,
-    body: bytes::Bytes,
+    AdminForm { signed, .. }: AdminForm,
 ) -> poem::Result<Response> {
-    let fields = form(&body);
-    let signed = signed_in_form(state, req, lang, &fields).await?;
     sessions::logout(state, &signed.session)
         .await
         .map_err(error::db)?;
@@ -170,7 +165,7 @@ async fn tokens_page(
             here => here(req),
             admin => chrome(signed),
             tokens => list,
-            notice => notice(req),
+            notice => notice(req, NOTICES),
             ..extra
         },
     )
@@ -199,10 +194,8 @@ pub async fn create_token(
     req: &Request,
     Data(state): Data<&AppState>,
     PageLang(lang): PageLang,
-    body: bytes::Bytes,
+    AdminForm { signed, fields, .. }: AdminForm,
 ) -> poem::Result<Response> {
-    let fields = form(&body);
-    let signed = signed_in_form(state, req, lang, &fields).await?;
     let name = fields.get("name").cloned().unwrap_or_default();
     match tokens::create(state, &signed.who, &name).await {
         Ok((_, plain)) => {
@@ -234,21 +227,15 @@ pub async fn create_token(
 
 #[handler]
 pub async fn revoke_token(
-    req: &Request,
     Path(id): Path<String>,
     Data(state): Data<&AppState>,
     PageLang(lang): PageLang,
-    body: bytes::Bytes,
+    AdminForm { signed, .. }: AdminForm,
 ) -> poem::Result<Response> {
-    let fields = form(&body);
-    let signed = signed_in_form(state, req, lang, &fields).await?;
-    let id: i32 = id
-        .parse()
-        .map_err(|_| poem::Error::from_status(StatusCode::NOT_FOUND))?;
-    tokens::revoke(state, &signed.who, id)
+    tokens::revoke(state, &signed.who, parse_id(&id)?)
         .await
         .map_err(manage_error)?;
-    Ok(Redirect::see_other(with_lang("/admin/tokens?done=revoked", lang)).into_response())
+    Ok(done("/admin/tokens", "revoked", lang))
 }
 
 #[derive(Serialize)]
@@ -294,7 +281,7 @@ async fn invite_form(
             fairs,
             regions,
             roles => ["admin", "organiser", "viewer"],
-            notice => notice(req),
+            notice => notice(req, NOTICES),
         },
     )
 }
@@ -331,10 +318,8 @@ pub async fn invite(
     req: &Request,
     Data(state): Data<&AppState>,
     PageLang(lang): PageLang,
-    body: bytes::Bytes,
+    AdminForm { signed, fields, .. }: AdminForm,
 ) -> poem::Result<Response> {
-    let fields = form(&body);
-    let signed = signed_in_form(state, req, lang, &fields).await?;
     forbid_unless_admin(&signed)?;
     let get = |k: &str| fields.get(k).map(|v| v.trim()).unwrap_or_default();
     let mut problems = Vec::new();
@@ -354,24 +339,13 @@ pub async fn invite(
             Err(ManageError::Invalid(problems))
         }
     };
-    match result {
-        Ok(_) => Ok(
-            Redirect::see_other(with_lang("/admin/invitations?done=sent", lang)).into_response(),
-        ),
-        Err(ManageError::Invalid(errors)) => {
-            let view = FormView::new(fields, &errors, lang);
-            invite_form(
-                state,
-                req,
-                lang,
-                &signed,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                view,
-            )
-            .await
-        }
-        Err(other) => Err(manage_error(other)),
-    }
+    let to = |_| "/admin/invitations?done=sent".to_owned();
+    answer(result, lang, to, async |errors| {
+        let view = FormView::new(fields, &errors, lang);
+        let status = StatusCode::UNPROCESSABLE_ENTITY;
+        invite_form(state, req, lang, &signed, status, view).await
+    })
+    .await
 }
 
 /// The role and scope fields of the invitation and account forms. Only an organiser has a
@@ -389,18 +363,8 @@ pub fn role_and_scope(
     if role.is_none() {
         problems.push(crate::domain::FieldError::new("role", "unknown_choice"));
     }
-    let mut id = |field: &'static str| match get(field) {
-        "" => None,
-        v => match v.parse::<i32>() {
-            Ok(id) => Some(id),
-            Err(_) => {
-                problems.push(crate::domain::FieldError::new(field, "unknown_choice"));
-                None
-            }
-        },
-    };
-    let fair_id = id("fair_id");
-    let region_id = id("region_id");
+    let fair_id = optional_number(fields, "fair_id", "unknown_choice", problems);
+    let region_id = optional_number(fields, "region_id", "unknown_choice", problems);
     match role {
         Some(entity::enums::OrganiserRole::Organiser) => (role, fair_id, region_id),
         _ => (role, None, None),
@@ -496,7 +460,7 @@ async fn password_form(
             admin => chrome(signed),
             form => view,
             min_length => crate::organiser::password::MIN_LENGTH,
-            notice => notice(req),
+            notice => notice(req, NOTICES),
         },
     )
 }
@@ -525,12 +489,10 @@ pub async fn change_password(
     req: &Request,
     Data(state): Data<&AppState>,
     PageLang(lang): PageLang,
-    body: bytes::Bytes,
+    AdminForm { signed, fields, .. }: AdminForm,
 ) -> poem::Result<Response> {
-    let fields = form(&body);
-    let signed = signed_in_form(state, req, lang, &fields).await?;
     let get = |k: &str| fields.get(k).map(String::as_str).unwrap_or_default();
-    match accounts::change_password(
+    let result = accounts::change_password(
         state,
         &signed.who,
         get("current_password"),
@@ -538,25 +500,13 @@ pub async fn change_password(
         get("password_again"),
         Some(&signed.session),
     )
+    .await;
+    let to = |()| "/admin/password?done=password_changed".to_owned();
+    answer(result, lang, to, async |errors| {
+        // Passwords are never sent back into the page.
+        let view = FormView::new(Default::default(), &errors, lang);
+        let status = StatusCode::UNPROCESSABLE_ENTITY;
+        password_form(state, req, lang, &signed, status, view).await
+    })
     .await
-    {
-        Ok(()) => Ok(
-            Redirect::see_other(with_lang("/admin/password?done=password_changed", lang))
-                .into_response(),
-        ),
-        Err(ManageError::Invalid(errors)) => {
-            // Passwords are never sent back into the page.
-            let view = FormView::new(Default::default(), &errors, lang);
-            password_form(
-                state,
-                req,
-                lang,
-                &signed,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                view,
-            )
-            .await
-        }
-        Err(other) => Err(manage_error(other)),
-    }
 }

@@ -10,7 +10,7 @@ use entity::{
 };
 use minijinja::context;
 use poem::{
-    IntoResponse, Request, Response, handler,
+    Request, Response, handler,
     http::StatusCode,
     web::{Data, Path, Redirect},
 };
@@ -18,13 +18,14 @@ use sea_orm::{EntityTrait, QueryOrder};
 use serde::Serialize;
 
 use super::{
-    FormView, SignedIn, accounts::chrome, form, local_time, manage_error, signed_in, signed_in_form,
+    AdminForm, FormView, SignedIn, accounts::chrome, answer, local_time, manage_error,
+    optional_number, parse_id, signed_in,
 };
 use crate::{
     domain::FieldError,
     i18n::Lang,
     organiser::{
-        Action, ManageError, Scope, Subject,
+        Action, Scope, Subject,
         activities::{self, ActivityInput},
         can,
     },
@@ -160,20 +161,9 @@ fn input_from(fields: &BTreeMap<String, String>, creating: bool) -> ActivityInpu
             }
         };
     }
-    for (field, slot) in [
-        ("fair_id", &mut input.fair_id),
-        ("region_id", &mut input.region_id),
-    ] {
-        match get(field).trim() {
-            "" => {}
-            v => match v.parse() {
-                Ok(id) => *slot = Some(id),
-                Err(_) => input
-                    .problems
-                    .push(FieldError::new(field, "unknown_choice")),
-            },
-        }
-    }
+    let problems = &mut input.problems;
+    input.fair_id = optional_number(fields, "fair_id", "unknown_choice", problems);
+    input.region_id = optional_number(fields, "region_id", "unknown_choice", problems);
     input.title = Some(get("title").to_owned());
     input.description = Some(get("description").to_owned());
     input.topic = Some(get("topic").to_owned());
@@ -369,40 +359,20 @@ pub async fn create(
     req: &Request,
     Data(state): Data<&AppState>,
     PageLang(lang): PageLang,
-    body: bytes::Bytes,
+    AdminForm { signed, fields, .. }: AdminForm,
 ) -> poem::Result<Response> {
-    let fields = form(&body);
-    let signed = signed_in_form(state, req, lang, &fields).await?;
     let mut input = input_from(&fields, true);
     if input.kind == Some(ActivityKind::Meeting) {
         input.fair_id = None;
     }
-    match activities::create(state, &signed.who, input).await {
-        Ok(created) => Ok(Redirect::see_other(with_lang(
-            &format!("/admin/activities/{}?done=created", created.id),
-            lang,
-        ))
-        .into_response()),
-        Err(ManageError::Invalid(errors)) => {
-            let view = FormView::new(fields, &errors, lang);
-            form_page(
-                state,
-                req,
-                lang,
-                &signed,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                None,
-                view,
-            )
-            .await
-        }
-        Err(other) => Err(manage_error(other)),
-    }
-}
-
-fn parse_id(id: &str) -> poem::Result<i32> {
-    id.parse()
-        .map_err(|_| poem::Error::from_status(StatusCode::NOT_FOUND))
+    let result = activities::create(state, &signed.who, input).await;
+    let to = |created: activity::Model| format!("/admin/activities/{}?done=created", created.id);
+    answer(result, lang, to, async |errors| {
+        let view = FormView::new(fields, &errors, lang);
+        let status = StatusCode::UNPROCESSABLE_ENTITY;
+        form_page(state, req, lang, &signed, status, None, view).await
+    })
+    .await
 }
 
 #[handler]
@@ -435,38 +405,23 @@ pub async fn update(
     Path(id): Path<String>,
     Data(state): Data<&AppState>,
     PageLang(lang): PageLang,
-    body: bytes::Bytes,
+    AdminForm { signed, fields, .. }: AdminForm,
 ) -> poem::Result<Response> {
-    let fields = form(&body);
-    let signed = signed_in_form(state, req, lang, &fields).await?;
     let id = parse_id(&id)?;
     let input = input_from(&fields, false);
-    match activities::update(state, &signed.who, id, input).await {
-        Ok(_) => Ok(Redirect::see_other(with_lang(
-            &format!("/admin/activities/{id}?done=saved"),
-            lang,
-        ))
-        .into_response()),
-        Err(ManageError::Invalid(errors)) => {
-            let found = activities::get(state, &signed.who, id)
-                .await
-                .map_err(manage_error)?;
-            let mut values = fields;
-            values.insert("kind".into(), found.kind.as_str().into());
-            let view = FormView::new(values, &errors, lang);
-            form_page(
-                state,
-                req,
-                lang,
-                &signed,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                Some(&found),
-                view,
-            )
+    let result = activities::update(state, &signed.who, id, input).await;
+    let to = |_| format!("/admin/activities/{id}?done=saved");
+    answer(result, lang, to, async |errors| {
+        let found = activities::get(state, &signed.who, id)
             .await
-        }
-        Err(other) => Err(manage_error(other)),
-    }
+            .map_err(manage_error)?;
+        let mut values = fields;
+        values.insert("kind".into(), found.kind.as_str().into());
+        let view = FormView::new(values, &errors, lang);
+        let status = StatusCode::UNPROCESSABLE_ENTITY;
+        form_page(state, req, lang, &signed, status, Some(&found), view).await
+    })
+    .await
 }
 
 #[handler]
@@ -475,34 +430,19 @@ pub async fn cancel(
     Path(id): Path<String>,
     Data(state): Data<&AppState>,
     PageLang(lang): PageLang,
-    body: bytes::Bytes,
+    AdminForm { signed, fields, .. }: AdminForm,
 ) -> poem::Result<Response> {
-    let fields = form(&body);
-    let signed = signed_in_form(state, req, lang, &fields).await?;
     let id = parse_id(&id)?;
     let reason = fields.get("reason").map(String::as_str);
-    match activities::cancel(state, &signed.who, id, reason).await {
-        Ok(_) => Ok(Redirect::see_other(with_lang(
-            &format!("/admin/activities/{id}?done=cancelled"),
-            lang,
-        ))
-        .into_response()),
-        Err(ManageError::Invalid(errors)) => {
-            let found = activities::get(state, &signed.who, id)
-                .await
-                .map_err(manage_error)?;
-            let view = FormView::new(values_of(&found), &errors, lang);
-            form_page(
-                state,
-                req,
-                lang,
-                &signed,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                Some(&found),
-                view,
-            )
+    let result = activities::cancel(state, &signed.who, id, reason).await;
+    let to = |_| format!("/admin/activities/{id}?done=cancelled");
+    answer(result, lang, to, async |errors| {
+        let found = activities::get(state, &signed.who, id)
             .await
-        }
-        Err(other) => Err(manage_error(other)),
-    }
+            .map_err(manage_error)?;
+        let view = FormView::new(values_of(&found), &errors, lang);
+        let status = StatusCode::UNPROCESSABLE_ENTITY;
+        form_page(state, req, lang, &signed, status, Some(&found), view).await
+    })
+    .await
 }

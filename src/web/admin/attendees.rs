@@ -8,13 +8,15 @@ use std::collections::BTreeMap;
 use entity::enums::ActivityStatus;
 use minijinja::context;
 use poem::{
-    IntoResponse, Request, Response, handler,
+    Request, Response, handler,
     http::{StatusCode, header},
-    web::{Data, Path, Redirect},
+    web::{Data, Path},
 };
 use serde::Serialize;
 
-use super::{FormView, SignedIn, accounts::chrome, form, manage_error, signed_in, signed_in_form};
+use super::{
+    AdminForm, FormView, SignedIn, accounts::chrome, answer, manage_error, parse_id, signed_in,
+};
 use crate::{
     domain::FieldError,
     export::{self, AttendeeQuery, Column, DEFAULT_COLUMNS, ExportRequest, Format},
@@ -28,7 +30,7 @@ use crate::{
     registration::{ROLES, SignUpForm},
     startup::AppState,
     timezone,
-    web::{PageLang, error, lang::here, render::with_lang},
+    web::{PageLang, error, lang::here},
 };
 
 /// Rows per page of a list.
@@ -70,11 +72,6 @@ fn attendee_query(scope: export::Scope, pairs: &[(String, String)]) -> AttendeeQ
             .filter(|q| !q.is_empty())
             .map(|q| q.chars().take(200).collect()),
     }
-}
-
-fn parse_id(id: &str) -> poem::Result<i32> {
-    id.parse()
-        .map_err(|_| poem::Error::from_status(StatusCode::NOT_FOUND))
 }
 
 /// The list's own path: `/admin/activities/12/attendees` or `/admin/fairs/1/attendees`.
@@ -358,40 +355,23 @@ pub async fn fair_export(
 }
 
 /// Where a changed list goes back to, with a notice.
-fn back_to(scope: export::Scope, done: &str, lang: Lang) -> Response {
-    Redirect::see_other(with_lang(
-        &format!("{}?done={done}", list_path(scope)),
-        lang,
-    ))
-    .into_response()
-}
-
-/// The answer to a refused form: the list again, with the errors.
-async fn refused(
+/// The answer to a change from a list: back to the list, or the list again with the errors.
+async fn answered<T>(
     state: &AppState,
     req: &Request,
     lang: Lang,
-    signed: &SignedIn,
+    AdminForm { signed, fields, .. }: AdminForm,
     scope: export::Scope,
-    fields: BTreeMap<String, String>,
-    err: ManageError,
+    result: Result<T, ManageError>,
+    done: &str,
 ) -> poem::Result<Response> {
-    match err {
-        ManageError::Invalid(errors) => {
-            let view = FormView::new(fields, &errors, lang);
-            list_page(
-                state,
-                req,
-                lang,
-                signed,
-                scope,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                Some(view),
-            )
-            .await
-        }
-        other => Err(manage_error(other)),
-    }
+    let to = |_| format!("{}?done={done}", list_path(scope));
+    answer(result, lang, to, async |errors| {
+        let view = FormView::new(fields, &errors, lang);
+        let status = StatusCode::UNPROCESSABLE_ENTITY;
+        list_page(state, req, lang, &signed, scope, status, Some(view)).await
+    })
+    .await
 }
 
 #[handler]
@@ -400,11 +380,10 @@ pub async fn add(
     Path(id): Path<String>,
     Data(state): Data<&AppState>,
     PageLang(lang): PageLang,
-    body: bytes::Bytes,
+    posted: AdminForm,
 ) -> poem::Result<Response> {
-    let fields = form(&body);
-    let signed = signed_in_form(state, req, lang, &fields).await?;
     let id = parse_id(&id)?;
+    let fields = &posted.fields;
     let get = |k: &str| fields.get(k).cloned().unwrap_or_default();
     let person_lang = Lang::parse(&get("language")).unwrap_or(lang);
     let sign_up = SignUpForm {
@@ -418,10 +397,8 @@ pub async fn add(
         lang: person_lang,
     };
     let scope = export::Scope::Activity(id);
-    match attendees::add(state, &signed.who, id, sign_up).await {
-        Ok(_) => Ok(back_to(scope, "added", lang)),
-        Err(err) => refused(state, req, lang, &signed, scope, fields, err).await,
-    }
+    let result = attendees::add(state, &posted.signed.who, id, sign_up).await;
+    answered(state, req, lang, posted, scope, result, "added").await
 }
 
 /// The list a form on a registration returns to: the one it was posted from, else its
@@ -449,17 +426,14 @@ pub async fn cancel(
     Path(id): Path<String>,
     Data(state): Data<&AppState>,
     PageLang(lang): PageLang,
-    body: bytes::Bytes,
+    posted: AdminForm,
 ) -> poem::Result<Response> {
-    let fields = form(&body);
-    let signed = signed_in_form(state, req, lang, &fields).await?;
     let id = parse_id(&id)?;
-    let scope = scope_of(state, &fields, id).await?;
+    let fields = &posted.fields;
+    let scope = scope_of(state, fields, id).await?;
     let reason = fields.get("reason").map(String::as_str);
-    match attendees::cancel(state, &signed.who, id, reason).await {
-        Ok(_) => Ok(back_to(scope, "cancelled", lang)),
-        Err(err) => refused(state, req, lang, &signed, scope, fields, err).await,
-    }
+    let result = attendees::cancel(state, &posted.signed.who, id, reason).await;
+    answered(state, req, lang, posted, scope, result, "cancelled").await
 }
 
 #[handler]
@@ -468,23 +442,19 @@ pub async fn move_to(
     Path(id): Path<String>,
     Data(state): Data<&AppState>,
     PageLang(lang): PageLang,
-    body: bytes::Bytes,
+    posted: AdminForm,
 ) -> poem::Result<Response> {
-    let fields = form(&body);
-    let signed = signed_in_form(state, req, lang, &fields).await?;
     let id = parse_id(&id)?;
-    let scope = scope_of(state, &fields, id).await?;
-    let target = match fields.get("activity_id").map(|v| v.trim().parse::<i32>()) {
-        Some(Ok(target)) => target,
-        _ => {
-            let err = ManageError::Invalid(vec![FieldError::new("activity_id", "unknown_choice")]);
-            return refused(state, req, lang, &signed, scope, fields, err).await;
-        }
+    let fields = &posted.fields;
+    let scope = scope_of(state, fields, id).await?;
+    let result = match fields.get("activity_id").map(|v| v.trim().parse::<i32>()) {
+        Some(Ok(target)) => attendees::move_to(state, &posted.signed.who, id, target).await,
+        _ => Err(ManageError::Invalid(vec![FieldError::new(
+            "activity_id",
+            "unknown_choice",
+        )])),
     };
-    match attendees::move_to(state, &signed.who, id, target).await {
-        Ok(_) => Ok(back_to(scope, "moved", lang)),
-        Err(err) => refused(state, req, lang, &signed, scope, fields, err).await,
-    }
+    answered(state, req, lang, posted, scope, result, "moved").await
 }
 
 #[derive(Serialize)]

@@ -17,7 +17,7 @@ use poem::{
 };
 use serde::Serialize;
 
-use super::{SignedIn, accounts::chrome, form, manage_error, signed_in, signed_in_form};
+use super::{AdminForm, SignedIn, accounts::chrome, manage_error, parse_id, signed_in};
 use crate::{
     checkin::{self, Attendee, Decision, Outcome, Target},
     i18n::Lang,
@@ -29,10 +29,6 @@ use crate::{
 
 fn not_found() -> poem::Error {
     poem::Error::from_status(StatusCode::NOT_FOUND)
-}
-
-fn parse_id(id: &str) -> poem::Result<i32> {
-    id.parse().map_err(|_| not_found())
 }
 
 /// A query parameter of the request.
@@ -198,14 +194,11 @@ fn back_to_list(door: i32, outcome: &str, registration: i32, q: &str, lang: Lang
 /// `POST /admin/activities/{id}/checkin/{registration}`: the big button in the list.
 #[handler]
 pub async fn check_in(
-    req: &Request,
     Path((door, registration)): Path<(String, String)>,
     Data(state): Data<&AppState>,
     PageLang(lang): PageLang,
-    body: bytes::Bytes,
+    AdminForm { signed, fields, .. }: AdminForm,
 ) -> poem::Result<Response> {
-    let fields = form(&body);
-    let signed = signed_in_form(state, req, lang, &fields).await?;
     let (door, registration) = (parse_id(&door)?, parse_id(&registration)?);
     let (outcome, _) = checkin::check_in(
         state,
@@ -223,14 +216,11 @@ pub async fn check_in(
 /// `POST /admin/activities/{id}/checkin/{registration}/undo`.
 #[handler]
 pub async fn undo(
-    req: &Request,
     Path((door, registration)): Path<(String, String)>,
     Data(state): Data<&AppState>,
     PageLang(lang): PageLang,
-    body: bytes::Bytes,
+    AdminForm { signed, fields, .. }: AdminForm,
 ) -> poem::Result<Response> {
-    let fields = form(&body);
-    let signed = signed_in_form(state, req, lang, &fields).await?;
     let (door, registration) = (parse_id(&door)?, parse_id(&registration)?);
     checkin::undo(state, &signed.who, registration, Utc::now())
         .await
@@ -326,14 +316,11 @@ pub async fn show(
 /// `POST /admin/checkin/{token}` (field `activity`: the door, optional).
 #[handler]
 pub async fn check_in_scanned(
-    req: &Request,
     Path(token): Path<String>,
     Data(state): Data<&AppState>,
     PageLang(lang): PageLang,
-    body: bytes::Bytes,
+    AdminForm { signed, fields, .. }: AdminForm,
 ) -> poem::Result<Response> {
-    let fields = form(&body);
-    let signed = signed_in_form(state, req, lang, &fields).await?;
     let door = match fields.get("activity").map(|v| v.trim()) {
         None | Some("") => None,
         Some(v) => Some(parse_id(v)?),

@@ -6,24 +6,24 @@ use std::collections::BTreeMap;
 use entity::{enums::ExhibitorStatus, exhibitor};
 use minijinja::context;
 use poem::{
-    IntoResponse, Request, Response, handler,
+    Request, Response, handler,
     http::StatusCode,
-    web::{Data, Path, Redirect},
+    web::{Data, Path},
 };
 
 use super::{
-    FormView, SignedIn, accounts::chrome, fairs::parse_id, form, manage_error, signed_in,
-    signed_in_form,
+    AdminForm, FormView, SignedIn, accounts::chrome, answer, manage_error, notice, parse_id,
+    signed_in,
 };
 use crate::{
     i18n::Lang,
     organiser::{
-        Action, ManageError, Subject, can,
+        Action, Subject, can,
         exhibitors::{self, ExhibitorInput},
         fairs,
     },
     startup::AppState,
-    web::{PageLang, lang::here, render::with_lang},
+    web::{PageLang, lang::here},
 };
 
 const STATUSES: [ExhibitorStatus; 3] = [
@@ -40,14 +40,8 @@ fn query_value(req: &Request, key: &str) -> Option<String> {
     })
 }
 
-fn notice(req: &Request) -> Option<String> {
-    query_value(req, "done").filter(|v| {
-        matches!(
-            v.as_str(),
-            "saved" | "created" | "approved" | "rejected" | "deleted"
-        )
-    })
-}
+/// The `?done=` notices this page shows.
+const NOTICES: &[&str] = &["saved", "created", "approved", "rejected", "deleted"];
 
 #[handler]
 pub async fn list(
@@ -80,7 +74,7 @@ pub async fn list(
             filter => filter.map(|s| s.as_str()),
             statuses => STATUSES.map(|s| s.as_str()),
             may_edit => can(&signed.who, Action::Edit, Subject::Exhibitors(fair_id)),
-            notice => notice(req),
+            notice => notice(req, NOTICES),
         },
     )
 }
@@ -146,7 +140,7 @@ fn form_page(
             status => existing.map(|e| e.status.as_str()),
             editable,
             deletable => existing.is_some() && can(&signed.who, Action::Cancel, Subject::Exhibitors(fair_id)),
-            notice => notice(req),
+            notice => notice(req, NOTICES),
         },
     )
 }
@@ -190,24 +184,17 @@ pub async fn create(
     Path(fair_id): Path<String>,
     Data(state): Data<&AppState>,
     PageLang(lang): PageLang,
-    body: bytes::Bytes,
+    AdminForm { signed, fields, .. }: AdminForm,
 ) -> poem::Result<Response> {
-    let fields = form(&body);
-    let signed = signed_in_form(state, req, lang, &fields).await?;
     let fair_id = parse_id(&fair_id)?;
-    match exhibitors::create(state, &signed.who, fair_id, input_from(&fields)).await {
-        Ok(created) => Ok(Redirect::see_other(with_lang(
-            &format!("/admin/exhibitors/{}?done=created", created.id),
-            lang,
-        ))
-        .into_response()),
-        Err(ManageError::Invalid(errors)) => {
-            let view = FormView::new(only_fields(fields), &errors, lang);
-            let status = StatusCode::UNPROCESSABLE_ENTITY;
-            form_page(state, req, lang, &signed, status, fair_id, None, view)
-        }
-        Err(other) => Err(manage_error(other)),
-    }
+    let result = exhibitors::create(state, &signed.who, fair_id, input_from(&fields)).await;
+    let to = |created: exhibitor::Model| format!("/admin/exhibitors/{}?done=created", created.id);
+    answer(result, lang, to, async |errors| {
+        let view = FormView::new(only_fields(fields), &errors, lang);
+        let status = StatusCode::UNPROCESSABLE_ENTITY;
+        form_page(state, req, lang, &signed, status, fair_id, None, view)
+    })
+    .await
 }
 
 #[handler]
@@ -241,37 +228,30 @@ pub async fn update(
     Path(id): Path<String>,
     Data(state): Data<&AppState>,
     PageLang(lang): PageLang,
-    body: bytes::Bytes,
+    AdminForm { signed, fields, .. }: AdminForm,
 ) -> poem::Result<Response> {
-    let fields = form(&body);
-    let signed = signed_in_form(state, req, lang, &fields).await?;
     let id = parse_id(&id)?;
-    match exhibitors::update(state, &signed.who, id, input_from(&fields)).await {
-        Ok(_) => Ok(Redirect::see_other(with_lang(
-            &format!("/admin/exhibitors/{id}?done=saved"),
+    let result = exhibitors::update(state, &signed.who, id, input_from(&fields)).await;
+    let to = |_| format!("/admin/exhibitors/{id}?done=saved");
+    answer(result, lang, to, async |errors| {
+        let found = exhibitors::get(state, &signed.who, id)
+            .await
+            .map_err(manage_error)?;
+        let view = FormView::new(only_fields(fields), &errors, lang);
+        let status = StatusCode::UNPROCESSABLE_ENTITY;
+        let fair_id = found.fair_id;
+        form_page(
+            state,
+            req,
             lang,
-        ))
-        .into_response()),
-        Err(ManageError::Invalid(errors)) => {
-            let found = exhibitors::get(state, &signed.who, id)
-                .await
-                .map_err(manage_error)?;
-            let view = FormView::new(only_fields(fields), &errors, lang);
-            let status = StatusCode::UNPROCESSABLE_ENTITY;
-            let fair_id = found.fair_id;
-            form_page(
-                state,
-                req,
-                lang,
-                &signed,
-                status,
-                fair_id,
-                Some(&found),
-                view,
-            )
-        }
-        Err(other) => Err(manage_error(other)),
-    }
+            &signed,
+            status,
+            fair_id,
+            Some(&found),
+            view,
+        )
+    })
+    .await
 }
 
 /// Approve, reject or delete from the list or the edit page; back to the fair's list.
@@ -280,11 +260,9 @@ async fn decide(
     state: &AppState,
     lang: Lang,
     id: &str,
-    body: &[u8],
+    AdminForm { signed, fields, .. }: AdminForm,
     what: &'static str,
 ) -> poem::Result<Response> {
-    let fields = form(body);
-    let signed = signed_in_form(state, req, lang, &fields).await?;
     let id = parse_id(id)?;
     let found = exhibitors::get(state, &signed.who, id)
         .await
@@ -299,29 +277,23 @@ async fn decide(
             .map(drop),
         _ => exhibitors::delete(state, &signed.who, id).await,
     };
-    match result {
-        Ok(()) => Ok(Redirect::see_other(with_lang(
-            &format!("/admin/fairs/{}/exhibitors?done={what}", found.fair_id),
+    let fair_id = found.fair_id;
+    let to = |()| format!("/admin/fairs/{fair_id}/exhibitors?done={what}");
+    answer(result, lang, to, async |errors| {
+        let view = FormView::new(values_of(&found), &errors, lang);
+        let status = StatusCode::UNPROCESSABLE_ENTITY;
+        form_page(
+            state,
+            req,
             lang,
-        ))
-        .into_response()),
-        Err(ManageError::Invalid(errors)) => {
-            let view = FormView::new(values_of(&found), &errors, lang);
-            let status = StatusCode::UNPROCESSABLE_ENTITY;
-            let fair_id = found.fair_id;
-            form_page(
-                state,
-                req,
-                lang,
-                &signed,
-                status,
-                fair_id,
-                Some(&found),
-                view,
-            )
-        }
-        Err(other) => Err(manage_error(other)),
-    }
+            &signed,
+            status,
+            fair_id,
+            Some(&found),
+            view,
+        )
+    })
+    .await
 }
 
 #[handler]
@@ -330,9 +302,9 @@ pub async fn approve(
     Path(id): Path<String>,
     Data(state): Data<&AppState>,
     PageLang(lang): PageLang,
-    body: bytes::Bytes,
+    posted: AdminForm,
 ) -> poem::Result<Response> {
-    decide(req, state, lang, &id, &body, "approved").await
+    decide(req, state, lang, &id, posted, "approved").await
 }
 
 #[handler]
@@ -341,9 +313,9 @@ pub async fn reject(
     Path(id): Path<String>,
     Data(state): Data<&AppState>,
     PageLang(lang): PageLang,
-    body: bytes::Bytes,
+    posted: AdminForm,
 ) -> poem::Result<Response> {
-    decide(req, state, lang, &id, &body, "rejected").await
+    decide(req, state, lang, &id, posted, "rejected").await
 }
 
 #[handler]
@@ -352,7 +324,7 @@ pub async fn delete(
     Path(id): Path<String>,
     Data(state): Data<&AppState>,
     PageLang(lang): PageLang,
-    body: bytes::Bytes,
+    posted: AdminForm,
 ) -> poem::Result<Response> {
-    decide(req, state, lang, &id, &body, "deleted").await
+    decide(req, state, lang, &id, posted, "deleted").await
 }

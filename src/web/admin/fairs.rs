@@ -8,25 +8,26 @@ use chrono_tz::Tz;
 use entity::{enums::ActivityStatus, fair};
 use minijinja::context;
 use poem::{
-    IntoResponse, Request, Response, handler,
+    Request, Response, handler,
     http::StatusCode,
-    web::{Data, Path, Redirect},
+    web::{Data, Path},
 };
 use serde::Serialize;
 
 use super::{
-    FormView, SignedIn, accounts::chrome, form, local_time, manage_error, signed_in, signed_in_form,
+    AdminForm, FormView, SignedIn, accounts::chrome, answer, local_time, manage_error, notice,
+    parse_id, signed_in,
 };
 use crate::{
     domain::FieldError,
     i18n::Lang,
     organiser::{
-        Action, ManageError, Subject, can,
+        Action, Subject, can,
         fairs::{self, FairInput},
     },
     startup::AppState,
     timezone::{self, zone_of},
-    web::{PageLang, error, lang::here, render::with_lang},
+    web::{PageLang, error, lang::here},
 };
 
 #[derive(Serialize)]
@@ -131,14 +132,8 @@ fn values_of(f: &fair::Model) -> BTreeMap<String, String> {
     ])
 }
 
-fn notice(req: &Request) -> Option<String> {
-    req.uri().query().and_then(|q| {
-        url::form_urlencoded::parse(q.as_bytes())
-            .find(|(k, _)| k == "done")
-            .map(|(_, v)| v.into_owned())
-            .filter(|v| matches!(v.as_str(), "saved" | "created" | "cancelled"))
-    })
-}
+/// The `?done=` notices this page shows.
+const NOTICES: &[&str] = &["saved", "created", "cancelled"];
 
 /// The create or edit page. `existing`: the fair being edited.
 fn form_page(
@@ -174,7 +169,7 @@ fn form_page(
             exhibitors => existing.is_some_and(|f| can(who, Action::View, Subject::Exhibitors(f.id))),
             editable,
             cancellable,
-            notice => notice(req),
+            notice => notice(req, NOTICES),
         },
     )
 }
@@ -199,28 +194,16 @@ pub async fn create(
     req: &Request,
     Data(state): Data<&AppState>,
     PageLang(lang): PageLang,
-    body: bytes::Bytes,
+    AdminForm { signed, fields, .. }: AdminForm,
 ) -> poem::Result<Response> {
-    let fields = form(&body);
-    let signed = signed_in_form(state, req, lang, &fields).await?;
-    match fairs::create(state, &signed.who, input_from(&fields, true)).await {
-        Ok(created) => Ok(Redirect::see_other(with_lang(
-            &format!("/admin/fairs/{}?done=created", created.id),
-            lang,
-        ))
-        .into_response()),
-        Err(ManageError::Invalid(errors)) => {
-            let view = FormView::new(fields, &errors, lang);
-            let status = StatusCode::UNPROCESSABLE_ENTITY;
-            form_page(state, req, lang, &signed, status, None, view)
-        }
-        Err(other) => Err(manage_error(other)),
-    }
-}
-
-pub fn parse_id(id: &str) -> poem::Result<i32> {
-    id.parse()
-        .map_err(|_| poem::Error::from_status(StatusCode::NOT_FOUND))
+    let result = fairs::create(state, &signed.who, input_from(&fields, true)).await;
+    let to = |created: fair::Model| format!("/admin/fairs/{}?done=created", created.id);
+    answer(result, lang, to, async |errors| {
+        let view = FormView::new(fields, &errors, lang);
+        let status = StatusCode::UNPROCESSABLE_ENTITY;
+        form_page(state, req, lang, &signed, status, None, view)
+    })
+    .await
 }
 
 #[handler]
@@ -252,28 +235,22 @@ pub async fn update(
     Path(id): Path<String>,
     Data(state): Data<&AppState>,
     PageLang(lang): PageLang,
-    body: bytes::Bytes,
+    AdminForm { signed, fields, .. }: AdminForm,
 ) -> poem::Result<Response> {
-    let fields = form(&body);
-    let signed = signed_in_form(state, req, lang, &fields).await?;
     let id = parse_id(&id)?;
-    match fairs::update(state, &signed.who, id, input_from(&fields, false)).await {
-        Ok(_) => Ok(
-            Redirect::see_other(with_lang(&format!("/admin/fairs/{id}?done=saved"), lang))
-                .into_response(),
-        ),
-        Err(ManageError::Invalid(errors)) => {
-            let found = fairs::get(state, &signed.who, id)
-                .await
-                .map_err(manage_error)?;
-            let mut values = fields;
-            values.insert("slug".into(), found.slug.clone());
-            let view = FormView::new(values, &errors, lang);
-            let status = StatusCode::UNPROCESSABLE_ENTITY;
-            form_page(state, req, lang, &signed, status, Some(&found), view)
-        }
-        Err(other) => Err(manage_error(other)),
-    }
+    let result = fairs::update(state, &signed.who, id, input_from(&fields, false)).await;
+    let to = |_| format!("/admin/fairs/{id}?done=saved");
+    answer(result, lang, to, async |errors| {
+        let found = fairs::get(state, &signed.who, id)
+            .await
+            .map_err(manage_error)?;
+        let mut values = fields;
+        values.insert("slug".into(), found.slug.clone());
+        let view = FormView::new(values, &errors, lang);
+        let status = StatusCode::UNPROCESSABLE_ENTITY;
+        form_page(state, req, lang, &signed, status, Some(&found), view)
+    })
+    .await
 }
 
 #[handler]
@@ -282,26 +259,19 @@ pub async fn cancel(
     Path(id): Path<String>,
     Data(state): Data<&AppState>,
     PageLang(lang): PageLang,
-    body: bytes::Bytes,
+    AdminForm { signed, fields, .. }: AdminForm,
 ) -> poem::Result<Response> {
-    let fields = form(&body);
-    let signed = signed_in_form(state, req, lang, &fields).await?;
     let id = parse_id(&id)?;
     let reason = fields.get("reason").map(String::as_str);
-    match fairs::cancel(state, &signed.who, id, reason).await {
-        Ok(_) => Ok(Redirect::see_other(with_lang(
-            &format!("/admin/fairs/{id}?done=cancelled"),
-            lang,
-        ))
-        .into_response()),
-        Err(ManageError::Invalid(errors)) => {
-            let found = fairs::get(state, &signed.who, id)
-                .await
-                .map_err(manage_error)?;
-            let view = FormView::new(values_of(&found), &errors, lang);
-            let status = StatusCode::UNPROCESSABLE_ENTITY;
-            form_page(state, req, lang, &signed, status, Some(&found), view)
-        }
-        Err(other) => Err(manage_error(other)),
-    }
+    let result = fairs::cancel(state, &signed.who, id, reason).await;
+    let to = |_| format!("/admin/fairs/{id}?done=cancelled");
+    answer(result, lang, to, async |errors| {
+        let found = fairs::get(state, &signed.who, id)
+            .await
+            .map_err(manage_error)?;
+        let view = FormView::new(values_of(&found), &errors, lang);
+        let status = StatusCode::UNPROCESSABLE_ENTITY;
+        form_page(state, req, lang, &signed, status, Some(&found), view)
+    })
+    .await
 }

@@ -4,18 +4,18 @@
 
 use minijinja::context;
 use poem::{
-    IntoResponse, Request, Response, handler,
+    Request, Response, handler,
     http::StatusCode,
-    web::{Data, Path, Redirect},
+    web::{Data, Path},
 };
 use serde::Serialize;
 
-use super::{accounts::chrome, form, manage_error, people::done, signed_in, signed_in_form};
+use super::{AdminForm, accounts::chrome, done, manage_error, notice, parse_id, signed_in};
 use crate::{
     mail::report,
     organiser::accounts::moment,
     startup::AppState,
-    web::{PageLang, lang::here, render::with_lang},
+    web::{PageLang, lang::here},
 };
 
 #[derive(Serialize)]
@@ -78,26 +78,20 @@ pub async fn status(
             waiting => found.waiting,
             failed,
             bouncing,
-            notice => done(req, &["retried"]),
+            notice => notice(req, &["retried"]),
         },
     )
 }
 
 #[handler]
 pub async fn retry(
-    req: &Request,
     Path(id): Path<String>,
     Data(state): Data<&AppState>,
     PageLang(lang): PageLang,
-    body: bytes::Bytes,
+    AdminForm { signed, .. }: AdminForm,
 ) -> poem::Result<Response> {
-    let fields = form(&body);
-    let signed = signed_in_form(state, req, lang, &fields).await?;
-    let id: i32 = id
-        .parse()
-        .map_err(|_| poem::Error::from_status(StatusCode::NOT_FOUND))?;
-    report::retry(state, &signed.who, id, chrono::Utc::now())
+    report::retry(state, &signed.who, parse_id(&id)?, chrono::Utc::now())
         .await
         .map_err(manage_error)?;
-    Ok(Redirect::see_other(with_lang("/admin/mail?done=retried", lang)).into_response())
+    Ok(done("/admin/mail", "retried", lang))
 }

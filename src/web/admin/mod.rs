@@ -39,7 +39,9 @@
 //! Signed-in pages read the session cookie ([`COOKIE`]: HttpOnly, SameSite=Lax, Secure when the
 //! base URL is https, path `/admin`); without a valid one a page redirects to the sign-in page.
 //! Every state-changing form carries the session's CSRF token in the field `csrf`; a POST
-//! without the right one is refused with 403 and changes nothing. Answers are never cached.
+//! without the right one is refused with 403 and changes nothing ([`AdminForm`], which every POST
+//! handler takes; [`answer`] turns a use-case's result into the redirect or the form again).
+//! Answers are never cached.
 
 mod accounts;
 mod activities;
@@ -61,10 +63,10 @@ pub use checkin::scanned as checkin_link;
 use std::collections::BTreeMap;
 
 use poem::{
-    Endpoint, IntoResponse, Request, Response, Route, get,
+    Endpoint, FromRequest, IntoResponse, Request, RequestBody, Response, Route, get,
     http::{HeaderValue, StatusCode, header},
     post,
-    web::Redirect,
+    web::{Data, Redirect},
 };
 use serde::Serialize;
 
@@ -72,7 +74,7 @@ use super::{error, render::with_lang};
 use crate::{
     domain::FieldError,
     i18n::Lang,
-    organiser::{Principal, sessions},
+    organiser::{ManageError, Principal, sessions},
     startup::AppState,
 };
 
@@ -300,6 +302,83 @@ pub async fn signed_in_form(
     Ok(signed)
 }
 
+/// A POST of a state-changing admin form: the signed-in organiser (else the redirect to the
+/// sign-in page) and the fields, whose CSRF token has been checked (else 403, nothing changed).
+pub struct AdminForm {
+    pub signed: SignedIn,
+    pub fields: BTreeMap<String, String>,
+    /// The raw body, for fields that may repeat.
+    pub body: bytes::Bytes,
+}
+
+impl<'a> FromRequest<'a> for AdminForm {
+    async fn from_request(req: &'a Request, body: &mut RequestBody) -> poem::Result<Self> {
+        let Data(state) = Data::<&AppState>::from_request(req, body).await?;
+        let lang = super::lang::lang_of(req);
+        let body = bytes::Bytes::from_request(req, body).await?;
+        let fields = form(&body);
+        let signed = signed_in_form(state, req, lang, &fields).await?;
+        Ok(AdminForm {
+            signed,
+            fields,
+            body,
+        })
+    }
+}
+
+/// A whole number in form field `field`, `None` when empty; one that does not parse is reported
+/// in `problems` with `code` (`invalid_number` for a typed number, `unknown_choice` for a select).
+pub fn optional_number(
+    fields: &BTreeMap<String, String>,
+    field: &'static str,
+    code: &'static str,
+    problems: &mut Vec<FieldError>,
+) -> Option<i32> {
+    match fields.get(field).map(|v| v.trim()).unwrap_or_default() {
+        "" => None,
+        v => v
+            .parse()
+            .map_err(|_| problems.push(FieldError::new(field, code)))
+            .ok(),
+    }
+}
+
+/// An id from the path; one that is not a number names nothing (404).
+pub fn parse_id(id: &str) -> poem::Result<i32> {
+    id.parse()
+        .map_err(|_| poem::Error::from_status(StatusCode::NOT_FOUND))
+}
+
+/// `?done=…` on a page after a redirect, when it is one of `known` (the page's notices).
+pub fn notice(req: &Request, known: &[&str]) -> Option<String> {
+    req.uri().query().and_then(|q| {
+        url::form_urlencoded::parse(q.as_bytes())
+            .find(|(k, _)| k == "done")
+            .map(|(_, v)| v.into_owned())
+            .filter(|v| known.contains(&v.as_str()))
+    })
+}
+
+/// The redirect after a change: to `path?done=what`, in the page's language.
+pub fn done(path: &str, what: &str, lang: Lang) -> Response {
+    Redirect::see_other(with_lang(&format!("{path}?done={what}"), lang)).into_response()
+}
+
+/// How an admin POST answers a use-case's result: on success the redirect to the path `to`
+/// gives (with its `?done=`), on field errors the form again (`invalid`), else [`manage_error`].
+pub async fn answer<T>(
+    result: Result<T, ManageError>,
+    lang: Lang,
+    to: impl FnOnce(T) -> String,
+    invalid: impl AsyncFnOnce(Vec<FieldError>) -> poem::Result<Response>,
+) -> poem::Result<Response> {
+    match result {
+        Ok(value) => Ok(Redirect::see_other(with_lang(&to(value), lang)).into_response()),
+        Err(ManageError::Invalid(errors)) => invalid(errors).await,
+        Err(other) => Err(manage_error(other)),
+    }
+}
+
 /// `Set-Cookie` for a new session, or (with `None`) to remove it.
 pub fn session_cookie(state: &AppState, value: Option<&str>) -> String {
     let secure = if state.config.base_url.starts_with("https://") {
@@ -346,8 +425,7 @@ impl FormView {
 }
 
 /// The page for a [`crate::organiser::ManageError`] that is not a form's field errors.
-pub fn manage_error(err: crate::organiser::ManageError) -> poem::Error {
-    use crate::organiser::ManageError;
+pub fn manage_error(err: ManageError) -> poem::Error {
     match err {
         ManageError::Forbidden => poem::Error::from_status(StatusCode::FORBIDDEN),
         ManageError::NotFound => poem::Error::from_status(StatusCode::NOT_FOUND),

@@ -4,18 +4,16 @@
 
 use minijinja::context;
 use poem::{
-    IntoResponse, Request, Response, handler,
+    Request, Response, handler,
     http::StatusCode,
-    web::{Data, Path, Redirect},
+    web::{Data, Path},
 };
 use serde::Serialize;
 
 use super::{
-    FormView, SignedIn,
+    AdminForm, FormView, SignedIn,
     accounts::{chrome, forbid_unless_admin, role_and_scope},
-    form, manage_error,
-    people::done,
-    signed_in, signed_in_form,
+    answer, manage_error, notice, parse_id, signed_in,
 };
 use crate::{
     i18n::Lang,
@@ -25,7 +23,7 @@ use crate::{
     },
     programme,
     startup::AppState,
-    web::{PageLang, error, lang::here, render::with_lang},
+    web::{PageLang, error, lang::here},
 };
 
 #[derive(Serialize)]
@@ -120,14 +118,9 @@ pub async fn list(
             here => here(req),
             admin => chrome(&signed),
             accounts => views,
-            notice => done(req, &["saved", "disabled", "enabled"]),
+            notice => notice(req, &["saved", "disabled", "enabled"]),
         },
     )
-}
-
-fn id_of(id: &str) -> poem::Result<i32> {
-    id.parse()
-        .map_err(|_| poem::Error::from_status(StatusCode::NOT_FOUND))
 }
 
 async fn edit_form(
@@ -186,7 +179,16 @@ pub async fn edit_page(
 ) -> poem::Result<Response> {
     let signed = signed_in(state, req, lang).await?;
     forbid_unless_admin(&signed)?;
-    edit_form(state, req, lang, &signed, id_of(&id)?, StatusCode::OK, None).await
+    edit_form(
+        state,
+        req,
+        lang,
+        &signed,
+        parse_id(&id)?,
+        StatusCode::OK,
+        None,
+    )
+    .await
 }
 
 /// Role and scope.
@@ -196,11 +198,9 @@ pub async fn update(
     Path(id): Path<String>,
     Data(state): Data<&AppState>,
     PageLang(lang): PageLang,
-    body: bytes::Bytes,
+    AdminForm { signed, fields, .. }: AdminForm,
 ) -> poem::Result<Response> {
-    let fields = form(&body);
-    let signed = signed_in_form(state, req, lang, &fields).await?;
-    let id = id_of(&id)?;
+    let id = parse_id(&id)?;
     let mut problems = Vec::new();
     let (role, fair_id, region_id) = role_and_scope(&fields, &mut problems);
     let result = if problems.is_empty() {
@@ -219,25 +219,13 @@ pub async fn update(
     } else {
         Err(ManageError::Invalid(problems))
     };
-    match result {
-        Ok(_) => Ok(
-            Redirect::see_other(with_lang("/admin/organisers?done=saved", lang)).into_response(),
-        ),
-        Err(ManageError::Invalid(errors)) => {
-            let view = FormView::new(fields, &errors, lang);
-            edit_form(
-                state,
-                req,
-                lang,
-                &signed,
-                id,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                Some(view),
-            )
-            .await
-        }
-        Err(other) => Err(manage_error(other)),
-    }
+    let to = |_| "/admin/organisers?done=saved".to_owned();
+    answer(result, lang, to, async |errors| {
+        let view = FormView::new(fields, &errors, lang);
+        let status = StatusCode::UNPROCESSABLE_ENTITY;
+        edit_form(state, req, lang, &signed, id, status, Some(view)).await
+    })
+    .await
 }
 
 async fn set_disabled(
@@ -245,39 +233,23 @@ async fn set_disabled(
     id: &str,
     state: &AppState,
     lang: Lang,
-    body: &[u8],
+    AdminForm { signed, fields, .. }: AdminForm,
     disabled: bool,
 ) -> poem::Result<Response> {
-    let fields = form(body);
-    let signed = signed_in_form(state, req, lang, &fields).await?;
-    let id = id_of(id)?;
+    let id = parse_id(id)?;
     let change = AccountChange {
         disabled: Some(disabled),
         ..AccountChange::default()
     };
-    match accounts::change(state, &signed.who, id, change).await {
-        Ok(_) => {
-            let done = if disabled { "disabled" } else { "enabled" };
-            Ok(
-                Redirect::see_other(with_lang(&format!("/admin/organisers?done={done}"), lang))
-                    .into_response(),
-            )
-        }
-        Err(ManageError::Invalid(errors)) => {
-            let view = FormView::new(fields, &errors, lang);
-            edit_form(
-                state,
-                req,
-                lang,
-                &signed,
-                id,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                Some(view),
-            )
-            .await
-        }
-        Err(other) => Err(manage_error(other)),
-    }
+    let result = accounts::change(state, &signed.who, id, change).await;
+    let done = if disabled { "disabled" } else { "enabled" };
+    let to = |_| format!("/admin/organisers?done={done}");
+    answer(result, lang, to, async |errors| {
+        let view = FormView::new(fields, &errors, lang);
+        let status = StatusCode::UNPROCESSABLE_ENTITY;
+        edit_form(state, req, lang, &signed, id, status, Some(view)).await
+    })
+    .await
 }
 
 #[handler]
@@ -286,9 +258,9 @@ pub async fn disable(
     Path(id): Path<String>,
     Data(state): Data<&AppState>,
     PageLang(lang): PageLang,
-    body: bytes::Bytes,
+    posted: AdminForm,
 ) -> poem::Result<Response> {
-    set_disabled(req, &id, state, lang, &body, true).await
+    set_disabled(req, &id, state, lang, posted, true).await
 }
 
 #[handler]
@@ -297,7 +269,7 @@ pub async fn enable(
     Path(id): Path<String>,
     Data(state): Data<&AppState>,
     PageLang(lang): PageLang,
-    body: bytes::Bytes,
+    posted: AdminForm,
 ) -> poem::Result<Response> {
-    set_disabled(req, &id, state, lang, &body, false).await
+    set_disabled(req, &id, state, lang, posted, false).await
 }

@@ -5,31 +5,26 @@ use std::collections::BTreeMap;
 
 use minijinja::context;
 use poem::{
-    IntoResponse, Request, Response, handler,
+    Request, Response, handler,
     http::StatusCode,
-    web::{Data, Path, Redirect},
+    web::{Data, Path},
 };
 use serde::Serialize;
 
-use super::{FormView, accounts::chrome, form, manage_error, signed_in, signed_in_form};
+use super::{
+    AdminForm, FormView, accounts::chrome, done, form, manage_error, notice, parse_id, signed_in,
+};
 use crate::{
     i18n::Lang,
     organiser::{Action, ManageError, Subject, can, privacy},
     startup::AppState,
     timezone,
-    web::{PageLang, lang::here, render::with_lang},
+    web::{PageLang, lang::here},
 };
 
 /// The query string's fields (the last value of a repeated one wins).
 pub fn query(req: &Request) -> BTreeMap<String, String> {
     form(req.uri().query().unwrap_or_default().as_bytes())
-}
-
-/// `?done=…` on a page after a redirect, when it is one of `known`.
-pub fn done(req: &Request, known: &[&str]) -> Option<String> {
-    query(req)
-        .remove("done")
-        .filter(|v| known.contains(&v.as_str()))
 }
 
 #[derive(Serialize)]
@@ -107,14 +102,9 @@ pub async fn search(
             form,
             people,
             max => privacy::MAX_FOUND,
-            notice => done(req, &["anonymised"]),
+            notice => notice(req, &["anonymised"]),
         },
     )
-}
-
-fn id_of(id: &str) -> poem::Result<i32> {
-    id.parse()
-        .map_err(|_| poem::Error::from_status(StatusCode::NOT_FOUND))
 }
 
 #[handler]
@@ -125,7 +115,7 @@ pub async fn show(
     PageLang(lang): PageLang,
 ) -> poem::Result<Response> {
     let signed = signed_in(state, req, lang).await?;
-    let found = privacy::person(state, &signed.who, id_of(&id)?)
+    let found = privacy::person(state, &signed.who, parse_id(&id)?)
         .await
         .map_err(manage_error)?;
     state.pages.respond(
@@ -154,7 +144,7 @@ pub async fn confirm_page(
     if !can(&signed.who, Action::Edit, Subject::People) {
         return Err(poem::Error::from_status(StatusCode::FORBIDDEN));
     }
-    let found = privacy::person(state, &signed.who, id_of(&id)?)
+    let found = privacy::person(state, &signed.who, parse_id(&id)?)
         .await
         .map_err(manage_error)?;
     state.pages.respond(
@@ -173,16 +163,13 @@ pub async fn confirm_page(
 
 #[handler]
 pub async fn anonymise(
-    req: &Request,
     Path(id): Path<String>,
     Data(state): Data<&AppState>,
     PageLang(lang): PageLang,
-    body: bytes::Bytes,
+    AdminForm { signed, .. }: AdminForm,
 ) -> poem::Result<Response> {
-    let fields = form(&body);
-    let signed = signed_in_form(state, req, lang, &fields).await?;
-    privacy::anonymise(state, &signed.who, id_of(&id)?)
+    privacy::anonymise(state, &signed.who, parse_id(&id)?)
         .await
         .map_err(manage_error)?;
-    Ok(Redirect::see_other(with_lang("/admin/people?done=anonymised", lang)).into_response())
+    Ok(done("/admin/people", "anonymised", lang))
 }

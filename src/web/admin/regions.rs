@@ -6,41 +6,28 @@ use std::collections::BTreeMap;
 
 use minijinja::context;
 use poem::{
-    IntoResponse, Request, Response, handler,
+    Request, Response, handler,
     http::StatusCode,
-    web::{Data, Path, Redirect},
+    web::{Data, Path},
 };
 
-use super::{FormView, SignedIn, accounts::chrome, form, manage_error, signed_in, signed_in_form};
+use super::{
+    AdminForm, FormView, SignedIn, accounts::chrome, answer, done, manage_error, notice, parse_id,
+    signed_in,
+};
 use crate::{
     domain::FieldError,
     i18n::Lang,
     organiser::{
-        Action, ManageError, Subject, can,
+        Action, Subject, can,
         regions::{self, DistrictView, PartnershipInput, PlaceInput},
     },
     startup::AppState,
-    web::{PageLang, lang::here, render::with_lang},
+    web::{PageLang, lang::here},
 };
 
-fn parse_id(id: &str) -> poem::Result<i32> {
-    id.parse()
-        .map_err(|_| poem::Error::from_status(StatusCode::NOT_FOUND))
-}
-
-/// `?done=…` of a redirect after a change, if it is one of ours.
-fn notice(req: &Request) -> Option<String> {
-    req.uri().query().and_then(|q| {
-        url::form_urlencoded::parse(q.as_bytes())
-            .find(|(k, _)| k == "done")
-            .map(|(_, v)| v.into_owned())
-            .filter(|v| matches!(v.as_str(), "saved" | "created" | "deleted"))
-    })
-}
-
-fn done(path: &str, what: &str, lang: Lang) -> Response {
-    Redirect::see_other(with_lang(&format!("{path}?done={what}"), lang)).into_response()
-}
+/// The `?done=` notices this page shows.
+const NOTICES: &[&str] = &["saved", "created", "deleted"];
 
 fn may_change_places(signed: &SignedIn) -> bool {
     can(&signed.who, Action::Edit, Subject::Regions)
@@ -65,7 +52,7 @@ pub async fn list(
             admin => chrome(&signed),
             regions,
             may_change => may_change_places(&signed),
-            notice => notice(req),
+            notice => notice(req, NOTICES),
         },
     )
 }
@@ -108,7 +95,7 @@ async fn region_page(
             form => view,
             id,
             may_change => may_change_places(signed),
-            notice => notice(req),
+            notice => notice(req, NOTICES),
         },
     )
 }
@@ -132,23 +119,16 @@ pub async fn create_region(
     req: &Request,
     Data(state): Data<&AppState>,
     PageLang(lang): PageLang,
-    body: bytes::Bytes,
+    AdminForm { signed, fields, .. }: AdminForm,
 ) -> poem::Result<Response> {
-    let fields = form(&body);
-    let signed = signed_in_form(state, req, lang, &fields).await?;
-    match regions::create_region(state, &signed.who, place_input(&fields)).await {
-        Ok(created) => Ok(done(
-            &format!("/admin/regions/{}", created.id),
-            "created",
-            lang,
-        )),
-        Err(ManageError::Invalid(errors)) => {
-            let view = FormView::new(fields, &errors, lang);
-            let status = StatusCode::UNPROCESSABLE_ENTITY;
-            region_page(state, req, lang, &signed, status, None, view).await
-        }
-        Err(other) => Err(manage_error(other)),
-    }
+    let result = regions::create_region(state, &signed.who, place_input(&fields)).await;
+    let to = |created: entity::region::Model| format!("/admin/regions/{}?done=created", created.id);
+    answer(result, lang, to, async |errors| {
+        let view = FormView::new(fields, &errors, lang);
+        let status = StatusCode::UNPROCESSABLE_ENTITY;
+        region_page(state, req, lang, &signed, status, None, view).await
+    })
+    .await
 }
 
 fn region_values(r: &entity::region::Model) -> BTreeMap<String, String> {
@@ -180,20 +160,17 @@ pub async fn update_region(
     Path(id): Path<String>,
     Data(state): Data<&AppState>,
     PageLang(lang): PageLang,
-    body: bytes::Bytes,
+    AdminForm { signed, fields, .. }: AdminForm,
 ) -> poem::Result<Response> {
-    let fields = form(&body);
-    let signed = signed_in_form(state, req, lang, &fields).await?;
     let id = parse_id(&id)?;
-    match regions::update_region(state, &signed.who, id, place_input(&fields)).await {
-        Ok(_) => Ok(done(&format!("/admin/regions/{id}"), "saved", lang)),
-        Err(ManageError::Invalid(errors)) => {
-            let view = FormView::new(fields, &errors, lang);
-            let status = StatusCode::UNPROCESSABLE_ENTITY;
-            region_page(state, req, lang, &signed, status, Some(id), view).await
-        }
-        Err(other) => Err(manage_error(other)),
-    }
+    let result = regions::update_region(state, &signed.who, id, place_input(&fields)).await;
+    let to = |_| format!("/admin/regions/{id}?done=saved");
+    answer(result, lang, to, async |errors| {
+        let view = FormView::new(fields, &errors, lang);
+        let status = StatusCode::UNPROCESSABLE_ENTITY;
+        region_page(state, req, lang, &signed, status, Some(id), view).await
+    })
+    .await
 }
 
 #[handler]
@@ -202,23 +179,20 @@ pub async fn delete_region(
     Path(id): Path<String>,
     Data(state): Data<&AppState>,
     PageLang(lang): PageLang,
-    body: bytes::Bytes,
+    AdminForm { signed, .. }: AdminForm,
 ) -> poem::Result<Response> {
-    let fields = form(&body);
-    let signed = signed_in_form(state, req, lang, &fields).await?;
     let id = parse_id(&id)?;
-    match regions::delete_region(state, &signed.who, id).await {
-        Ok(_) => Ok(done("/admin/regions", "deleted", lang)),
-        Err(ManageError::Invalid(errors)) => {
-            let found = regions::region(state, &signed.who, id)
-                .await
-                .map_err(manage_error)?;
-            let view = FormView::new(region_values(&found), &errors, lang);
-            let status = StatusCode::UNPROCESSABLE_ENTITY;
-            region_page(state, req, lang, &signed, status, Some(id), view).await
-        }
-        Err(other) => Err(manage_error(other)),
-    }
+    let result = regions::delete_region(state, &signed.who, id).await;
+    let to = |_| "/admin/regions?done=deleted".to_owned();
+    answer(result, lang, to, async |errors| {
+        let found = regions::region(state, &signed.who, id)
+            .await
+            .map_err(manage_error)?;
+        let view = FormView::new(region_values(&found), &errors, lang);
+        let status = StatusCode::UNPROCESSABLE_ENTITY;
+        region_page(state, req, lang, &signed, status, Some(id), view).await
+    })
+    .await
 }
 
 /// The district page: the district's form and, for an existing district, its partnership's.
@@ -262,7 +236,7 @@ async fn district_page(
             regions,
             may_change => may_change_places(signed),
             may_partnership,
-            notice => notice(req),
+            notice => notice(req, NOTICES),
         },
     )
 }
@@ -319,23 +293,17 @@ pub async fn create_district(
     req: &Request,
     Data(state): Data<&AppState>,
     PageLang(lang): PageLang,
-    body: bytes::Bytes,
+    AdminForm { signed, fields, .. }: AdminForm,
 ) -> poem::Result<Response> {
-    let fields = form(&body);
-    let signed = signed_in_form(state, req, lang, &fields).await?;
-    match regions::create_district(state, &signed.who, place_input(&fields)).await {
-        Ok(created) => Ok(done(
-            &format!("/admin/districts/{}", created.id),
-            "created",
-            lang,
-        )),
-        Err(ManageError::Invalid(errors)) => {
-            let view = FormView::new(fields, &errors, lang);
-            let status = StatusCode::UNPROCESSABLE_ENTITY;
-            district_page(state, req, lang, &signed, status, None, view, empty(lang)).await
-        }
-        Err(other) => Err(manage_error(other)),
-    }
+    let result = regions::create_district(state, &signed.who, place_input(&fields)).await;
+    let to =
+        |created: entity::district::Model| format!("/admin/districts/{}?done=created", created.id);
+    answer(result, lang, to, async |errors| {
+        let view = FormView::new(fields, &errors, lang);
+        let status = StatusCode::UNPROCESSABLE_ENTITY;
+        district_page(state, req, lang, &signed, status, None, view, empty(lang)).await
+    })
+    .await
 }
 
 #[handler]
@@ -421,27 +389,16 @@ pub async fn update_district(
     Path(id): Path<String>,
     Data(state): Data<&AppState>,
     PageLang(lang): PageLang,
-    body: bytes::Bytes,
+    AdminForm { signed, fields, .. }: AdminForm,
 ) -> poem::Result<Response> {
-    let fields = form(&body);
-    let signed = signed_in_form(state, req, lang, &fields).await?;
     let id = parse_id(&id)?;
-    match regions::update_district(state, &signed.who, id, place_input(&fields)).await {
-        Ok(_) => Ok(done(&format!("/admin/districts/{id}"), "saved", lang)),
-        Err(ManageError::Invalid(errors)) => {
-            district_refused(
-                state,
-                req,
-                lang,
-                &signed,
-                id,
-                Some((&fields, &errors)),
-                None,
-            )
-            .await
-        }
-        Err(other) => Err(manage_error(other)),
-    }
+    let result = regions::update_district(state, &signed.who, id, place_input(&fields)).await;
+    let to = |_| format!("/admin/districts/{id}?done=saved");
+    answer(result, lang, to, async |errors| {
+        let district = Some((&fields, &errors[..]));
+        district_refused(state, req, lang, &signed, id, district, None).await
+    })
+    .await
 }
 
 #[handler]
@@ -450,31 +407,20 @@ pub async fn delete_district(
     Path(id): Path<String>,
     Data(state): Data<&AppState>,
     PageLang(lang): PageLang,
-    body: bytes::Bytes,
+    AdminForm { signed, .. }: AdminForm,
 ) -> poem::Result<Response> {
-    let fields = form(&body);
-    let signed = signed_in_form(state, req, lang, &fields).await?;
     let id = parse_id(&id)?;
-    match regions::delete_district(state, &signed.who, id).await {
-        Ok(_) => Ok(done("/admin/regions", "deleted", lang)),
-        Err(ManageError::Invalid(errors)) => {
-            let found = regions::district(state, &signed.who, id)
-                .await
-                .map_err(manage_error)?;
-            let values = district_values(&found);
-            district_refused(
-                state,
-                req,
-                lang,
-                &signed,
-                id,
-                Some((&values, &errors)),
-                None,
-            )
+    let result = regions::delete_district(state, &signed.who, id).await;
+    let to = |_| "/admin/regions?done=deleted".to_owned();
+    answer(result, lang, to, async |errors| {
+        let found = regions::district(state, &signed.who, id)
             .await
-        }
-        Err(other) => Err(manage_error(other)),
-    }
+            .map_err(manage_error)?;
+        let values = district_values(&found);
+        let district = Some((&values, &errors[..]));
+        district_refused(state, req, lang, &signed, id, district, None).await
+    })
+    .await
 }
 
 #[handler]
@@ -483,43 +429,29 @@ pub async fn save_partnership(
     Path(id): Path<String>,
     Data(state): Data<&AppState>,
     PageLang(lang): PageLang,
-    body: bytes::Bytes,
+    AdminForm { signed, fields, .. }: AdminForm,
 ) -> poem::Result<Response> {
-    let fields = form(&body);
-    let signed = signed_in_form(state, req, lang, &fields).await?;
     let id = parse_id(&id)?;
     let input = PartnershipInput {
         name: Some(fields.get("partnership_name").cloned().unwrap_or_default()),
         initiators: Some(fields.get("initiators").cloned().unwrap_or_default()),
     };
-    match regions::save_partnership(state, &signed.who, id, input).await {
-        Ok(_) => Ok(done(&format!("/admin/districts/{id}"), "saved", lang)),
-        Err(ManageError::Invalid(errors)) => {
-            district_refused(
-                state,
-                req,
-                lang,
-                &signed,
-                id,
-                None,
-                Some((&fields, &errors)),
-            )
-            .await
-        }
-        Err(other) => Err(manage_error(other)),
-    }
+    let result = regions::save_partnership(state, &signed.who, id, input).await;
+    let to = |_| format!("/admin/districts/{id}?done=saved");
+    answer(result, lang, to, async |errors| {
+        let partnership = Some((&fields, &errors[..]));
+        district_refused(state, req, lang, &signed, id, None, partnership).await
+    })
+    .await
 }
 
 #[handler]
 pub async fn delete_partnership(
-    req: &Request,
     Path(id): Path<String>,
     Data(state): Data<&AppState>,
     PageLang(lang): PageLang,
-    body: bytes::Bytes,
+    AdminForm { signed, .. }: AdminForm,
 ) -> poem::Result<Response> {
-    let fields = form(&body);
-    let signed = signed_in_form(state, req, lang, &fields).await?;
     let id = parse_id(&id)?;
     regions::delete_partnership(state, &signed.who, id)
         .await

@@ -8,14 +8,15 @@ use chrono::NaiveDate;
 use entity::enums::{ActivityKind, ActivityStatus};
 use minijinja::context;
 use poem::{
-    IntoResponse, Request, Response, handler,
+    Request, Response, handler,
     http::StatusCode,
-    web::{Data, Path, Redirect},
+    web::{Data, Path},
 };
 use serde::Serialize;
 
 use super::{
-    FormView, SignedIn, accounts::chrome, form, local_time, manage_error, signed_in, signed_in_form,
+    AdminForm, FormView, SignedIn, accounts::chrome, answer, local_time, manage_error, notice,
+    optional_number, parse_id, signed_in,
 };
 use crate::{
     domain::FieldError,
@@ -26,25 +27,15 @@ use crate::{
     },
     startup::AppState,
     timezone,
-    web::{PageLang, error, lang::here, render::with_lang},
+    web::{PageLang, error, lang::here},
 };
 
-fn parse_id(id: &str) -> poem::Result<i32> {
-    id.parse()
-        .map_err(|_| poem::Error::from_status(StatusCode::NOT_FOUND))
-}
+/// The `?done=` notices this page shows.
+const NOTICES: &[&str] = &["saved", "created", "cancelled", "added"];
 
-fn notice(req: &Request) -> Option<String> {
-    req.uri().query().and_then(|q| {
-        url::form_urlencoded::parse(q.as_bytes())
-            .find(|(k, _)| k == "done")
-            .map(|(_, v)| v.into_owned())
-            .filter(|v| matches!(v.as_str(), "saved" | "created" | "cancelled" | "added"))
-    })
-}
-
-fn done(id: i32, what: &str, lang: Lang) -> Response {
-    Redirect::see_other(with_lang(&format!("/admin/series/{id}?done={what}"), lang)).into_response()
+/// Where a change to series `id` leads: back to its page with `?done=what`.
+fn done(id: i32, what: &str) -> String {
+    format!("/admin/series/{id}?done={what}")
 }
 
 fn meeting_scope(region_id: Option<i32>) -> Subject {
@@ -171,31 +162,12 @@ fn number(
     field: &'static str,
     problems: &mut Vec<FieldError>,
 ) -> Option<i32> {
-    match fields.get(field).map(|v| v.trim()).unwrap_or_default() {
-        "" => None,
-        v => v.parse().map_or_else(
-            |_| {
-                problems.push(FieldError::new(field, "invalid_number"));
-                None
-            },
-            Some,
-        ),
-    }
+    optional_number(fields, field, "invalid_number", problems)
 }
 
 /// The region select: empty is no region.
 fn region_of(fields: &BTreeMap<String, String>, problems: &mut Vec<FieldError>) -> Option<i32> {
-    match fields
-        .get("region_id")
-        .map(|v| v.trim())
-        .unwrap_or_default()
-    {
-        "" => None,
-        v => v
-            .parse()
-            .map_err(|_| problems.push(FieldError::new("region_id", "unknown_choice")))
-            .ok(),
-    }
+    optional_number(fields, "region_id", "unknown_choice", problems)
 }
 
 /// The ticked district checkboxes (a repeated field, which [`form`] would fold into one).
@@ -250,21 +222,22 @@ pub async fn create(
     req: &Request,
     Data(state): Data<&AppState>,
     PageLang(lang): PageLang,
-    body: bytes::Bytes,
+    AdminForm {
+        signed,
+        fields,
+        body,
+    }: AdminForm,
 ) -> poem::Result<Response> {
-    let fields = form(&body);
-    let signed = signed_in_form(state, req, lang, &fields).await?;
     let input = new_series_from(&body, &fields);
     let ticked = input.district_ids.clone();
-    match series::create(state, &signed.who, input).await {
-        Ok(created) => Ok(done(created.series.id, "created", lang)),
-        Err(ManageError::Invalid(errors)) => {
-            let view = FormView::new(fields, &errors, lang);
-            let status = StatusCode::UNPROCESSABLE_ENTITY;
-            new_form(state, req, lang, &signed, status, view, ticked).await
-        }
-        Err(other) => Err(manage_error(other)),
-    }
+    let result = series::create(state, &signed.who, input).await;
+    let to = |created: series::SeriesView| done(created.series.id, "created");
+    answer(result, lang, to, async |errors| {
+        let view = FormView::new(fields, &errors, lang);
+        let status = StatusCode::UNPROCESSABLE_ENTITY;
+        new_form(state, req, lang, &signed, status, view, ticked).await
+    })
+    .await
 }
 
 /// A series' page; `view` is the edit form, `extra` the add/cancel forms' errors.
@@ -308,7 +281,7 @@ async fn series_page(
             editable => can(&signed.who, Action::Edit, scope),
             may_add => can(&signed.who, Action::Create, scope),
             cancellable => can(&signed.who, Action::Cancel, scope),
-            notice => notice(req),
+            notice => notice(req, NOTICES),
         },
     )
 }
@@ -382,10 +355,8 @@ pub async fn update(
     Path(id): Path<String>,
     Data(state): Data<&AppState>,
     PageLang(lang): PageLang,
-    body: bytes::Bytes,
+    AdminForm { signed, fields, .. }: AdminForm,
 ) -> poem::Result<Response> {
-    let fields = form(&body);
-    let signed = signed_in_form(state, req, lang, &fields).await?;
     let id = parse_id(&id)?;
     let mut problems = Vec::new();
     let edit = SeriesEdit {
@@ -394,13 +365,14 @@ pub async fn update(
         interval_days: number(&fields, "interval_days", &mut problems),
         problems,
     };
-    match series::update(state, &signed.who, id, edit).await {
-        Ok(_) => Ok(done(id, "saved", lang)),
-        Err(ManageError::Invalid(errors)) => {
-            refused(state, req, lang, &signed, id, Some((fields, &errors)), None).await
-        }
-        Err(other) => Err(manage_error(other)),
-    }
+    let result = series::update(state, &signed.who, id, edit).await;
+    answer(
+        result,
+        lang,
+        |_| done(id, "saved"),
+        async |errors| refused(state, req, lang, &signed, id, Some((fields, &errors)), None).await,
+    )
+    .await
 }
 
 #[handler]
@@ -409,10 +381,8 @@ pub async fn add(
     Path(id): Path<String>,
     Data(state): Data<&AppState>,
     PageLang(lang): PageLang,
-    body: bytes::Bytes,
+    AdminForm { signed, fields, .. }: AdminForm,
 ) -> poem::Result<Response> {
-    let fields = form(&body);
-    let signed = signed_in_form(state, req, lang, &fields).await?;
     let id = parse_id(&id)?;
     let mut problems = Vec::new();
     let count = number(&fields, "count", &mut problems);
@@ -420,13 +390,13 @@ pub async fn add(
         true => series::add_occurrences(state, &signed.who, id, count).await,
         false => Err(ManageError::Invalid(problems)),
     };
-    match result {
-        Ok(_) => Ok(done(id, "added", lang)),
-        Err(ManageError::Invalid(errors)) => {
-            refused(state, req, lang, &signed, id, None, Some((fields, &errors))).await
-        }
-        Err(other) => Err(manage_error(other)),
-    }
+    answer(
+        result,
+        lang,
+        |_| done(id, "added"),
+        async |errors| refused(state, req, lang, &signed, id, None, Some((fields, &errors))).await,
+    )
+    .await
 }
 
 #[handler]
@@ -435,17 +405,16 @@ pub async fn cancel(
     Path(id): Path<String>,
     Data(state): Data<&AppState>,
     PageLang(lang): PageLang,
-    body: bytes::Bytes,
+    AdminForm { signed, fields, .. }: AdminForm,
 ) -> poem::Result<Response> {
-    let fields = form(&body);
-    let signed = signed_in_form(state, req, lang, &fields).await?;
     let id = parse_id(&id)?;
     let reason = fields.get("reason").map(String::as_str);
-    match series::cancel(state, &signed.who, id, reason).await {
-        Ok(_) => Ok(done(id, "cancelled", lang)),
-        Err(ManageError::Invalid(errors)) => {
-            refused(state, req, lang, &signed, id, None, Some((fields, &errors))).await
-        }
-        Err(other) => Err(manage_error(other)),
-    }
+    let result = series::cancel(state, &signed.who, id, reason).await;
+    answer(
+        result,
+        lang,
+        |_| done(id, "cancelled"),
+        async |errors| refused(state, req, lang, &signed, id, None, Some((fields, &errors))).await,
+    )
+    .await
 }

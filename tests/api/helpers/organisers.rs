@@ -1,0 +1,263 @@
+//! Organisers as the tests drive them: an account, a signed-in browser with its CSRF token and
+//! an API token (`Staff`), requests made as them, and the demo rows they act on.
+
+use chrono::{Duration, Utc};
+use entity::{activity, enums::ActivityStatus, enums::OrganiserRole, fair, organiser};
+use reqwest::Method;
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait};
+use serde_json::{Value, json};
+use veletrh::organiser::{
+    Principal,
+    accounts::{self, NewOrganiser},
+    tokens,
+};
+
+use super::TestApp;
+
+/// A demo workshop of the demo fair (see tests/api/registration.rs): 1–3 run in parallel in
+/// the first slot.
+pub const WORKSHOP: i32 = 1;
+
+/// A signed-in organiser: a browser with the session cookie, the page's CSRF token, an API
+/// token.
+pub struct Staff {
+    pub id: i32,
+    pub web: reqwest::Client,
+    pub csrf: String,
+    pub token: String,
+    pub email: String,
+    pub password: String,
+}
+
+/// A browser: keeps cookies, does not follow redirects.
+pub fn browser() -> reqwest::Client {
+    reqwest::Client::builder()
+        .no_proxy()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
+/// A new organiser account and its generated password.
+pub async fn account(
+    app: &TestApp,
+    email: &str,
+    role: OrganiserRole,
+    fair_id: Option<i32>,
+    region_id: Option<i32>,
+) -> (organiser::Model, String) {
+    let new = NewOrganiser::parse(email, "Test Organiser", role, fair_id, region_id).unwrap();
+    accounts::add(&app.state.db, new).await.unwrap()
+}
+
+/// The status of the sign-in form's answer (303 when signed in).
+pub async fn sign_in(app: &TestApp, web: &reqwest::Client, email: &str, password: &str) -> u16 {
+    web.post(format!("{}/admin/login", app.address))
+        .form(&[("email", email), ("password", password)])
+        .send()
+        .await
+        .unwrap()
+        .status()
+        .as_u16()
+}
+
+/// The CSRF token from a signed-in page.
+pub async fn csrf_of(app: &TestApp, web: &reqwest::Client) -> String {
+    let page = web
+        .get(format!("{}/admin/tokens", app.address))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    page.split("name=\"csrf\" value=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("a csrf field")
+        .to_owned()
+}
+
+/// A new organiser, signed in, with an API token.
+pub async fn staff(
+    app: &TestApp,
+    email: &str,
+    role: OrganiserRole,
+    fair_id: Option<i32>,
+    region_id: Option<i32>,
+) -> Staff {
+    let (account, password) = account(app, email, role, fair_id, region_id).await;
+    let web = browser();
+    assert_eq!(sign_in(app, &web, email, &password).await, 303);
+    let csrf = csrf_of(app, &web).await;
+    let (_, token) = tokens::create(&app.state, &Principal::from(&account), "tests")
+        .await
+        .unwrap();
+    Staff {
+        id: account.id,
+        web,
+        csrf,
+        token,
+        email: email.to_owned(),
+        password,
+    }
+}
+
+pub async fn admin(app: &TestApp) -> Staff {
+    staff(app, "boss@veletrh.cz", OrganiserRole::Admin, None, None).await
+}
+
+/// A form POST from `who` with their CSRF token (`None`: a browser without a session).
+pub async fn post_form(
+    app: &TestApp,
+    who: Option<&Staff>,
+    path: &str,
+    fields: &[(&str, &str)],
+) -> reqwest::Response {
+    let mut fields = fields.to_vec();
+    let web = match who {
+        Some(staff) => {
+            fields.push(("csrf", &staff.csrf));
+            staff.web.clone()
+        }
+        None => browser(),
+    };
+    web.post(format!("{}{path}", app.address))
+        .form(&fields)
+        .send()
+        .await
+        .unwrap()
+}
+
+/// A page GET as `who` (`None`: a browser without a session).
+pub async fn get_page(app: &TestApp, who: Option<&Staff>, path: &str) -> reqwest::Response {
+    let web = who.map_or_else(browser, |s| s.web.clone());
+    web.get(format!("{}{path}", app.address))
+        .send()
+        .await
+        .unwrap()
+}
+
+/// A call to `/api{path}` with `who`'s token (`None`: without one).
+pub async fn call_api(
+    app: &TestApp,
+    who: Option<&Staff>,
+    method: Method,
+    path: &str,
+    body: Option<Value>,
+) -> reqwest::Response {
+    let mut request = app
+        .client
+        .request(method, format!("{}/api{path}", app.address));
+    if let Some(staff) = who {
+        request = request.bearer_auth(&staff.token);
+    }
+    if let Some(body) = body {
+        request = request.json(&body);
+    }
+    request.send().await.unwrap()
+}
+
+/// The JSON of a GET that must succeed.
+pub async fn api_json(app: &TestApp, who: &Staff, path: &str) -> Value {
+    let answer = call_api(app, Some(who), Method::GET, path, None).await;
+    assert_eq!(answer.status(), 200, "GET {path}");
+    answer.json().await.unwrap()
+}
+
+pub async fn activity_row(app: &TestApp, id: i32) -> activity::Model {
+    activity::Entity::find_by_id(id)
+        .one(app.state.db.conn())
+        .await
+        .unwrap()
+        .unwrap()
+}
+
+pub async fn set_capacity(app: &TestApp, id: i32, capacity: i32) {
+    activity::ActiveModel {
+        id: Set(id),
+        capacity: Set(capacity),
+        ..Default::default()
+    }
+    .update(app.state.db.conn())
+    .await
+    .unwrap();
+}
+
+/// The id of the demo fair.
+pub async fn demo_fair(app: &TestApp) -> i32 {
+    activity_row(app, WORKSHOP).await.fair_id.unwrap()
+}
+
+/// A second fair, two months ahead.
+pub async fn another_fair(app: &TestApp) -> i32 {
+    let now = Utc::now();
+    fair::ActiveModel {
+        slug: Set("jiny-veletrh".into()),
+        name: Set("Jiný veletrh".into()),
+        venue: Set("Brno".into()),
+        description: Set(String::new()),
+        timezone: Set("Europe/Prague".into()),
+        starts_at: Set(now + Duration::days(60)),
+        ends_at: Set(now + Duration::days(60) + Duration::hours(8)),
+        status: Set(ActivityStatus::Scheduled),
+        revision: Set(1),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(app.state.db.conn())
+    .await
+    .unwrap()
+    .id
+}
+
+/// Signs `email` up for `activity` through the API and confirms through the link in the email.
+pub async fn signed_up_and_confirmed(app: &TestApp, email: &str, activity: i32) {
+    let body = json!({
+        "name": "Jana Dvořáková",
+        "email": email,
+        "activity_ids": [activity],
+        "consent": true,
+    });
+    let answer = app.post_json("/api/registrations", &body).await;
+    assert_eq!(answer.status(), 202);
+    let token = app
+        .emails_to(email)
+        .await
+        .iter()
+        .rev()
+        .find(|m| m.text.contains("/confirm/"))
+        .expect("confirm request")
+        .token(app, "/confirm/");
+    let confirmed = app
+        .post_json(&format!("/api/confirmations/{token}"), &json!({}))
+        .await;
+    assert_eq!(confirmed.status(), 200);
+}
+
+/// One organiser of each kind, for checking every route against every role.
+pub struct Roles {
+    pub viewer: Staff,
+    /// An organiser of another fair.
+    pub other: Staff,
+    /// An organiser of the fair in question.
+    pub organiser: Staff,
+    pub admin: Staff,
+}
+
+pub async fn each_role(app: &TestApp, fair: i32, other_fair: i32) -> Roles {
+    let role = |email, role, fair_id| staff(app, email, role, fair_id, None);
+    Roles {
+        viewer: role("viewer@veletrh.cz", OrganiserRole::Viewer, None).await,
+        other: role(
+            "other@veletrh.cz",
+            OrganiserRole::Organiser,
+            Some(other_fair),
+        )
+        .await,
+        organiser: role("organiser@veletrh.cz", OrganiserRole::Organiser, Some(fair)).await,
+        admin: admin(app).await,
+    }
+}
