@@ -532,6 +532,12 @@ const TEXTS: &[(&str, &str, &str)] = &[
         "Malá písmena bez diakritiky, číslice a pomlčky; prázdné pole se vyplní z názvu. Je v odkazu na kalendář setkání.",
         "Lower-case letters without accents, digits and dashes; left empty, it is made from the name. It is part of the link to the meetings calendar.",
     ),
+    ("admin.field.speakers", "Řečníci", "Speakers"),
+    (
+        "admin.field.speakers_hint",
+        "Jeden na řádek: Jméno; Organizace (organizace je nepovinná).",
+        "One per line: Name; Organisation (the organisation is optional).",
+    ),
     ("admin.field.starts_at", "Začátek", "Starts"),
     ("admin.field.title", "Název", "Title"),
     ("admin.field.topic", "Téma", "Topic"),
@@ -1579,6 +1585,11 @@ const TEXTS: &[(&str, &str, &str)] = &[
         "Another fair already uses this address.",
     ),
     (
+        "error.speaker_name_required",
+        "U každého řečníka uveďte jméno (řádek „Jméno; Organizace“).",
+        "Give each speaker a name (a line \"Name; Organisation\").",
+    ),
+    (
         "error.taken",
         "Tato hodnota už je použitá, zvolte jinou.",
         "This is already in use; choose another.",
@@ -1602,6 +1613,11 @@ const TEXTS: &[(&str, &str, &str)] = &[
         "error.too_many_occurrences",
         "Série může najednou vytvořit nejvýš {detail} setkání; zvolte dřívější datum.",
         "A series can make at most {detail} meetings at once; choose an earlier date.",
+    ),
+    (
+        "error.too_many_speakers",
+        "Nejvýš 20 řečníků.",
+        "At most 20 speakers.",
     ),
     (
         "error.too_short",

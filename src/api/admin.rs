@@ -20,6 +20,7 @@ use crate::{
     organiser::{
         Principal,
         activities::{self, ActivityInput},
+        speakers::SpeakerInput,
         tokens,
     },
     startup::AppState,
@@ -137,6 +138,17 @@ pub struct ActivityFields {
     /// Release the seats of people not checked in this many minutes after the start (0 to
     /// 1440); `null`: never, omitted: unchanged.
     pub no_show_release_minutes: MaybeUndefined<i32>,
+    /// Who runs it, in order (at most 20); omitted: unchanged, `[]`: none. Pages and feeds
+    /// show them (`GET /activities/{id}`).
+    pub speakers: Option<Vec<SpeakerFields>>,
+}
+
+/// One speaker of an activity.
+#[derive(Debug, Object)]
+#[oai(deny_unknown_fields)]
+pub struct SpeakerFields {
+    pub name: String,
+    pub organisation: Option<String>,
 }
 
 impl ActivityFields {
@@ -166,6 +178,14 @@ impl ActivityFields {
             waitlist_enabled: self.waitlist_enabled,
             per_school_limit: self.per_school_limit.into(),
             no_show_release_minutes: self.no_show_release_minutes.into(),
+            speakers: self.speakers.map(|list| {
+                list.into_iter()
+                    .map(|s| SpeakerInput {
+                        name: s.name,
+                        organisation: s.organisation,
+                    })
+                    .collect()
+            }),
             problems,
         }
     }

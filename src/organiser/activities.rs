@@ -20,7 +20,7 @@ use chrono::{DateTime, Utc};
 use entity::{
     activity,
     enums::{ActivityKind, ActivityStatus},
-    fair, region,
+    fair, region, speaker,
 };
 use sea_orm::{
     ActiveModelTrait,
@@ -31,6 +31,7 @@ use sea_orm::{
 
 use super::{
     Action, ManageError, Principal, Scope, Subject, audit, can, cancel_reason, set_short_texts,
+    speakers::{self, SpeakerInput},
     text,
 };
 use crate::{domain::FieldError, registration::by_organiser, startup::AppState};
@@ -64,6 +65,8 @@ pub struct ActivityInput {
     /// Minutes after the start when seats of people not checked in are released; `Some(None)`:
     /// never.
     pub no_show_release_minutes: Option<Option<i32>>,
+    /// Who runs it, in order; `None` keeps them, `Some(vec![])` removes them.
+    pub speakers: Option<Vec<SpeakerInput>>,
     /// Fields the edge could not read (a time or number that does not parse); reported with
     /// the use-case's own findings, so the form shows every problem at once.
     pub problems: Vec<FieldError>,
@@ -97,6 +100,27 @@ pub async fn get(
         return Err(ManageError::Forbidden);
     }
     Ok(found)
+}
+
+/// [`merge`], and the speakers checked; every problem of both at once.
+fn merge_all(
+    base: &activity::Model,
+    input: &ActivityInput,
+    creating: bool,
+) -> Result<(activity::Model, Option<Vec<SpeakerInput>>), ManageError> {
+    let speakers = input
+        .speakers
+        .as_deref()
+        .map(speakers::validate)
+        .transpose();
+    match (merge(base, input, creating), speakers) {
+        (Ok(draft), Ok(speakers)) => Ok((draft, speakers)),
+        (draft, speakers) => {
+            let mut errors = draft.err().unwrap_or_default();
+            errors.extend(speakers.err());
+            Err(ManageError::Invalid(errors))
+        }
+    }
 }
 
 /// `input` applied to `base` (the current row, or a blank one for a new activity), checked.
@@ -268,7 +292,7 @@ pub async fn create(
         created_at: now,
         updated_at: now,
     };
-    let draft = merge(&blank, &input, true).map_err(ManageError::Invalid)?;
+    let (draft, speakers) = merge_all(&blank, &input, true)?;
     if kind == ActivityKind::Meeting {
         // Meetings belong to no fair.
         if draft.fair_id.is_some() {
@@ -289,6 +313,9 @@ pub async fn create(
     let mut row: activity::ActiveModel = draft.into();
     row.id = sea_orm::ActiveValue::NotSet;
     let created = row.insert(&*txn).await?;
+    if let Some(list) = &speakers {
+        speakers::replace(&*txn, created.id, list).await?;
+    }
     audit::record(
         &*txn,
         Some(who.id),
@@ -321,7 +348,7 @@ pub async fn update(
     if !can(who, Action::Edit, Subject::Activity(scope)) {
         return Err(ManageError::Forbidden);
     }
-    let mut draft = merge(&before, &input, false).map_err(ManageError::Invalid)?;
+    let (mut draft, speakers) = merge_all(&before, &input, false)?;
     if before.kind == ActivityKind::Meeting {
         draft.fair_id = before.fair_id;
     }
@@ -338,7 +365,17 @@ pub async fn update(
     if !errors.is_empty() {
         return Err(ManageError::Invalid(errors));
     }
-    if draft == before {
+    let stored: Vec<SpeakerInput> = speaker::Entity::find()
+        .filter(speaker::Column::ActivityId.eq(id))
+        .order_by_asc(speaker::Column::Position)
+        .all(&*txn)
+        .await?
+        .iter()
+        .map(SpeakerInput::from)
+        .collect();
+    // Speakers show on pages and in feeds: a new list is a new revision too.
+    let new_speakers = speakers.filter(|list| *list != stored);
+    if draft == before && new_speakers.is_none() {
         return Ok(before);
     }
     // One statement: the capacity may not drop below the seats taken at this moment, whatever
@@ -381,6 +418,19 @@ pub async fn update(
         } else {
             ManageError::Conflict("changed_meanwhile")
         });
+    }
+    if let Some(list) = &new_speakers {
+        speakers::replace(&*txn, id, list).await?;
+        audit::record(
+            &*txn,
+            Some(who.id),
+            "activity.speakers",
+            "activity",
+            Some(id),
+            Some(&speakers::to_lines(&stored)),
+            Some(&speakers::to_lines(list)),
+        )
+        .await?;
     }
     let moved = draft.starts_at != before.starts_at
         || draft.ends_at != before.ends_at

@@ -19,6 +19,7 @@ pub mod regions;
 pub mod roles;
 pub mod series;
 pub mod sessions;
+pub mod speakers;
 pub mod tokens;
 
 pub use roles::{Action, Principal, Scope, Subject, can};

@@ -8,7 +8,9 @@ use entity::{
     organiser, organiser_session, registration,
 };
 use reqwest::Method;
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder,
+};
 use serde_json::{Value, json};
 use veletrh::{
     i18n::Lang,
@@ -17,7 +19,7 @@ use veletrh::{
 };
 
 use crate::helpers::organisers::{
-    Roles, Staff, WORKSHOP, account, activity_row, another_fair, browser, call_api, csrf_of,
+    Roles, Staff, WORKSHOP, account, activity_row, admin, another_fair, browser, call_api, csrf_of,
     demo_fair, each_role, get_page, post_form, set_capacity, sign_in, signed_up_and_confirmed,
     staff,
 };
@@ -844,6 +846,7 @@ on_both_backends!(
     each_route_answers_each_role_as_its_permissions_say,
     a_form_without_the_sessions_csrf_token_changes_nothing,
     the_language_switch_stays_on_the_admin_page,
+    speakers_are_set_on_the_form_and_in_the_api,
     a_session_ends_when_idle_and_at_sign_out,
     repeated_wrong_passwords_lock_the_account_behind_the_same_answer,
     moving_a_workshop_emails_its_attendees_and_raises_the_feed_sequence,
@@ -854,3 +857,123 @@ on_both_backends!(
     an_api_token_made_on_the_page_works_until_revoked,
     the_first_start_on_sqlite_makes_an_admin_for_the_banner,
 );
+
+/// The speakers of the demo workshop, as stored.
+async fn speakers_of(app: &TestApp, activity: i32) -> Vec<(String, Option<String>)> {
+    entity::speaker::Entity::find()
+        .filter(entity::speaker::Column::ActivityId.eq(activity))
+        .order_by_asc(entity::speaker::Column::Position)
+        .all(app.state.db.conn())
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|s| (s.name, s.organisation))
+        .collect()
+}
+
+/// Speakers are set with the activity: on the form one per line (`Name; Organisation`), in
+/// the API as a list. The page and the feed show them, and a new list is a new revision; a
+/// line without a name is refused on the field and changes nothing.
+async fn speakers_are_set_on_the_form_and_in_the_api(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let boss = admin(&app).await;
+    let before = activity_row(&app, WORKSHOP).await;
+    let (sequence_before, _) = feed_event(&app, WORKSHOP, None).await;
+    let local = |at: chrono::DateTime<Utc>| {
+        at.with_timezone(&timezone::DEFAULT)
+            .format("%Y-%m-%dT%H:%M")
+            .to_string()
+    };
+    let fair = before.fair_id.unwrap().to_string();
+    let (starts, ends) = (local(before.starts_at), local(before.ends_at));
+    let capacity = before.capacity.to_string();
+    let form = |speakers: &'static str| {
+        vec![
+            ("fair_id", fair.clone()),
+            ("title", before.title.clone()),
+            ("description", before.description.clone()),
+            ("topic", before.topic.clone().unwrap_or_default()),
+            ("room", before.room.clone().unwrap_or_default()),
+            ("starts_at", starts.clone()),
+            ("ends_at", ends.clone()),
+            ("capacity", capacity.clone()),
+            ("waitlist_enabled", "on".into()),
+            ("speakers", speakers.into()),
+        ]
+    };
+    let path = format!("/admin/activities/{WORKSHOP}?lang=cs");
+    let post = async |fields: Vec<(&'static str, String)>| {
+        let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        post_form(&app, Some(&boss), &path, &fields).await
+    };
+    let stored_before = speakers_of(&app, WORKSHOP).await;
+
+    let refused = post(form("Petr Novák\n; ZŠ Vrbno")).await;
+    assert_eq!(refused.status(), 422);
+    let page = refused.text().await.unwrap();
+    assert!(page.contains("U každého řečníka uveďte jméno"), "{page}");
+    assert_eq!(speakers_of(&app, WORKSHOP).await, stored_before);
+    assert_eq!(activity_row(&app, WORKSHOP).await.revision, before.revision);
+
+    let saved = post(form("Mgr. Jana Nováková, Ph.D.; ZŠ Vrbno\n\nPetr Novák")).await;
+    assert_eq!(saved.status(), 303);
+    assert_eq!(
+        speakers_of(&app, WORKSHOP).await,
+        [
+            (
+                "Mgr. Jana Nováková, Ph.D.".to_owned(),
+                Some("ZŠ Vrbno".to_owned())
+            ),
+            ("Petr Novák".to_owned(), None),
+        ]
+    );
+    assert_eq!(
+        activity_row(&app, WORKSHOP).await.revision,
+        before.revision + 1
+    );
+    let edit = get_page(&app, Some(&boss), &path)
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(edit.contains("Mgr. Jana Nováková, Ph.D.; ZŠ Vrbno\nPetr Novák"));
+    let public = app
+        .get(&format!("/workshops/{WORKSHOP}?lang=cs"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        public.contains("Mgr. Jana Nováková, Ph.D. (ZŠ Vrbno)"),
+        "{public}"
+    );
+    let (sequence_after, _) = feed_event(&app, WORKSHOP, Some(&sequence_before)).await;
+    assert_ne!(sequence_after, sequence_before);
+    let feed = app
+        .get(&format!("/workshops/{WORKSHOP}/calendar.ics"))
+        .await
+        .text()
+        .await
+        .unwrap()
+        .replace("\r\n ", "");
+    assert!(feed.contains("Mgr. Jana Nováková\\, Ph.D."), "{feed}");
+
+    // The same form again changes nothing.
+    let again = post(form("Mgr. Jana Nováková, Ph.D.; ZŠ Vrbno\nPetr Novák")).await;
+    assert_eq!(again.status(), 303);
+    assert_eq!(
+        activity_row(&app, WORKSHOP).await.revision,
+        before.revision + 1
+    );
+
+    let api_path = format!("/admin/activities/{WORKSHOP}?lang=en");
+    let api = |body: Value| call_api(&app, Some(&boss), Method::PATCH, &api_path, Some(body));
+    let refused = api(json!({ "speakers": [{ "name": "  " }] })).await;
+    assert_eq!(refused.status(), 422);
+    let problem: Value = refused.json().await.unwrap();
+    assert_eq!(problem["errors"][0]["field"], "speakers");
+    assert_eq!(problem["errors"][0]["code"], "speaker_name_required");
+    assert_eq!(speakers_of(&app, WORKSHOP).await.len(), 2);
+    assert_eq!(api(json!({ "speakers": [] })).await.status(), 200);
+    assert!(speakers_of(&app, WORKSHOP).await.is_empty());
+}

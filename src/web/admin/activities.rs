@@ -28,6 +28,7 @@ use crate::{
         Action, Scope, Subject,
         activities::{self, ActivityInput},
         can,
+        speakers::{self, SpeakerInput},
     },
     programme,
     startup::AppState,
@@ -169,6 +170,7 @@ fn input_from(fields: &BTreeMap<String, String>, creating: bool) -> ActivityInpu
     input.topic = Some(get("topic").to_owned());
     input.room = Some(get("room").to_owned());
     input.place = Some(get("place").to_owned());
+    input.speakers = Some(speakers::from_lines(get("speakers")));
     for (field, slot) in [
         ("starts_at", &mut input.starts_at),
         ("ends_at", &mut input.ends_at),
@@ -206,8 +208,16 @@ fn input_from(fields: &BTreeMap<String, String>, creating: bool) -> ActivityInpu
     input
 }
 
-/// The form's values from a stored activity.
-fn values_of(a: &activity::Model) -> BTreeMap<String, String> {
+/// The form's values from a stored activity and its speakers.
+async fn values_of(
+    state: &AppState,
+    a: &activity::Model,
+) -> poem::Result<BTreeMap<String, String>> {
+    let speakers: Vec<SpeakerInput> = programme::activity(state.db.conn(), a.id)
+        .await
+        .map_err(error::db)?
+        .map(|found| found.speakers.iter().map(SpeakerInput::from).collect())
+        .unwrap_or_default();
     let mut v = BTreeMap::new();
     let mut put = |k: &str, val: String| {
         v.insert(k.to_owned(), val);
@@ -241,7 +251,8 @@ fn values_of(a: &activity::Model) -> BTreeMap<String, String> {
         "no_show_release_minutes",
         optional(a.no_show_release_minutes),
     );
-    v
+    put("speakers", speakers::to_lines(&speakers));
+    Ok(v)
 }
 
 #[derive(Serialize)]
@@ -386,7 +397,7 @@ pub async fn edit_page(
     let found = activities::get(state, &signed.who, parse_id(&id)?)
         .await
         .map_err(manage_error)?;
-    let view = FormView::new(values_of(&found), &[], lang);
+    let view = FormView::new(values_of(state, &found).await?, &[], lang);
     form_page(
         state,
         req,
@@ -440,7 +451,7 @@ pub async fn cancel(
         let found = activities::get(state, &signed.who, id)
             .await
             .map_err(manage_error)?;
-        let view = FormView::new(values_of(&found), &errors, lang);
+        let view = FormView::new(values_of(state, &found).await?, &errors, lang);
         let status = StatusCode::UNPROCESSABLE_ENTITY;
         form_page(state, req, lang, &signed, status, Some(&found), view).await
     })
