@@ -88,6 +88,11 @@ impl Limits {
     }
 }
 
+/// The address a request's limits are counted against: the connection's peer.
+pub fn client_ip(req: &poem::Request) -> Option<IpAddr> {
+    req.remote_addr().as_socket_addr().map(|a| a.ip())
+}
+
 fn check<K: std::hash::Hash + Eq + Clone>(
     limiter: &DefaultKeyedRateLimiter<K>,
     key: &K,

@@ -101,10 +101,6 @@ mod limits {
     use super::error::ApiError;
     use crate::{i18n::Lang, startup::AppState};
 
-    fn ip(req: &Request) -> Option<std::net::IpAddr> {
-        req.remote_addr().as_socket_addr().map(|a| a.ip())
-    }
-
     pub fn check_sign_up(
         state: &AppState,
         req: &Request,
@@ -113,14 +109,14 @@ mod limits {
     ) -> Result<(), ApiError> {
         state
             .limits
-            .sign_up(ip(req), email)
+            .sign_up(crate::limits::client_ip(req), email)
             .map_err(|r| ApiError::too_many(lang, r.0))
     }
 
     pub fn check_token_guess(state: &AppState, req: &Request, lang: Lang) -> Result<(), ApiError> {
         state
             .limits
-            .token_request(ip(req))
+            .token_request(crate::limits::client_ip(req))
             .map_err(|r| ApiError::too_many(lang, r.0))
     }
 }

@@ -127,8 +127,7 @@ async fn personal(
     Data(state): Data<&AppState>,
 ) -> poem::Result<Response> {
     // The token is a secret like the manage link's: guesses count against the same limit.
-    let ip = req.remote_addr().as_socket_addr().map(|a| a.ip());
-    if let Err(retry) = state.limits.token_request(ip) {
+    if let Err(retry) = state.limits.token_request(crate::limits::client_ip(req)) {
         return Ok(Response::builder()
             .status(StatusCode::TOO_MANY_REQUESTS)
             .header(header::RETRY_AFTER, retry.0)

@@ -206,7 +206,7 @@ fn folded(column: person::Column) -> Expr {
 
 /// `%text%` for a LIKE, lower-cased, with the wildcards of the text itself escaped; `None` for
 /// a blank search, which filters nothing.
-fn like_pattern(search: &str) -> Option<String> {
+pub(crate) fn like_pattern(search: &str) -> Option<String> {
     let search = search.trim();
     if search.is_empty() {
         return None;

@@ -20,6 +20,7 @@ use super::{Action, ManageError, Principal, Scope, Subject, can};
 use crate::{
     config::Config,
     domain::FieldError,
+    export::attendees::like_pattern,
     registration::anonymise::{self, Reason},
     startup::AppState,
 };
@@ -31,19 +32,6 @@ pub const MAX_FOUND: usize = 50;
 pub struct PersonFound {
     pub person: person::Model,
     pub registrations: Vec<(registration::Model, activity::Model)>,
-}
-
-/// `%text%` for a LIKE, lower-cased, its own wildcards escaped.
-fn like_pattern(search: &str) -> String {
-    let mut pattern = String::from("%");
-    for c in search.to_lowercase().chars() {
-        if matches!(c, '\\' | '%' | '_') {
-            pattern.push('\\');
-        }
-        pattern.push(c);
-    }
-    pattern.push('%');
-    pattern
 }
 
 /// People whose email or name contains `query` (ignoring case), not anonymised, by name.
@@ -62,7 +50,9 @@ pub async fn search(
             "too_short",
         )]));
     }
-    let like = || LikeExpr::new(like_pattern(query)).escape('\\');
+    // At least two characters: never blank, so there is always a pattern.
+    let pattern = like_pattern(query).unwrap_or_default();
+    let like = || LikeExpr::new(pattern.clone()).escape('\\');
     let candidates = person::Entity::find()
         .filter(person::Column::AnonymisedAt.is_null())
         .filter(
@@ -186,15 +176,4 @@ async fn offline_state(config: Config) -> anyhow::Result<AppState> {
         limits: Arc::new(crate::limits::Limits::new(config.limits)),
         config: Arc::new(config),
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_search_is_a_lower_case_substring_with_its_wildcards_escaped() {
-        assert_eq!(like_pattern("Nová"), "%nová%");
-        assert_eq!(like_pattern("50%_a\\b"), "%50\\%\\_a\\\\b%");
-    }
 }

@@ -44,10 +44,9 @@ pub async fn confirm(
     Data(state): Data<&AppState>,
     PageLang(lang): PageLang,
 ) -> poem::Result<Response> {
-    let ip = req.remote_addr().as_socket_addr().map(|a| a.ip());
     state
         .limits
-        .token_request(ip)
+        .token_request(crate::limits::client_ip(req))
         .map_err(error::TooMany::from)?;
     let outcome = registration::confirm(state, &plain)
         .await

@@ -119,10 +119,9 @@ pub async fn submit(
     // Only a form that could be stored counts against the limits.
     let checked = exhibitors::check_application(&application, fair.id);
     if checked.is_ok() {
-        let ip = req.remote_addr().as_socket_addr().map(|a| a.ip());
         state
             .limits
-            .sign_up(ip, &application.contact_email)
+            .sign_up(crate::limits::client_ip(req), &application.contact_email)
             .map_err(error::TooMany::from)?;
     }
     let result = match checked {

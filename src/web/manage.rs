@@ -52,15 +52,11 @@ fn not_found() -> poem::Error {
     poem::Error::from_status(StatusCode::NOT_FOUND)
 }
 
-fn ip(req: &Request) -> Option<std::net::IpAddr> {
-    req.remote_addr().as_socket_addr().map(|a| a.ip())
-}
-
 /// The person behind the link, counted against the per-address limit on token guessing.
 async fn mine(state: &AppState, req: &Request, plain: &str) -> poem::Result<MyRegistrations> {
     state
         .limits
-        .token_request(ip(req))
+        .token_request(crate::limits::client_ip(req))
         .map_err(error::TooMany::from)?;
     registration::my_registrations(state, plain)
         .await
@@ -188,7 +184,7 @@ pub async fn cancel(
     let id: i32 = id.parse().map_err(|_| not_found())?;
     state
         .limits
-        .token_request(ip(req))
+        .token_request(crate::limits::client_ip(req))
         .map_err(error::TooMany::from)?;
     match registration::cancel(state, &plain, id)
         .await
@@ -233,7 +229,7 @@ pub async fn delete(
 ) -> poem::Result<Response> {
     state
         .limits
-        .token_request(ip(req))
+        .token_request(crate::limits::client_ip(req))
         .map_err(error::TooMany::from)?;
     if registration::forget_me(state, &plain)
         .await

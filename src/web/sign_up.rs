@@ -142,10 +142,9 @@ pub async fn submit(
             return Ok(Outcome::Invalid(posted.values, in_field_order(errors)));
         }
     };
-    let ip = req.remote_addr().as_socket_addr().map(|a| a.ip());
     state
         .limits
-        .sign_up(ip, &email)
+        .sign_up(crate::limits::client_ip(req), &email)
         .map_err(error::TooMany::from)?;
     match registration::sign_up(state, new).await {
         Ok(()) => Ok(Outcome::CheckEmail),

@@ -51,10 +51,6 @@ pub fn chrome(signed: &SignedIn) -> Chrome {
     }
 }
 
-fn ip(req: &Request) -> Option<std::net::IpAddr> {
-    req.remote_addr().as_socket_addr().map(|a| a.ip())
-}
-
 /// The `?done=` notices this page shows.
 const NOTICES: &[&str] = &[
     "accepted",
@@ -87,7 +83,7 @@ pub async fn login(
 ) -> poem::Result<Response> {
     state
         .limits
-        .token_request(ip(req))
+        .token_request(crate::limits::client_ip(req))
         .map_err(error::TooMany::from)?;
     let fields = form(&body);
     let email = fields.get("email").cloned().unwrap_or_default();
@@ -380,7 +376,7 @@ pub async fn accept_page(
 ) -> poem::Result<Response> {
     state
         .limits
-        .token_request(ip(req))
+        .token_request(crate::limits::client_ip(req))
         .map_err(error::TooMany::from)?;
     let invitation = accounts::open_invitation(state, &token, chrono::Utc::now())
         .await
@@ -410,7 +406,7 @@ pub async fn accept(
 ) -> poem::Result<Response> {
     state
         .limits
-        .token_request(ip(req))
+        .token_request(crate::limits::client_ip(req))
         .map_err(error::TooMany::from)?;
     let fields = form(&body);
     let password = fields.get("password").cloned().unwrap_or_default();
