@@ -1,6 +1,6 @@
 //! The transactional outbox. A use-case writes its email with [`Outbox::enqueue`] through its
 //! own transaction, so the email exists if and only if the change committed. The worker
-//! claims rows with [`claim_next`], sends them outside any transaction and records the result.
+//! claims rows with [`claim_due`], sends them outside any transaction and records the result.
 //!
 //! A claim is a lease: the row is invisible to other workers until `lease_until`. If an instance
 //! dies between sending and [`mark_sent`], the lease runs out and the row is sent again with the
@@ -94,15 +94,6 @@ impl Outbox {
         .await?;
         Ok(message_id)
     }
-}
-
-/// Takes the oldest due message and leases it for `lease`; `Ok(None)` when nothing is due.
-pub async fn claim_next(
-    db: &Db,
-    now: DateTime<Utc>,
-    lease: Duration,
-) -> Result<Option<outbox_message::Model>, DbErr> {
-    Ok(claim_due(db, now, lease, 1).await?.pop())
 }
 
 /// Takes up to `limit` of the oldest due messages and leases them for `lease`, oldest first.

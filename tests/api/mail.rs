@@ -11,7 +11,7 @@ use veletrh::{
     i18n::Lang,
     mail::{
         Attachment, Delivery, MailKind, MailTemplates, MailWorker, Outbox, OutgoingMail,
-        outbox::{RetryPolicy, claim_next},
+        outbox::{RetryPolicy, claim_due},
         preview,
         transport::Mailer,
     },
@@ -256,9 +256,10 @@ async fn a_crash_after_sending_resends_with_the_same_message_id(backend: Backend
 
     // An instance claims the message and dies before recording the send.
     let lease = Duration::from_millis(300);
-    let claimed = claim_next(&db, chrono::Utc::now(), lease)
+    let claimed = claim_due(&db, chrono::Utc::now(), lease, 1)
         .await
         .unwrap()
+        .pop()
         .expect("due");
     assert_eq!(claimed.message_id, id);
     assert_eq!(
