@@ -253,13 +253,19 @@ async fn limit_body<E: Endpoint>(ep: E, req: Request) -> poem::Result<Response> 
         _ => return ep.call(req).await.map(IntoResponse::into_response),
     };
     // The API answers in its documented problem form; pages and feeds with the bare status.
-    if req.uri().path().starts_with("/api/") {
+    let mut response = if req.uri().path().starts_with("/api/") {
         let lang = crate::web::lang::lang_of(&req);
-        return Ok(
-            crate::api::error::ApiError::body_refused(refused.as_u16(), lang).into_response(),
-        );
-    }
-    Err(poem::Error::from_status(refused))
+        crate::api::error::ApiError::body_refused(refused.as_u16(), lang).into_response()
+    } else {
+        refused.into_response()
+    };
+    // The unread body stays on the wire, so the connection cannot carry another request: say
+    // so, or a client's pool reuses it and its next request fails half-sent.
+    response.headers_mut().insert(
+        header::CONNECTION,
+        poem::http::HeaderValue::from_static("close"),
+    );
+    Ok(response)
 }
 
 /// Periodic work every instance runs: unconfirmed holds run out, tomorrow's reminders are

@@ -326,6 +326,8 @@ async fn malformed_requests_get_problem_details_not_500(backend: Backend) {
         too_large.headers()["content-type"],
         "application/problem+json"
     );
+    // The unread body makes the connection unusable; the client must not pool it.
+    assert_eq!(too_large.headers()["connection"], "close");
     let problem: Value = too_large.json().await.unwrap();
     assert_eq!(
         problem["title"],
