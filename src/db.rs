@@ -41,9 +41,18 @@ impl Db {
             });
         let sqlite = url.starts_with("sqlite:");
         if sqlite {
-            options.max_connections(8).min_connections(1);
+            // A connection to a local file does not go stale: no ping on every checkout, which
+            // on SQLite is one more hand-over to the connection's thread per query.
+            options
+                .max_connections(8)
+                .min_connections(1)
+                .test_before_acquire(false);
         } else {
-            options.max_connections(16);
+            // Only a connection idle long enough for a server restart or a proxy to have
+            // dropped it is pinged before use; a hot one goes straight to its query.
+            options
+                .max_connections(16)
+                .test_before_acquire_if_idle_for(Duration::from_secs(10));
         }
         let conn = Database::connect(options).await?;
         conn.ping().await?;
