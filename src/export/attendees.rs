@@ -191,8 +191,8 @@ pub const FOLDED_CAPITALS: &[(&str, &str)] = &[
     ("Ž", "ž"),
 ];
 
-/// `lower(REPLACE(REPLACE(column, 'Á', 'á'), …))`.
-fn folded(column: person::Column) -> Expr {
+/// `lower(REPLACE(REPLACE(column, 'Á', 'á'), …))`: compare it with a [`like_pattern`].
+pub(crate) fn folded(column: person::Column) -> Expr {
     let mut expr = Expr::col((person::Entity, column));
     for &(capital, small) in FOLDED_CAPITALS {
         expr = Func::cust("REPLACE")

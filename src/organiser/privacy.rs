@@ -12,7 +12,7 @@ use chrono::Utc;
 use entity::{activity, person, registration};
 use sea_orm::{
     ColumnTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
-    sea_query::{Expr, ExprTrait, Func, LikeExpr},
+    sea_query::{ExprTrait, LikeExpr},
 };
 use tokio::sync::Notify;
 
@@ -20,7 +20,7 @@ use super::{Action, ManageError, Principal, Scope, Subject, can};
 use crate::{
     config::Config,
     domain::FieldError,
-    export::attendees::like_pattern,
+    export::attendees::{folded, like_pattern},
     registration::anonymise::{self, Reason},
     startup::AppState,
 };
@@ -56,9 +56,9 @@ pub async fn search(
     let candidates = person::Entity::find()
         .filter(person::Column::AnonymisedAt.is_null())
         .filter(
-            Expr::expr(Func::lower(Expr::col(person::Column::Email)))
+            folded(person::Column::Email)
                 .like(like())
-                .or(Expr::expr(Func::lower(Expr::col(person::Column::Name))).like(like())),
+                .or(folded(person::Column::Name).like(like())),
         )
         .order_by_asc(person::Column::Name)
         .order_by_asc(person::Column::Id)
