@@ -77,7 +77,7 @@ async fn attempt(state: &AppState, new: &NewRegistration) -> Result<(), SignUpEr
 
     let txn = state.db.begin_write().await?;
     let (person, known) = find_or_create_person(state, &txn, new, now).await?;
-    check_school_limits(&*txn, &person, &activities).await?;
+    check_school_limits(&*txn, &person, known, &activities).await?;
     let links = &state.links;
     let lang = new.lang;
     let confirm = NewToken::generate();
@@ -176,10 +176,12 @@ pub fn live() -> [RegistrationStatus; 5] {
 }
 
 /// No requested activity already has its limit of people from the person's school (their own
-/// live registrations aside: signing up again changes nothing).
+/// live registrations aside: signing up again changes nothing). A person not `known` before
+/// this request has none.
 async fn check_school_limits(
     txn: &impl sea_orm::ConnectionTrait,
     person: &person::Model,
+    known: bool,
     activities: &[Activity],
 ) -> Result<(), SignUpError> {
     let mut errors = Vec::new();
@@ -188,13 +190,14 @@ async fn check_school_limits(
         .filter(|a| a.model.per_school_limit.is_some())
     {
         let a = &activity.model;
-        let already = registration::Entity::find()
-            .filter(registration::Column::PersonId.eq(person.id))
-            .filter(registration::Column::ActivityId.eq(a.id))
-            .filter(registration::Column::Status.is_in(live()))
-            .count(txn)
-            .await?
-            > 0;
+        let already = known
+            && registration::Entity::find()
+                .filter(registration::Column::PersonId.eq(person.id))
+                .filter(registration::Column::ActivityId.eq(a.id))
+                .filter(registration::Column::Status.is_in(live()))
+                .count(txn)
+                .await?
+                > 0;
         if !already && seats::school_at_limit(txn, a, person).await? {
             errors.push(FieldError::new("activities", "school_limit").with_detail(&a.title));
         }
