@@ -183,7 +183,8 @@ pub async fn activities(conn: &impl ConnectionTrait, ids: &[i32]) -> Result<Vec<
     with_speakers(conn, models).await
 }
 
-async fn with_speakers(
+/// `models` with their speakers in order, loaded with one query for all.
+pub async fn with_speakers(
     conn: &impl ConnectionTrait,
     models: Vec<activity::Model>,
 ) -> Result<Vec<Activity>, DbErr> {

@@ -14,15 +14,17 @@ use poem_openapi::{
     types::MaybeUndefined,
 };
 
-use super::{error::AdminError, request_lang};
+use super::{error::AdminError, programme::SpeakerDto, request_lang};
 use crate::{
     domain::FieldError,
+    i18n::Lang,
     organiser::{
         Principal,
         activities::{self, ActivityInput},
         speakers::SpeakerInput,
         tokens,
     },
+    programme::{self, Activity},
     startup::AppState,
 };
 
@@ -79,13 +81,37 @@ pub struct AdminActivity {
     pub no_show_release_minutes: Option<i32>,
     /// `scheduled` or `cancelled`.
     pub status: String,
+    /// Who runs it, in order.
+    pub speakers: Vec<SpeakerDto>,
     /// Raised by every change (the calendar SEQUENCE follows it).
     pub revision: i32,
     pub updated_at: DateTime<Utc>,
 }
 
-impl From<activity::Model> for AdminActivity {
-    fn from(a: activity::Model) -> Self {
+/// The API's view of `models`, each with its speakers (one query for all of them).
+pub(super) async fn described(
+    state: &AppState,
+    models: Vec<activity::Model>,
+    lang: Lang,
+) -> Result<Vec<AdminActivity>, AdminError> {
+    let activities = programme::with_speakers(state.db.conn(), models)
+        .await
+        .map_err(|e| AdminError::from_manage(e.into(), lang))?;
+    Ok(activities.into_iter().map(AdminActivity::from).collect())
+}
+
+/// [`described`] for one activity.
+async fn described_one(
+    state: &AppState,
+    model: activity::Model,
+    lang: Lang,
+) -> Result<AdminActivity, AdminError> {
+    let mut one = described(state, vec![model], lang).await?;
+    Ok(one.pop().expect("one activity in, one out"))
+}
+
+impl From<Activity> for AdminActivity {
+    fn from(Activity { model: a, speakers }: Activity) -> Self {
         AdminActivity {
             id: a.id,
             kind: a.kind.as_str().into(),
@@ -104,6 +130,7 @@ impl From<activity::Model> for AdminActivity {
             per_school_limit: a.per_school_limit,
             no_show_release_minutes: a.no_show_release_minutes,
             status: a.status.as_str().into(),
+            speakers: speakers.into_iter().map(SpeakerDto::from).collect(),
             revision: a.revision,
             updated_at: a.updated_at,
         }
@@ -272,9 +299,7 @@ impl AdminApi {
         let rows = activities::list(&state, &auth.0)
             .await
             .map_err(|e| AdminError::from_manage(e.into(), lang))?;
-        Ok(ListResponse::Ok(Json(
-            rows.into_iter().map(AdminActivity::from).collect(),
-        )))
+        Ok(ListResponse::Ok(Json(described(&state, rows, lang).await?)))
     }
 
     /// Create a workshop or meeting.
@@ -290,7 +315,9 @@ impl AdminApi {
         let created = activities::create(&state, &auth.0, body.0.into_input())
             .await
             .map_err(|e| AdminError::from_manage(e, lang))?;
-        Ok(CreatedResponse::Created(Json(created.into())))
+        Ok(CreatedResponse::Created(Json(
+            described_one(&state, created, lang).await?,
+        )))
     }
 
     #[oai(path = "/activities/:id", method = "get")]
@@ -305,7 +332,9 @@ impl AdminApi {
         let found = activities::get(&state, &auth.0, id.0)
             .await
             .map_err(|e| AdminError::from_manage(e, lang))?;
-        Ok(ActivityResponse::Ok(Json(found.into())))
+        Ok(ActivityResponse::Ok(Json(
+            described_one(&state, found, lang).await?,
+        )))
     }
 
     /// Change a workshop or meeting. A new time, room or place emails everyone holding or
@@ -325,7 +354,9 @@ impl AdminApi {
         let updated = activities::update(&state, &auth.0, id.0, input)
             .await
             .map_err(|e| AdminError::from_manage(e, lang))?;
-        Ok(ActivityResponse::Ok(Json(updated.into())))
+        Ok(ActivityResponse::Ok(Json(
+            described_one(&state, updated, lang).await?,
+        )))
     }
 
     /// Cancel a workshop or meeting: its registrations are cancelled and everyone signed up is
@@ -343,6 +374,8 @@ impl AdminApi {
         let cancelled = activities::cancel(&state, &auth.0, id.0, body.0.reason.as_deref())
             .await
             .map_err(|e| AdminError::from_manage(e, lang))?;
-        Ok(ActivityResponse::Ok(Json(cancelled.into())))
+        Ok(ActivityResponse::Ok(Json(
+            described_one(&state, cancelled, lang).await?,
+        )))
     }
 }

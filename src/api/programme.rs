@@ -33,6 +33,15 @@ pub struct SpeakerDto {
     pub organisation: Option<String>,
 }
 
+impl From<entity::speaker::Model> for SpeakerDto {
+    fn from(s: entity::speaker::Model) -> Self {
+        SpeakerDto {
+            name: s.name,
+            organisation: s.organisation,
+        }
+    }
+}
+
 #[derive(Debug, Object)]
 #[oai(skip_serializing_if_is_none)]
 pub struct ActivityDto {
@@ -104,14 +113,7 @@ pub fn activity_dto(a: programme::Activity, state: &AppState) -> ActivityDto {
         place: m.place,
         starts_at: m.starts_at,
         ends_at: m.ends_at,
-        speakers: a
-            .speakers
-            .into_iter()
-            .map(|s| SpeakerDto {
-                name: s.name,
-                organisation: s.organisation,
-            })
-            .collect(),
+        speakers: a.speakers.into_iter().map(SpeakerDto::from).collect(),
         capacity: m.capacity,
         seats_left,
         waitlist: m.waitlist_enabled,

@@ -11,11 +11,12 @@ use poem_openapi::{
 };
 
 use super::{
-    admin::{AdminActivity, CancelRequest, OrganiserToken},
+    admin::{AdminActivity, CancelRequest, OrganiserToken, described},
     error::AdminError,
     request_lang,
 };
 use crate::{
+    i18n::Lang,
     organiser::series::{self, NewSeries, SeriesEdit, SeriesView},
     startup::AppState,
     timezone,
@@ -38,13 +39,16 @@ pub struct AdminSeries {
     pub occurrences: Vec<AdminActivity>,
 }
 
-impl From<SeriesView> for AdminSeries {
-    fn from(v: SeriesView) -> Self {
-        AdminSeries {
-            occurrences: v.occurrences.into_iter().map(AdminActivity::from).collect(),
-            ..AdminSeries::from(v.series)
-        }
-    }
+/// The API's view of a series, its occurrences with their speakers.
+async fn described_series(
+    state: &AppState,
+    v: SeriesView,
+    lang: Lang,
+) -> Result<AdminSeries, AdminError> {
+    Ok(AdminSeries {
+        occurrences: described(state, v.occurrences, lang).await?,
+        ..AdminSeries::from(v.series)
+    })
 }
 
 impl From<meeting_series::Model> for AdminSeries {
@@ -172,10 +176,13 @@ impl SeriesApi {
             district_ids: f.district_ids,
             problems: Vec::new(),
         };
+        let lang = request_lang(req);
         let created = series::create(&state, &auth.0, input)
             .await
-            .map_err(|e| AdminError::from_manage(e, request_lang(req)))?;
-        Ok(SeriesResponse::Created(Json(created.into())))
+            .map_err(|e| AdminError::from_manage(e, lang))?;
+        Ok(SeriesResponse::Created(Json(
+            described_series(&state, created, lang).await?,
+        )))
     }
 
     /// A series with all its occurrences.
@@ -187,10 +194,13 @@ impl SeriesApi {
         req: &Request,
         id: Path<i32>,
     ) -> Result<SeriesResponse, AdminError> {
+        let lang = request_lang(req);
         let found = series::get(&state, &auth.0, id.0)
             .await
-            .map_err(|e| AdminError::from_manage(e, request_lang(req)))?;
-        Ok(SeriesResponse::Ok(Json(found.into())))
+            .map_err(|e| AdminError::from_manage(e, lang))?;
+        Ok(SeriesResponse::Ok(Json(
+            described_series(&state, found, lang).await?,
+        )))
     }
 
     /// Change a series' title, region or interval.
@@ -210,10 +220,13 @@ impl SeriesApi {
             interval_days: f.interval_days,
             problems: Vec::new(),
         };
+        let lang = request_lang(req);
         let updated = series::update(&state, &auth.0, id.0, edit)
             .await
-            .map_err(|e| AdminError::from_manage(e, request_lang(req)))?;
-        Ok(SeriesResponse::Ok(Json(updated.into())))
+            .map_err(|e| AdminError::from_manage(e, lang))?;
+        Ok(SeriesResponse::Ok(Json(
+            described_series(&state, updated, lang).await?,
+        )))
     }
 
     /// Add occurrences after the last one; answers the new ones. `conflict` (`no_occurrences`)
@@ -227,11 +240,12 @@ impl SeriesApi {
         id: Path<i32>,
         body: Json<AddOccurrences>,
     ) -> Result<OccurrencesResponse, AdminError> {
+        let lang = request_lang(req);
         let made = series::add_occurrences(&state, &auth.0, id.0, body.0.count)
             .await
-            .map_err(|e| AdminError::from_manage(e, request_lang(req)))?;
+            .map_err(|e| AdminError::from_manage(e, lang))?;
         Ok(OccurrencesResponse::Ok(Json(
-            made.into_iter().map(AdminActivity::from).collect(),
+            described(&state, made, lang).await?,
         )))
     }
 
@@ -247,11 +261,12 @@ impl SeriesApi {
         id: Path<i32>,
         body: Json<CancelRequest>,
     ) -> Result<OccurrencesResponse, AdminError> {
+        let lang = request_lang(req);
         let cancelled = series::cancel(&state, &auth.0, id.0, body.0.reason.as_deref())
             .await
-            .map_err(|e| AdminError::from_manage(e, request_lang(req)))?;
+            .map_err(|e| AdminError::from_manage(e, lang))?;
         Ok(OccurrencesResponse::Ok(Json(
-            cancelled.into_iter().map(AdminActivity::from).collect(),
+            described(&state, cancelled, lang).await?,
         )))
     }
 }

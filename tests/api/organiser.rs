@@ -974,6 +974,18 @@ async fn speakers_are_set_on_the_form_and_in_the_api(backend: Backend) {
     assert_eq!(problem["errors"][0]["field"], "speakers");
     assert_eq!(problem["errors"][0]["code"], "speaker_name_required");
     assert_eq!(speakers_of(&app, WORKSHOP).await.len(), 2);
+    // The API answers with the activity as stored, speakers included, and so does a GET.
+    let set = api(json!({ "speakers": [{ "name": "Eva Malá", "organisation": "NPI ČR" }] })).await;
+    assert_eq!(set.status(), 200);
+    let answered: Value = set.json().await.unwrap();
+    let expected = json!([{ "name": "Eva Malá", "organisation": "NPI ČR" }]);
+    assert_eq!(answered["speakers"], expected);
+    let got: Value = call_api(&app, Some(&boss), Method::GET, &api_path, None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(got["speakers"], expected);
     assert_eq!(api(json!({ "speakers": [] })).await.status(), 200);
     assert!(speakers_of(&app, WORKSHOP).await.is_empty());
 }
