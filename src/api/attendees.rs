@@ -4,7 +4,7 @@
 //! use-cases as the admin pages (`organiser::attendees`); errors as in [`super::admin`].
 
 use chrono::{DateTime, Utc};
-use entity::{enums::RegistrationStatus, registration};
+use entity::registration;
 use poem::{Body, Request, http::header, web::Data};
 use poem_openapi::{
     ApiResponse, Object, OpenApi, Tags,
@@ -15,7 +15,7 @@ use poem_openapi::{
 use super::{admin::OrganiserToken, error::AdminError, request_lang};
 use crate::{
     domain::FieldError,
-    export::{self, AttendeeQuery, AttendeeRow, Column, DEFAULT_COLUMNS, ExportRequest, Format},
+    export::{self, AttendeeRow, Column, DEFAULT_COLUMNS, ExportRequest, Format},
     i18n::Lang,
     organiser::{
         Action,
@@ -223,38 +223,6 @@ pub enum CountsResponse {
     Ok(Json<AttendeeCounts>),
 }
 
-/// `status` (comma-separated codes, or `live`) and `q` as a query on `scope`.
-fn attendee_query(
-    scope: export::Scope,
-    status: Option<&str>,
-    q: Option<String>,
-) -> Result<AttendeeQuery, FieldError> {
-    let mut statuses = Vec::new();
-    for code in status
-        .unwrap_or_default()
-        .split(',')
-        .map(str::trim)
-        .filter(|c| !c.is_empty())
-    {
-        if code == "live" {
-            statuses.extend(crate::registration::live());
-            continue;
-        }
-        let status = attendees::FILTER_STATUSES
-            .into_iter()
-            .find(|s| s.as_str() == code)
-            .ok_or_else(|| FieldError::new("status", "unknown_choice").with_detail(code))?;
-        statuses.push(status);
-    }
-    statuses.sort_by_key(|s: &RegistrationStatus| s.as_str());
-    statuses.dedup();
-    Ok(AttendeeQuery {
-        scope,
-        statuses,
-        search: q.filter(|q| !q.trim().is_empty()),
-    })
-}
-
 async fn page_of(
     state: &AppState,
     auth: OrganiserToken,
@@ -262,8 +230,12 @@ async fn page_of(
     scope: export::Scope,
     filter: Filter,
 ) -> Result<PageResponse, AdminError> {
-    let query = attendee_query(scope, filter.status.as_deref(), filter.q)
-        .map_err(|e| AdminError::invalid(&[e], lang))?;
+    let query = attendees::query(
+        scope,
+        filter.status.as_deref().unwrap_or_default(),
+        filter.q.as_deref().unwrap_or_default(),
+    )
+    .map_err(|e| AdminError::invalid(&[e], lang))?;
     let limit = filter.limit.unwrap_or(100);
     if !(1..=MAX_LIMIT).contains(&limit) {
         let error = FieldError::new("limit", "limit_range").with_detail(MAX_LIMIT.to_string());
@@ -301,9 +273,13 @@ async fn export_of(
         .await
         .map_err(|e| AdminError::from_manage(e, lang))?;
     let mut errors = Vec::new();
-    let query = attendee_query(scope, choice.status.as_deref(), choice.q)
-        .map_err(|e| errors.push(e))
-        .ok();
+    let query = attendees::query(
+        scope,
+        choice.status.as_deref().unwrap_or_default(),
+        choice.q.as_deref().unwrap_or_default(),
+    )
+    .map_err(|e| errors.push(e))
+    .ok();
     let format = match choice.format.as_deref().unwrap_or("csv").parse::<Format>() {
         Ok(format) => Some(format),
         Err(err) => {

@@ -24,6 +24,7 @@ use serde::Serialize;
 
 use super::{Action, ManageError, Principal, Scope, Subject, audit, can};
 use crate::{
+    domain::FieldError,
     export::{self, AttendeeQuery, AttendeeRow},
     registration::{
         NewRegistration, SignUpForm,
@@ -420,9 +421,103 @@ pub const FILTER_STATUSES: [RegistrationStatus; 8] = [
     RegistrationStatus::Expired,
 ];
 
+/// The longest search used; the rest of a longer one is ignored.
+const MAX_SEARCH_CHARS: usize = 200;
+
+/// A list's filter as the pages and the API take it: `status` comma-separated codes of
+/// [`FILTER_STATUSES`] or `live` (blank: every status), `q` a part of the name, email or
+/// organisation (blank: no search). An unknown status is an error on `status`.
+pub fn query(scope: export::Scope, status: &str, q: &str) -> Result<AttendeeQuery, FieldError> {
+    let mut statuses = Vec::new();
+    for code in status.split(',').map(str::trim).filter(|c| !c.is_empty()) {
+        if code == "live" {
+            statuses.extend(crate::registration::live());
+            continue;
+        }
+        let status = FILTER_STATUSES
+            .into_iter()
+            .find(|s| s.as_str() == code)
+            .ok_or_else(|| FieldError::new("status", "unknown_choice").with_detail(code))?;
+        statuses.push(status);
+    }
+    statuses.sort_by_key(|s| s.as_str());
+    statuses.dedup();
+    let q = q.trim();
+    Ok(AttendeeQuery {
+        scope,
+        statuses,
+        search: (!q.is_empty()).then(|| q.chars().take(MAX_SEARCH_CHARS).collect()),
+    })
+}
+
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
     use super::*;
+
+    #[test]
+    fn a_filter_reads_codes_live_or_all_and_a_trimmed_search() {
+        let scope = export::Scope::Activity(3);
+        let q = query(scope, "live", "  Nov ").unwrap();
+        assert_eq!(q.statuses.len(), 5);
+        assert_eq!(q.search.as_deref(), Some("Nov"));
+        let q = query(scope, " cancelled, expired,cancelled ", "").unwrap();
+        assert_eq!(
+            q.statuses,
+            [RegistrationStatus::Cancelled, RegistrationStatus::Expired]
+        );
+        assert_eq!(query(scope, "", " ").unwrap(), AttendeeQuery::all_in(scope));
+        let error = query(scope, "confirmed,bogus", "").unwrap_err();
+        assert_eq!((error.field, error.code), ("status", "unknown_choice"));
+    }
+
+    proptest! {
+        /// Whatever the text: no panic; a known code is listed once; blanks filter nothing; the
+        /// search is trimmed, never blank, and bounded.
+        #[test]
+        fn any_filter_text_reads_safely(
+            codes in proptest::collection::vec(
+                prop_oneof![
+                    proptest::sample::select(FILTER_STATUSES.map(|s| s.as_str().to_owned()).to_vec()),
+                    Just("live".to_owned()),
+                    "[ ,a-z]{0,12}",
+                ],
+                0..6,
+            ),
+            q in "\\PC{0,300}",
+        ) {
+            let scope = export::Scope::Fair(1);
+            match query(scope, &codes.join(","), &q) {
+                Ok(read) => {
+                    let mut sorted = read.statuses.clone();
+                    sorted.sort_by_key(|s| s.as_str());
+                    sorted.dedup();
+                    prop_assert_eq!(&read.statuses, &sorted);
+                    for code in codes.iter().flat_map(|c| c.split(',')).map(str::trim) {
+                        prop_assert!(
+                            code.is_empty()
+                                || code == "live"
+                                || read.statuses.iter().any(|s| s.as_str() == code)
+                        );
+                    }
+                    match read.search {
+                        Some(s) => {
+                            prop_assert!(!s.is_empty() && s.chars().count() <= MAX_SEARCH_CHARS);
+                            prop_assert!(q.trim().starts_with(&s));
+                        }
+                        None => prop_assert!(q.trim().is_empty()),
+                    }
+                }
+                Err(e) => {
+                    prop_assert_eq!(e.field, "status");
+                    let known = |c: &str| c.is_empty() || c == "live"
+                        || FILTER_STATUSES.iter().any(|s| s.as_str() == c);
+                    prop_assert!(codes.iter().flat_map(|c| c.split(',')).any(|c| !known(c.trim())));
+                }
+            }
+        }
+    }
 
     fn s(v: &str) -> Option<String> {
         Some(v.to_owned())

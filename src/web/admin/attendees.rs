@@ -55,23 +55,13 @@ fn first<'a>(pairs: &'a [(String, String)], key: &str) -> Option<&'a str> {
         .map(|(_, v)| v.as_str())
 }
 
-/// `status` (one status, `live`, or empty for all) and `q` as a query on `scope`.
+/// The list's filter from the page's query; a status from a hand-edited address that is not
+/// one of ours lists every status.
 fn attendee_query(scope: export::Scope, pairs: &[(String, String)]) -> AttendeeQuery {
-    let statuses = match first(pairs, "status").unwrap_or_default() {
-        "live" => crate::registration::live().to_vec(),
-        code => FILTER_STATUSES
-            .into_iter()
-            .filter(|s| s.as_str() == code)
-            .collect(),
-    };
-    AttendeeQuery {
-        scope,
-        statuses,
-        search: first(pairs, "q")
-            .map(str::trim)
-            .filter(|q| !q.is_empty())
-            .map(|q| q.chars().take(200).collect()),
-    }
+    let q = first(pairs, "q").unwrap_or_default();
+    attendees::query(scope, first(pairs, "status").unwrap_or_default(), q)
+        .or_else(|_| attendees::query(scope, "", q))
+        .expect("no status, no error")
 }
 
 /// The list's own path: `/admin/activities/12/attendees` or `/admin/fairs/1/attendees`.
