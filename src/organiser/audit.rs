@@ -410,6 +410,7 @@ pub fn json_row(entry: &Entry) -> JsonEntry {
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
     use serde_json::json;
 
     use super::*;
@@ -460,5 +461,41 @@ mod tests {
         );
         let err = AuditFilter::parse("", "", "", "2027-01-14", "2027-01-12").unwrap_err();
         assert_eq!(err[0].code, "ends_before_start");
+    }
+
+    proptest! {
+        /// Any text: no panic, and an error names only a field that was filled in.
+        #[test]
+        fn any_filter_text_reads_safely(
+            organiser in "\\PC{0,12}|[0-9]{1,12}",
+            from in "\\PC{0,12}|[0-9-]{0,12}",
+            to in "\\PC{0,12}|[0-9-]{0,12}",
+        ) {
+            if let Err(errors) = AuditFilter::parse(&organiser, "", "", &from, &to) {
+                for e in errors {
+                    let text = match e.field {
+                        "organiser" => &organiser,
+                        "from" => &from,
+                        _ => &to,
+                    };
+                    prop_assert!(!text.trim().is_empty(), "{e:?}");
+                }
+            }
+        }
+
+        /// `from` and `to` days mean Prague midnights: from the start of the first day to the
+        /// end of the last, across daylight-saving changes.
+        #[test]
+        fn days_are_whole_prague_days(start in 0u64..3650, days in 0u64..400) {
+            let first = NaiveDate::from_ymd_opt(2025, 1, 1).unwrap() + chrono::Days::new(start);
+            let last = first + chrono::Days::new(days);
+            let f = AuditFilter::parse("", "", "", &first.to_string(), &last.to_string()).unwrap();
+            let from = f.from.unwrap().with_timezone(&timezone::DEFAULT);
+            let until = f.until.unwrap().with_timezone(&timezone::DEFAULT);
+            prop_assert_eq!(from.date_naive(), first);
+            prop_assert_eq!(until.date_naive(), last.succ_opt().unwrap());
+            prop_assert_eq!(from.time(), chrono::NaiveTime::MIN);
+            prop_assert_eq!(until.time(), chrono::NaiveTime::MIN);
+        }
     }
 }
