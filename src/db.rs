@@ -4,8 +4,9 @@
 //! [`Db::begin_write`]. On PostgreSQL that is a plain transaction. SQLite has one writer at a time,
 //! and a transaction that reads first and writes later cannot wait for the lock: it fails with
 //! "database is locked" whatever the busy timeout. So on SQLite `begin_write` first takes an
-//! in-process gate, and writers queue in Rust instead of failing in SQLite. WAL mode lets the
-//! readers go on meanwhile. (One process per SQLite file; several instances need PostgreSQL.)
+//! in-process gate, and writers queue in Rust instead of failing in SQLite; the writer then has
+//! a connection of its own. WAL mode lets the readers go on meanwhile, on the shared pool. (One
+//! process per SQLite file; several instances need PostgreSQL.)
 
 use std::{ops::Deref, sync::Arc, time::Duration};
 
@@ -19,7 +20,15 @@ use tokio::sync::{Mutex, OwnedMutexGuard};
 #[derive(Clone)]
 pub struct Db {
     conn: DatabaseConnection,
-    write_gate: Option<Arc<Mutex<()>>>,
+    write_gate: Option<WriteGate>,
+}
+
+/// SQLite's writer: the gate, and a connection of its own, so that whoever passes the gate
+/// does not then queue behind readers for a connection from the shared pool.
+#[derive(Clone)]
+struct WriteGate {
+    gate: Arc<Mutex<()>>,
+    conn: DatabaseConnection,
 }
 
 impl Db {
@@ -40,6 +49,7 @@ impl Db {
                     .create_if_missing(true)
             });
         let sqlite = url.starts_with("sqlite:");
+        let writer = options.clone();
         if sqlite {
             // A connection to a local file does not go stale: no ping on every checkout, which
             // on SQLite is one more hand-over to the connection's thread per query.
@@ -56,10 +66,20 @@ impl Db {
         }
         let conn = Database::connect(options).await?;
         conn.ping().await?;
-        Ok(Db {
-            conn,
-            write_gate: sqlite.then(|| Arc::new(Mutex::new(()))),
-        })
+        let write_gate = if sqlite {
+            let mut writer = writer;
+            writer
+                .max_connections(1)
+                .min_connections(1)
+                .test_before_acquire(false);
+            Some(WriteGate {
+                gate: Arc::new(Mutex::new(())),
+                conn: Database::connect(writer).await?,
+            })
+        } else {
+            None
+        };
+        Ok(Db { conn, write_gate })
     }
 
     pub fn conn(&self) -> &DatabaseConnection {
@@ -72,13 +92,16 @@ impl Db {
 
     /// Starts a transaction that may write. See the module docs for why SQLite queues here.
     pub async fn begin_write(&self) -> Result<WriteTxn, DbErr> {
-        let gate = match &self.write_gate {
-            Some(gate) => Some(gate.clone().lock_owned().await),
-            None => None,
+        let Some(writer) = &self.write_gate else {
+            return Ok(WriteTxn {
+                txn: self.conn.begin().await?,
+                _gate: None,
+            });
         };
+        let gate = writer.gate.clone().lock_owned().await;
         Ok(WriteTxn {
-            txn: self.conn.begin().await?,
-            _gate: gate,
+            txn: writer.conn.begin().await?,
+            _gate: Some(gate),
         })
     }
 
@@ -88,6 +111,9 @@ impl Db {
     }
 
     pub async fn close(self) {
+        if let Some(writer) = self.write_gate {
+            let _ = writer.conn.close().await;
+        }
         let _ = self.conn.close().await;
     }
 }
