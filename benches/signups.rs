@@ -6,8 +6,8 @@
 //! - **api**: `POST /api/registrations` on the real server over loopback, each request a new
 //!   person for one workshop with room for everyone; throughput and p50/p99 latency;
 //! - **raw**: the minimal transaction the sign-up must do at least — insert a registration and
-//!   an outbox row — in a loop from the same number of tasks, through the same connection pool
-//!   (and, on SQLite, the same write gate);
+//!   an outbox row — in a loop from the same number of tasks, through the same `begin_write`
+//!   (on SQLite, the same gate and writer connection);
 //! - **ratio**: api / raw (target ≥ 50 %; absolute target on 2 cores: ≥ 2,000 sign-ups/s on
 //!   SQLite at concurrency 32 with p99 < 50 ms).
 //!
