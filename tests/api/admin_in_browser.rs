@@ -210,6 +210,16 @@ async fn flow(app: &TestApp, c: &Client, password: &str, downloads: &Path) -> Re
         app.address
     ))
     .await?;
+    // The admin sections are one row that scrolls sideways, not a block of wrapped links.
+    let nav = c
+        .execute(
+            "const ul = document.querySelector('.admin-nav ul'); \
+             const li = ul.querySelector('li').getBoundingClientRect().height; \
+             return [ul.clientHeight < 2 * li, ul.scrollWidth > ul.clientWidth];",
+            vec![],
+        )
+        .await?;
+    assert_eq!(nav, json!([true, true]));
     c.find(Locator::Id("q")).await?.send_keys("šťastný").await?;
     click_and_wait(c, "form[role=search] button[type=submit]").await?;
     let people = c.find_all(Locator::Css(".checkin-person h2")).await?;
