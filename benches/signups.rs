@@ -174,6 +174,17 @@ async fn roomy_meeting(state: &AppState) -> i32 {
     .id
 }
 
+/// The load's own threads: the server's runtime schedules only the server's work, as it would
+/// with clients on other machines (they still share the two cores).
+static CLIENTS: std::sync::LazyLock<tokio::runtime::Runtime> = std::sync::LazyLock::new(|| {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .thread_name("bench-client")
+        .enable_all()
+        .build()
+        .expect("the clients' runtime")
+});
+
 /// `concurrency` tasks signing up new people for `duration`; returns count, latencies, time.
 async fn drive(
     client: &reqwest::Client,
@@ -193,7 +204,7 @@ async fn drive(
                 counter.clone(),
                 latencies.clone(),
             );
-            tokio::spawn(async move {
+            CLIENTS.spawn(async move {
                 let mut mine = Vec::new();
                 while started.elapsed() < duration {
                     let n = counter.fetch_add(1, Ordering::Relaxed);
