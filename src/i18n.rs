@@ -1930,6 +1930,18 @@ const TEXTS: &[(&str, &str, &str)] = &[
         "Try again in {seconds} s.",
     ),
     (
+        "page_error.too_large.text",
+        "Formulář obsahuje víc dat, než kolik přijímáme (nejvýše 64 KiB). Zkraťte prosím delší \
+         pole a zkuste to znovu.",
+        "The form holds more than we accept (64 KiB at most). Please shorten the longer fields \
+         and try again.",
+    ),
+    (
+        "page_error.too_large.title",
+        "Požadavek je příliš velký",
+        "The request is too large",
+    ),
+    (
         "page_error.too_many.text",
         "Z vaší adresy přišlo příliš mnoho požadavků najednou.",
         "Too many requests came from your address at once.",

@@ -257,7 +257,7 @@ async fn limit_body<E: Endpoint>(ep: E, req: Request) -> poem::Result<Response> 
         let lang = crate::web::lang::lang_of(&req);
         crate::api::error::ApiError::body_refused(refused.as_u16(), lang).into_response()
     } else {
-        refused.into_response()
+        crate::web::error::ErrorPage::for_request(&req).render(poem::Error::from_status(refused))
     };
     // The unread body stays on the wire, so the connection cannot carry another request: say
     // so, or a client's pool reuses it and its next request fails half-sent.

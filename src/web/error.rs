@@ -46,45 +46,66 @@ impl From<crate::limits::RetryAfter> for TooMany {
 /// becomes a page in the visitor's language with the error's status.
 pub async fn pages<E: poem::Endpoint>(ep: E, req: poem::Request) -> poem::Result<poem::Response> {
     use poem::IntoResponse;
-    let lang = super::lang::lang_of(&req);
-    let here = super::lang::here(&req);
-    let pages = req
-        .data::<crate::startup::AppState>()
-        .map(|s| s.pages.clone());
+    let page = ErrorPage::for_request(&req);
     match ep.call(req).await {
         Ok(response) => Ok(response.into_response()),
-        Err(err) => {
-            let status = err.status();
-            let retry_after = match err.downcast_ref::<TooMany>() {
-                Some(TooMany(seconds)) => Some(*seconds),
-                None if status == StatusCode::SERVICE_UNAVAILABLE => Some(5),
-                None => None,
-            };
-            let kind = match status.as_u16() {
-                404 | 405 => "not_found",
-                429 => "too_many",
-                503 => "unavailable",
-                400..=499 => "bad_request",
-                _ => "internal",
-            };
-            let ctx = minijinja::context! {
-                here,
-                kind,
-                retry_after,
-                status => status.as_u16(),
-            };
-            let page = pages.and_then(|p| p.respond(status, "error.html", lang, ctx).ok());
-            let mut response = match page {
-                Some(page) => page,
-                None => err.into_response(),
-            };
-            if let Some(seconds) = retry_after {
-                response.headers_mut().insert(
-                    poem::http::header::RETRY_AFTER,
-                    poem::http::HeaderValue::from(seconds),
-                );
-            }
-            Ok(response)
+        Err(err) => Ok(page.render(err)),
+    }
+}
+
+/// What an error page needs from the request, taken before the request is handed on.
+pub struct ErrorPage {
+    lang: crate::i18n::Lang,
+    here: String,
+    pages: Option<std::sync::Arc<super::render::Pages>>,
+}
+
+impl ErrorPage {
+    pub fn for_request(req: &poem::Request) -> ErrorPage {
+        ErrorPage {
+            lang: super::lang::lang_of(req),
+            here: super::lang::here(req),
+            pages: req
+                .data::<crate::startup::AppState>()
+                .map(|s| s.pages.clone()),
         }
+    }
+
+    /// The page for `err`, with its status and, when waiting helps, `Retry-After`.
+    pub fn render(self, err: poem::Error) -> poem::Response {
+        let status = err.status();
+        let retry_after = match err.downcast_ref::<TooMany>() {
+            Some(TooMany(seconds)) => Some(*seconds),
+            None if status == StatusCode::SERVICE_UNAVAILABLE => Some(5),
+            None => None,
+        };
+        let kind = match status.as_u16() {
+            404 | 405 => "not_found",
+            413 => "too_large",
+            429 => "too_many",
+            503 => "unavailable",
+            400..=499 => "bad_request",
+            _ => "internal",
+        };
+        let ctx = minijinja::context! {
+            here => self.here,
+            kind,
+            retry_after,
+            status => status.as_u16(),
+        };
+        let page = self
+            .pages
+            .and_then(|p| p.respond(status, "error.html", self.lang, ctx).ok());
+        let mut response = match page {
+            Some(page) => page,
+            None => err.into_response(),
+        };
+        if let Some(seconds) = retry_after {
+            response.headers_mut().insert(
+                poem::http::header::RETRY_AFTER,
+                poem::http::HeaderValue::from(seconds),
+            );
+        }
+        response
     }
 }

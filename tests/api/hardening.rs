@@ -163,8 +163,31 @@ async fn token_guessing_is_rate_limited_across_routes(backend: Backend) {
     );
 }
 
+/// A page form with an oversized body is refused before it is read, says why, and closes the
+/// connection (the unread body is still on it); the next request on a new one is served.
+async fn an_oversized_form_is_refused_and_the_connection_closed(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let refused = app
+        .client
+        .post(format!(
+            "{}/fairs/uspech-pro-kazdeho-zaka/sign-up",
+            app.address
+        ))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(format!("name={}", "a".repeat(70_000)))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 413);
+    assert_eq!(refused.headers()["connection"], "close");
+    let page = refused.text().await.unwrap();
+    assert!(page.contains("Požadavek je příliš velký"), "{page}");
+    assert_eq!(app.get("/").await.status(), 200);
+}
+
 on_both_backends!(
     static_paths_never_reach_the_file_system,
     guessed_tokens_learn_nothing,
     token_guessing_is_rate_limited_across_routes,
+    an_oversized_form_is_refused_and_the_connection_closed,
 );
