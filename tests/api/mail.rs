@@ -255,7 +255,8 @@ async fn a_crash_after_sending_resends_with_the_same_message_id(backend: Backend
     txn.commit().await.unwrap();
 
     // An instance claims the message and dies before recording the send.
-    let lease = Duration::from_millis(300);
+    // Long enough that the second look surely falls inside it even on a busy machine.
+    let lease = Duration::from_millis(1500);
     let claimed = claim_due(&db, chrono::Utc::now(), lease, 1)
         .await
         .unwrap()
