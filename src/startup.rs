@@ -252,7 +252,7 @@ async fn limit_body<E: Endpoint>(ep: E, req: Request) -> poem::Result<Response> 
         }
         _ => return ep.call(req).await.map(IntoResponse::into_response),
     };
-    // The API answers in its documented problem form; pages and feeds with the bare status.
+    // The API answers in its documented problem form; everything else with the error page.
     let mut response = if req.uri().path().starts_with("/api/") {
         let lang = crate::web::lang::lang_of(&req);
         crate::api::error::ApiError::body_refused(refused.as_u16(), lang).into_response()

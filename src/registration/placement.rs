@@ -73,12 +73,9 @@ pub async fn add(
     let now = Utc::now();
     let a = &activity.model;
     let (person, _) = sign_up::find_or_create_person(state, txn, new, now).await?;
-    let existing = registration::Entity::find()
-        .filter(registration::Column::PersonId.eq(person.id))
-        .filter(registration::Column::ActivityId.eq(a.id))
-        .filter(registration::Column::Status.is_in(live()))
-        .one(&**txn)
-        .await?;
+    let existing = sign_up::live_registrations(&**txn, person.id, &[a.id])
+        .await?
+        .pop();
     if let Some(existing) = &existing
         && matches!(
             existing.status,
@@ -176,13 +173,8 @@ pub async fn move_to(
         .one(&**txn)
         .await?
         .ok_or_else(|| refused("registration", "not_live", ""))?;
-    let there = registration::Entity::find()
-        .filter(registration::Column::PersonId.eq(person.id))
-        .filter(registration::Column::ActivityId.eq(t.id))
-        .filter(registration::Column::Status.is_in(live()))
-        .one(&**txn)
-        .await?;
-    if there.is_some() {
+    let there = sign_up::live_registrations(&**txn, person.id, &[t.id]).await?;
+    if !there.is_empty() {
         return Err(refused("activity_id", "already_registered", &t.title));
     }
     // Both seat counters change: lock them in id order, so two moves in opposite directions

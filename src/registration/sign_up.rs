@@ -77,7 +77,13 @@ async fn attempt(state: &AppState, new: &NewRegistration) -> Result<(), SignUpEr
 
     let txn = state.db.begin_write().await?;
     let (person, known) = find_or_create_person(state, &txn, new, now).await?;
-    check_school_limits(&*txn, &person, known, &activities).await?;
+    // A person created just now has no registrations to find.
+    let existing = if known {
+        live_registrations(&*txn, person.id, &new.activity_ids).await?
+    } else {
+        Vec::new()
+    };
+    check_school_limits(&*txn, &person, &existing, &activities).await?;
     let links = &state.links;
     let lang = new.lang;
     let confirm = NewToken::generate();
@@ -85,18 +91,7 @@ async fn attempt(state: &AppState, new: &NewRegistration) -> Result<(), SignUpEr
     let mut held = Vec::new();
     for activity in &activities {
         let a = &activity.model;
-        // A person created just now has no registrations to find.
-        let existing = if known {
-            registration::Entity::find()
-                .filter(registration::Column::PersonId.eq(person.id))
-                .filter(registration::Column::ActivityId.eq(a.id))
-                .filter(registration::Column::Status.is_in(live()))
-                .one(&*txn)
-                .await?
-        } else {
-            None
-        };
-        if let Some(existing) = existing {
+        if let Some(existing) = existing.iter().find(|r| r.activity_id == a.id) {
             // Signing up again: no duplicate. A pending one gets a fresh link in this email.
             if existing.status == RegistrationStatus::Pending {
                 registration::ActiveModel {
@@ -175,13 +170,27 @@ pub fn live() -> [RegistrationStatus; 5] {
     ]
 }
 
+/// The person's live registrations on any of `activity_ids` (at most one each:
+/// `ux_registration_live`).
+pub(super) async fn live_registrations(
+    conn: &impl sea_orm::ConnectionTrait,
+    person_id: i32,
+    activity_ids: &[i32],
+) -> Result<Vec<registration::Model>, DbErr> {
+    registration::Entity::find()
+        .filter(registration::Column::PersonId.eq(person_id))
+        .filter(registration::Column::ActivityId.is_in(activity_ids.iter().copied()))
+        .filter(registration::Column::Status.is_in(live()))
+        .all(conn)
+        .await
+}
+
 /// No requested activity already has its limit of people from the person's school (their own
-/// live registrations aside: signing up again changes nothing). A person not `known` before
-/// this request has none.
+/// live registrations, `existing`, aside: signing up again changes nothing).
 async fn check_school_limits(
     txn: &impl sea_orm::ConnectionTrait,
     person: &person::Model,
-    known: bool,
+    existing: &[registration::Model],
     activities: &[Activity],
 ) -> Result<(), SignUpError> {
     let mut errors = Vec::new();
@@ -190,14 +199,7 @@ async fn check_school_limits(
         .filter(|a| a.model.per_school_limit.is_some())
     {
         let a = &activity.model;
-        let already = known
-            && registration::Entity::find()
-                .filter(registration::Column::PersonId.eq(person.id))
-                .filter(registration::Column::ActivityId.eq(a.id))
-                .filter(registration::Column::Status.is_in(live()))
-                .count(txn)
-                .await?
-                > 0;
+        let already = existing.iter().any(|r| r.activity_id == a.id);
         if !already && seats::school_at_limit(txn, a, person).await? {
             errors.push(FieldError::new("activities", "school_limit").with_detail(&a.title));
         }
