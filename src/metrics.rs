@@ -1,5 +1,5 @@
-//! Prometheus metrics at `/metrics`: requests and latency per route, sign-ups by outcome, the
-//! outbox (waiting, failed), feed cache hits. A small middleware over the `prometheus` crate
+//! Prometheus metrics at `/metrics`: requests and latency per route, sign-ups by outcome and
+//! how many are written per transaction, the outbox (waiting, failed), feed cache hits. A small middleware over the `prometheus` crate
 //! (poem's own `prometheus` feature pulls an OpenTelemetry stack this service does not need).
 //!
 //! The counters are process-wide, so one scrape per instance; the outbox gauges are read from
@@ -9,7 +9,8 @@ use std::{sync::LazyLock, time::Instant};
 
 use poem::{Endpoint, IntoResponse, Request, Response, handler, web::Data};
 use prometheus::{
-    Encoder, HistogramOpts, HistogramVec, IntCounterVec, IntGaugeVec, Opts, Registry, TextEncoder,
+    Encoder, Histogram, HistogramOpts, HistogramVec, IntCounterVec, IntGaugeVec, Opts, Registry,
+    TextEncoder,
 };
 
 use crate::{mail, startup::AppState};
@@ -19,6 +20,7 @@ pub struct Metrics {
     requests: IntCounterVec,
     latency: HistogramVec,
     sign_ups: IntCounterVec,
+    sign_up_batches: Histogram,
     outbox: IntGaugeVec,
     feed_cache: IntCounterVec,
 }
@@ -49,6 +51,14 @@ pub static METRICS: LazyLock<Metrics> = LazyLock::new(|| {
         &["outcome"],
     )
     .expect("valid metric");
+    let sign_up_batches = Histogram::with_opts(
+        HistogramOpts::new(
+            "veletrh_sign_up_batch_size",
+            "Sign-ups written together in one transaction",
+        )
+        .buckets(vec![1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 64.0]),
+    )
+    .expect("valid metric");
     let outbox = IntGaugeVec::new(
         Opts::new(
             "veletrh_outbox_messages",
@@ -69,6 +79,7 @@ pub static METRICS: LazyLock<Metrics> = LazyLock::new(|| {
         Box::new(requests.clone()) as Box<dyn prometheus::core::Collector>,
         Box::new(latency.clone()),
         Box::new(sign_ups.clone()),
+        Box::new(sign_up_batches.clone()),
         Box::new(outbox.clone()),
         Box::new(feed_cache.clone()),
     ] {
@@ -79,6 +90,7 @@ pub static METRICS: LazyLock<Metrics> = LazyLock::new(|| {
         requests,
         latency,
         sign_ups,
+        sign_up_batches,
         outbox,
         feed_cache,
     }
@@ -102,6 +114,11 @@ impl Metrics {
             SignUpOutcome::Failed => "failed",
         };
         self.sign_ups.with_label_values(&[label]).inc();
+    }
+
+    /// `size` sign-ups written in one transaction.
+    pub fn sign_up_batch(&self, size: usize) {
+        self.sign_up_batches.observe(size as f64);
     }
 
     /// A feed request answered from memory (`hit`) or after a rebuild.

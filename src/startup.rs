@@ -37,6 +37,8 @@ pub struct AppState {
     /// Builds the personal and public URLs of pages and emails.
     pub links: Links,
     pub limits: Arc<Limits>,
+    /// Sign-ups waiting to be written together (see `registration::sign_up`).
+    pub sign_ups: crate::registration::SignUpQueue,
 }
 
 /// Why start-up failed, in one line for the terminal.
@@ -152,6 +154,7 @@ impl Application {
                 links,
                 limits,
                 feeds: crate::calendar::Feeds::default(),
+                sign_ups: Default::default(),
             },
             worker,
             demo_loaded,

@@ -12,9 +12,9 @@ use chrono::{DateTime, Utc};
 use entity::outbox_message::{self, Column};
 use rand::Rng;
 use sea_orm::{
-    ActiveModelTrait,
     ActiveValue::Set,
-    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter,
+    ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, QueryFilter, QueryTrait,
+    Statement,
     sea_query::{Expr, ExprTrait, LockBehavior, LockType, Query},
 };
 use serde::{Deserialize, Serialize};
@@ -69,17 +69,52 @@ impl Outbox {
         txn: &impl ConnectionTrait,
         mail: OutgoingMail,
     ) -> Result<String, DbErr> {
+        let (row, message_id) = self.row(mail, Utc::now())?;
+        outbox_message::Entity::insert(row)
+            .exec_without_returning(txn)
+            .await?;
+        Ok(message_id)
+    }
+
+    /// The statement that adds `mails` to the outbox, to be run in the caller's transaction;
+    /// `None` for no mail.
+    pub fn insert_all(
+        &self,
+        backend: DbBackend,
+        mails: Vec<OutgoingMail>,
+    ) -> Result<Option<Statement>, DbErr> {
         let now = Utc::now();
+        let rows = mails
+            .into_iter()
+            .map(|mail| self.row(mail, now).map(|(row, _)| row))
+            .collect::<Result<Vec<_>, _>>()?;
+        if rows.is_empty() {
+            return Ok(None);
+        }
+        Ok(Some(
+            outbox_message::Entity::insert_many(rows).build(backend),
+        ))
+    }
+
+    /// The row of `mail`, due now, and the Message-ID it will be sent with.
+    fn row(
+        &self,
+        mail: OutgoingMail,
+        now: DateTime<Utc>,
+    ) -> Result<(outbox_message::ActiveModel, String), DbErr> {
+        // The time first: new ids sort after the old ones, so the unique index grows at its
+        // end instead of writing a random page of it for every message.
         let message_id = format!(
-            "<{:032x}@{}>",
-            rand::rng().random::<u128>(),
+            "<{:012x}.{:016x}@{}>",
+            now.timestamp_millis(),
+            rand::rng().random::<u64>(),
             self.message_id_domain
         );
         let payload = Payload {
             data: mail.data,
             attachments: mail.attachments,
         };
-        outbox_message::ActiveModel {
+        let row = outbox_message::ActiveModel {
             kind: Set(mail.kind.as_str().to_owned()),
             language: Set(mail.lang.code().to_owned()),
             recipient: Set(mail.to),
@@ -89,10 +124,8 @@ impl Outbox {
             next_attempt_at: Set(now),
             created_at: Set(now),
             ..Default::default()
-        }
-        .insert(txn)
-        .await?;
-        Ok(message_id)
+        };
+        Ok((row, message_id))
     }
 }
 

@@ -196,7 +196,7 @@ impl MailWorker {
         const POLL: Duration = Duration::from_secs(2);
         const AFTER_ERROR: Duration = Duration::from_secs(5);
         // Messages claimed at once: small enough that a batch is sent well within its lease.
-        const BATCH: u64 = 16;
+        const BATCH: u64 = 64;
         // After a short batch more sign-ups are usually on their way: waiting this long for them
         // makes one claim and one record serve many messages instead of one each.
         const GATHER: Duration = Duration::from_millis(20);

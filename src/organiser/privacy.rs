@@ -174,6 +174,7 @@ async fn offline_state(config: Config) -> anyhow::Result<AppState> {
             key,
         },
         limits: Arc::new(crate::limits::Limits::new(config.limits)),
+        sign_ups: Default::default(),
         config: Arc::new(config),
     })
 }

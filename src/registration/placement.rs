@@ -72,8 +72,12 @@ pub async fn add(
 ) -> Result<registration::Model, PlacementError> {
     let now = Utc::now();
     let a = &activity.model;
-    let (person, _) = sign_up::find_or_create_person(state, txn, new, now).await?;
-    let existing = sign_up::live_registrations(&**txn, person.id, &[a.id])
+    let mut writes = Vec::new();
+    let (person, _) = sign_up::find_or_create_people(state, txn, &[new], now, &mut writes)
+        .await?
+        .remove(0);
+    txn.execute_all(writes).await?;
+    let existing = sign_up::live_registrations(&**txn, &[person.id], &[a.id])
         .await?
         .pop();
     if let Some(existing) = &existing
@@ -173,7 +177,7 @@ pub async fn move_to(
         .one(&**txn)
         .await?
         .ok_or_else(|| refused("registration", "not_live", ""))?;
-    let there = sign_up::live_registrations(&**txn, person.id, &[t.id]).await?;
+    let there = sign_up::live_registrations(&**txn, &[person.id], &[t.id]).await?;
     if !there.is_empty() {
         return Err(refused("activity_id", "already_registered", &t.title));
     }

@@ -1,16 +1,20 @@
 //! The seat counter and the waiting list. `activity.taken` counts held seats (pending, offered,
-//! confirmed, attended); only these functions change it, each with one conditional statement,
-//! so capacity holds under any concurrency, on both databases, with any number of instances.
+//! confirmed, attended); only these functions change it, each with one conditional statement
+//! or under the row lock of [`free`], so capacity holds under any concurrency, on both
+//! databases, with any number of instances.
 //!
 //! The per-school limit (`activity.per_school_limit`) is here too: [`school_at_limit`] is the one
 //! rule that sign-up, the organiser's add and move, and the waiting-list offers all ask.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use chrono::{DateTime, Utc};
 use entity::{activity, enums::RegistrationStatus, person, registration};
 use sea_orm::{
     ActiveModelTrait,
     ActiveValue::Set,
-    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, QueryTrait, Statement,
     sea_query::{Expr, ExprTrait},
 };
 
@@ -35,6 +39,52 @@ pub async fn reserve(txn: &impl ConnectionTrait, activity_id: i32) -> Result<boo
         .exec(txn)
         .await?;
     Ok(result.rows_affected == 1)
+}
+
+/// The free seats of each of `ids`, their rows locked until the transaction ends (PostgreSQL;
+/// SQLite has one writer) and taken in id order, so two writers cannot deadlock. For [`take`].
+pub async fn free(
+    txn: &impl ConnectionTrait,
+    ids: &BTreeSet<i32>,
+) -> Result<HashMap<i32, i32>, DbErr> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let rows: Vec<(i32, i32, i32)> = activity::Entity::find()
+        .select_only()
+        .columns([
+            activity::Column::Id,
+            activity::Column::Capacity,
+            activity::Column::Taken,
+        ])
+        .filter(activity::Column::Id.is_in(ids.iter().copied()))
+        .order_by_asc(activity::Column::Id)
+        .lock_exclusive()
+        .into_tuple()
+        .all(txn)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, capacity, taken)| (id, Ord::max(capacity - taken, 0)))
+        .collect())
+}
+
+/// The statement that takes `n` seats on each activity, as [`free`] counted them: to be run
+/// in the same transaction. `None` when there is nothing to take.
+pub fn take(backend: DbBackend, counts: &BTreeMap<i32, i32>) -> Option<Statement> {
+    let mut arms = counts.iter();
+    let (id, n) = arms.next()?;
+    let by_id = arms.fold(
+        Expr::case(activity::Column::Id.eq(*id), *n),
+        |case, (id, n)| case.case(activity::Column::Id.eq(*id), *n),
+    );
+    let update = activity::Entity::update_many()
+        .col_expr(
+            activity::Column::Taken,
+            Expr::col(activity::Column::Taken).add(Into::<Expr>::into(by_id)),
+        )
+        .filter(activity::Column::Id.is_in(counts.keys().copied()));
+    Some(update.build(backend))
 }
 
 /// Gives one seat back.

@@ -24,4 +24,5 @@ mod pages_in_browser;
 mod privacy;
 mod regions;
 mod registration;
+mod sign_up_burst;
 mod xss;

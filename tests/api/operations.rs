@@ -30,6 +30,10 @@ async fn metrics_count_requests_sign_ups_and_the_outbox(backend: Backend) {
         .and_then(|l| l.rsplit(' ').next()?.parse::<u64>().ok())
         .expect("sign-ups by outcome");
     assert!(accepted >= 1);
+    assert!(
+        text.contains(r#"veletrh_sign_up_batch_size_bucket{le="1"}"#),
+        "sign-ups written per transaction: {text}"
+    );
     assert!(text.contains(r#"veletrh_outbox_messages{state="waiting"}"#));
     // A feed fetched twice: built once, then served from memory.
     app.get("/fairs/uspech-pro-kazdeho-zaka/calendar.ics").await;

@@ -1,8 +1,14 @@
-//! Signing up: one person, one or more activities, one transaction.
+//! Signing up: one person, one or more activities, all or nothing.
 //!
 //! The answer never depends on whether the address was known (no enumeration): duplicates are
 //! skipped silently, and the email tells the person what happened. Each activity gets a held
 //! seat (pending until the link in the email is opened) or a place on its waiting list.
+//!
+//! A request is checked against the programme here, then queued ([`queue`]) and written with
+//! whatever else is waiting ([`write`]).
+
+mod queue;
+mod write;
 
 use chrono::{DateTime, Utc};
 use entity::{
@@ -11,25 +17,30 @@ use entity::{
     fair, person, registration,
 };
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DbErr, EntityTrait, PaginatorTrait,
-    QueryFilter, TryInsertResult,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, QueryFilter,
+    QueryTrait, Statement, TryInsertResult, sea_query::Expr,
 };
-use serde_json::json;
 
-use super::{
-    CONSENT_VERSION, NewRegistration, is_unique_violation, mail_data,
-    seats::{self},
-};
+pub use queue::SignUpQueue;
+
+use super::{Links, NewRegistration, is_unique_violation, seats};
 use crate::{
+    db::WriteTxn,
     domain::{
         FieldError, TimeSlot,
         token::{self, NewToken},
     },
-    mail::MailKind,
     metrics::{METRICS, SignUpOutcome},
     programme::{self, Activity},
     startup::AppState,
 };
+
+/// A sign-up whose activities exist and take sign-ups now, waiting to be written.
+struct Accepted {
+    new: NewRegistration,
+    /// The requested activities, by start time.
+    activities: Vec<Activity>,
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum SignUpError {
@@ -59,10 +70,10 @@ pub async fn sign_up(state: &AppState, new: NewRegistration) -> Result<(), SignU
 
 async fn attempt(state: &AppState, new: &NewRegistration) -> Result<(), SignUpError> {
     let now = Utc::now();
-    // What decides whether the request is acceptable is read before the write transaction, so
-    // the (on SQLite, single) writer does only the writes. A change racing these reads is no
-    // worse than one arriving a moment later: seats are taken by `seats::reserve`'s atomic
-    // update inside the transaction.
+    // What decides whether the request is acceptable is read before it queues for the writer,
+    // so the (on SQLite, single) writer does only what must be consistent: seats, the person's
+    // registrations, the school limit. A change racing these reads is no worse than one
+    // arriving a moment later.
     let conn = state.db.conn();
     let activities = programme::activities(conn, &new.activity_ids).await?;
     check_bookable(conn, &new.activity_ids, &activities, now).await?;
@@ -74,89 +85,11 @@ async fn attempt(state: &AppState, new: &NewRegistration) -> Result<(), SignUpEr
             "unknown_choice",
         )]));
     }
-
-    let txn = state.db.begin_write().await?;
-    let (person, known) = find_or_create_person(state, &txn, new, now).await?;
-    // A person created just now has no registrations to find.
-    let existing = if known {
-        live_registrations(&*txn, person.id, &new.activity_ids).await?
-    } else {
-        Vec::new()
+    let accepted = Accepted {
+        new: new.clone(),
+        activities,
     };
-    check_school_limits(&*txn, &person, &existing, &activities).await?;
-    let links = &state.links;
-    let lang = new.lang;
-    let confirm = NewToken::generate();
-    let hold_until = now + seats::hold_window(state);
-    let mut held = Vec::new();
-    for activity in &activities {
-        let a = &activity.model;
-        if let Some(existing) = existing.iter().find(|r| r.activity_id == a.id) {
-            // Signing up again: no duplicate. A pending one gets a fresh link in this email.
-            if existing.status == RegistrationStatus::Pending {
-                registration::ActiveModel {
-                    id: Set(existing.id),
-                    confirm_token_hash: Set(Some(confirm.hash.clone())),
-                    updated_at: Set(now),
-                    ..Default::default()
-                }
-                .update(&*txn)
-                .await?;
-                held.push(mail_data::activity(activity, lang, links));
-            }
-            continue;
-        }
-        let seat = seats::reserve(&*txn, a.id).await?;
-        if !seat && !a.waitlist_enabled {
-            return Err(SignUpError::Invalid(vec![
-                FieldError::new("activities", "full").with_detail(&a.title),
-            ]));
-        }
-        let inserted = registration::ActiveModel {
-            person_id: Set(person.id),
-            activity_id: Set(a.id),
-            status: Set(if seat {
-                RegistrationStatus::Pending
-            } else {
-                RegistrationStatus::Waitlisted
-            }),
-            confirm_token_hash: Set(seat.then(|| confirm.hash.clone())),
-            hold_expires_at: Set(seat.then_some(hold_until)),
-            consent_version: Set(CONSENT_VERSION.to_owned()),
-            created_at: Set(now),
-            updated_at: Set(now),
-            ..Default::default()
-        }
-        .insert(&*txn)
-        .await?;
-        if seat {
-            held.push(mail_data::activity(activity, lang, links));
-        } else {
-            let position = registration::Entity::find()
-                .filter(registration::Column::ActivityId.eq(a.id))
-                .filter(registration::Column::Status.eq(RegistrationStatus::Waitlisted))
-                .filter(registration::Column::Id.lte(inserted.id))
-                .count(&*txn)
-                .await?;
-            let data = json!({
-                "activity": mail_data::activity(activity, lang, links),
-                "position": position,
-            });
-            let mail = mail_data::to_person(MailKind::Waitlisted, &person, lang, links, data);
-            state.outbox.enqueue(&*txn, mail).await?;
-        }
-    }
-    if !held.is_empty() {
-        let data = json!({
-            "activities": held,
-            "confirm_url": links.confirm_url(&confirm.plain),
-            "expires_at": mail_data::moment(hold_until, lang),
-        });
-        let mail = mail_data::to_person(MailKind::ConfirmRequest, &person, lang, links, data);
-        state.outbox.enqueue(&*txn, mail).await?;
-    }
-    txn.commit().await?;
-    Ok(())
+    state.sign_ups.write(state, accepted).await
 }
 
 /// Statuses of a registration that still counts (the unique index `ux_registration_live`).
@@ -170,15 +103,15 @@ pub fn live() -> [RegistrationStatus; 5] {
     ]
 }
 
-/// The person's live registrations on any of `activity_ids` (at most one each:
-/// `ux_registration_live`).
+/// The live registrations of these people on any of `activity_ids` (at most one per person and
+/// activity: `ux_registration_live`).
 pub(super) async fn live_registrations(
     conn: &impl sea_orm::ConnectionTrait,
-    person_id: i32,
+    person_ids: &[i32],
     activity_ids: &[i32],
 ) -> Result<Vec<registration::Model>, DbErr> {
     registration::Entity::find()
-        .filter(registration::Column::PersonId.eq(person_id))
+        .filter(registration::Column::PersonId.is_in(person_ids.iter().copied()))
         .filter(registration::Column::ActivityId.is_in(activity_ids.iter().copied()))
         .filter(registration::Column::Status.is_in(live()))
         .all(conn)
@@ -186,13 +119,14 @@ pub(super) async fn live_registrations(
 }
 
 /// No requested activity already has its limit of people from the person's school (their own
-/// live registrations, `existing`, aside: signing up again changes nothing).
+/// live registrations, `existing`, aside: signing up again changes nothing). The error lists
+/// every activity at its limit.
 async fn check_school_limits(
     txn: &impl sea_orm::ConnectionTrait,
     person: &person::Model,
-    existing: &[registration::Model],
+    existing: &[&registration::Model],
     activities: &[Activity],
-) -> Result<(), SignUpError> {
+) -> Result<Vec<FieldError>, DbErr> {
     let mut errors = Vec::new();
     for activity in activities
         .iter()
@@ -204,11 +138,7 @@ async fn check_school_limits(
             errors.push(FieldError::new("activities", "school_limit").with_detail(&a.title));
         }
     }
-    if errors.is_empty() {
-        Ok(())
-    } else {
-        Err(SignUpError::Invalid(errors))
-    }
+    Ok(errors)
 }
 
 /// Every requested activity exists, takes sign-ups now, and no two of them overlap.
@@ -274,54 +204,106 @@ async fn check_bookable(
     }
 }
 
-/// The person with this address, created on first sign-up, and whether they were known before.
-/// An existing person's details are not overwritten by a sign-up anyone could make with their
-/// address. Most sign-ups are by new people, so the insert is tried first.
-pub(super) async fn find_or_create_person(
+/// The people with these addresses (no two alike), in the same order: found, or created with
+/// the details given, and whether each was known before. An existing person's details are not
+/// overwritten by a sign-up anyone could make with their address. Most sign-ups are by new
+/// people, so the insert is tried first, one statement for all. The standing links of the
+/// people created derive from their ids: the statement storing them goes to `writes`, for the
+/// caller to run with its own.
+pub(super) async fn find_or_create_people(
     state: &AppState,
-    txn: &crate::db::WriteTxn,
-    new: &NewRegistration,
+    txn: &WriteTxn,
+    news: &[&NewRegistration],
     now: DateTime<Utc>,
-) -> Result<(person::Model, bool), DbErr> {
-    let fresh = person::ActiveModel {
+    writes: &mut Vec<Statement>,
+) -> Result<Vec<(person::Model, bool)>, DbErr> {
+    let fresh = news.iter().map(|new| person::ActiveModel {
         email: Set(new.email.as_ref().to_owned()),
         name: Set(new.name.as_ref().to_owned()),
         organisation: Set(new.organisation.clone()),
         role: Set(new.role.clone()),
         district_id: Set(new.district_id),
         language: Set(new.lang.code().to_owned()),
-        // Placeholder until the id, which the derived link needs, is known.
-        manage_token_hash: Set(NewToken::generate().hash),
+        // Placeholder until the id, which the derived link needs, is known: never a hash
+        // (no link matches it), and after every hash in the index, so writing it and taking
+        // it out again touch the index's last page, not a random one.
+        manage_token_hash: Set(format!("~{}", NewToken::generate().hash)),
+        feed_token_hash: Set(None),
         feed_generation: Set(0),
         created_at: Set(now),
         updated_at: Set(now),
         ..Default::default()
-    };
-    let inserted = person::Entity::insert(fresh)
+    });
+    let created = match person::Entity::insert_many(fresh)
         .on_conflict_do_nothing_on([person::Column::Email])
-        .exec_with_returning_keys(&**txn)
-        .await?;
-    // No key back: the address was there already.
-    let id = match inserted {
-        TryInsertResult::Inserted(keys) => keys.first().copied(),
-        TryInsertResult::Conflicted | TryInsertResult::Empty => None,
+        .exec_with_returning_many(&**txn)
+        .await?
+    {
+        TryInsertResult::Inserted(people) => people,
+        TryInsertResult::Conflicted | TryInsertResult::Empty => Vec::new(),
     };
-    let Some(id) = id else {
-        let known = person::Entity::find()
-            .filter(person::Column::Email.eq(new.email.as_ref()))
-            .one(&**txn)
+    let created = with_links(&state.links, created, txn.get_database_backend(), writes);
+    // Not created: the address was there already.
+    let missing: Vec<&str> = news
+        .iter()
+        .map(|new| new.email.as_ref())
+        .filter(|email| !created.iter().any(|p| p.email == *email))
+        .collect();
+    let known = if missing.is_empty() {
+        Vec::new()
+    } else {
+        person::Entity::find()
+            .filter(person::Column::Email.is_in(missing))
+            .all(&**txn)
             .await?
-            .ok_or(DbErr::RecordNotFound("the person who was there".into()))?;
-        return Ok((known, true));
     };
-    let links = &state.links;
-    let person = person::ActiveModel {
-        id: Set(id),
-        manage_token_hash: Set(token::hash(&links.manage_token(id))),
-        feed_token_hash: Set(Some(token::hash(&links.feed_token(id, 0)))),
-        ..Default::default()
+    news.iter()
+        .map(|new| {
+            let email = new.email.as_ref();
+            if let Some(p) = created.iter().find(|p| p.email == email) {
+                Ok((p.clone(), false))
+            } else if let Some(p) = known.iter().find(|p| p.email == email) {
+                Ok((p.clone(), true))
+            } else {
+                Err(DbErr::RecordNotFound("the person who was there".into()))
+            }
+        })
+        .collect()
+}
+
+/// `people` created just now with their standing links, and the statement storing them (one
+/// for all) in `writes`.
+fn with_links(
+    links: &Links,
+    mut people: Vec<person::Model>,
+    backend: DbBackend,
+    writes: &mut Vec<Statement>,
+) -> Vec<person::Model> {
+    if people.is_empty() {
+        return people;
     }
-    .update(&**txn)
-    .await?;
-    Ok((person, false))
+    for p in &mut people {
+        p.manage_token_hash = token::hash(&links.manage_token(p.id));
+        p.feed_token_hash = Some(token::hash(&links.feed_token(p.id, p.feed_generation)));
+    }
+    let by_id = |value: fn(&person::Model) -> Option<String>| {
+        let mut arms = people.iter().map(|p| (p.id, value(p)));
+        let (id, first) = arms.next().expect("at least one person");
+        arms.fold(
+            Expr::case(person::Column::Id.eq(id), first),
+            |case, (id, value)| case.case(person::Column::Id.eq(id), value),
+        )
+    };
+    let update = person::Entity::update_many()
+        .col_expr(
+            person::Column::ManageTokenHash,
+            by_id(|p| Some(p.manage_token_hash.clone())).into(),
+        )
+        .col_expr(
+            person::Column::FeedTokenHash,
+            by_id(|p| p.feed_token_hash.clone()).into(),
+        )
+        .filter(person::Column::Id.is_in(people.iter().map(|p| p.id)));
+    writes.push(update.build(backend));
+    people
 }

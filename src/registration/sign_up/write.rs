@@ -1,0 +1,307 @@
+//! Writing accepted sign-ups, several in one transaction with one statement per kind of row.
+//!
+//! Every decision is made in Rust from rows read inside the transaction, before anything of a
+//! refused sign-up is written, in the order the sign-ups arrived: the outcome of each is the one
+//! it would have had written alone, one after the other.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use chrono::{DateTime, Utc};
+use entity::{enums::RegistrationStatus, person, registration};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QuerySelect, QueryTrait,
+    sea_query::Expr,
+};
+use serde_json::json;
+
+use super::{
+    Accepted, SignUpError, check_school_limits, find_or_create_people, live_registrations,
+};
+use crate::{
+    domain::{FieldError, token::NewToken},
+    mail::MailKind,
+    registration::{CONSENT_VERSION, mail_data, seats},
+    startup::AppState,
+};
+
+/// What a sign-up gets on one of its activities.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Place {
+    /// A held seat, pending until the link in the email is opened.
+    Hold,
+    /// A place on the waiting list.
+    Wait,
+    /// Already held and still pending: the email carries a fresh link.
+    Renew(i32),
+    /// Already there (confirmed, waiting, …): nothing changes.
+    Keep,
+}
+
+/// Writes `batch` in one transaction and answers each: `Ok` ("check your email") or its
+/// refusal. An `Err` means nothing of the batch was written.
+pub(super) async fn batch(
+    state: &AppState,
+    batch: &[&Accepted],
+) -> Result<Vec<Result<(), SignUpError>>, DbErr> {
+    let now = Utc::now();
+    let txn = state.db.begin_write().await?;
+    let backend = txn.get_database_backend();
+    let news: Vec<_> = batch.iter().map(|a| &a.new).collect();
+    // Everything written after the reads, run together at the end.
+    let mut writes = Vec::new();
+    let people = find_or_create_people(state, &txn, &news, now, &mut writes).await?;
+    let known: Vec<i32> = people
+        .iter()
+        .filter(|(_, known)| *known)
+        .map(|(p, _)| p.id)
+        .collect();
+    let existing = if known.is_empty() {
+        Vec::new()
+    } else {
+        let asked: BTreeSet<i32> = news.iter().flat_map(|n| n.activity_ids.clone()).collect();
+        let asked: Vec<i32> = asked.into_iter().collect();
+        live_registrations(&*txn, &known, &asked).await?
+    };
+    let mine = |person: &person::Model| -> Vec<&registration::Model> {
+        existing
+            .iter()
+            .filter(|r| r.person_id == person.id)
+            .collect()
+    };
+
+    let mut refusals = Vec::with_capacity(batch.len());
+    for (accepted, (person, _)) in batch.iter().zip(&people) {
+        refusals
+            .push(check_school_limits(&*txn, person, &mine(person), &accepted.activities).await?);
+    }
+    let wanted: BTreeSet<i32> = batch
+        .iter()
+        .zip(&people)
+        .zip(&refusals)
+        .filter(|(_, refused)| refused.is_empty())
+        .flat_map(|((accepted, (person, _)), _)| {
+            let mine = mine(person);
+            accepted
+                .activities
+                .iter()
+                .map(|a| a.model.id)
+                .filter(move |id| !mine.iter().any(|r| r.activity_id == *id))
+        })
+        .collect();
+    let mut free = seats::free(&*txn, &wanted).await?;
+    let mut places = Vec::with_capacity(batch.len());
+    for ((accepted, (person, _)), refused) in batch.iter().zip(&people).zip(&mut refusals) {
+        if !refused.is_empty() {
+            places.push(Vec::new());
+            continue;
+        }
+        match plan(accepted, &mine(person), &mut free) {
+            Ok(plan) => places.push(plan),
+            Err(full) => {
+                *refused = full;
+                places.push(Vec::new());
+            }
+        }
+    }
+
+    // A refused sign-up leaves nothing behind, not even the person it created.
+    let created_and_refused: Vec<i32> = people
+        .iter()
+        .zip(&refusals)
+        .filter(|((_, known), refused)| !known && !refused.is_empty())
+        .map(|((p, _), _)| p.id)
+        .collect();
+    if !created_and_refused.is_empty() {
+        let delete =
+            person::Entity::delete_many().filter(person::Column::Id.is_in(created_and_refused));
+        writes.push(delete.build(backend));
+    }
+
+    let mut held = BTreeMap::new();
+    for (accepted, plan) in batch.iter().zip(&places) {
+        for (activity, place) in accepted.activities.iter().zip(plan) {
+            if *place == Place::Hold {
+                *held.entry(activity.model.id).or_insert(0) += 1;
+            }
+        }
+    }
+    writes.extend(seats::take(backend, &held));
+    let mut waiting = waiting_counts(&txn, batch, &places).await?;
+
+    let hold_until = now + seats::hold_window(state);
+    let (links, mut rows, mut mails) = (&state.links, Vec::new(), Vec::new());
+    for ((accepted, (person, _)), plan) in batch.iter().zip(&people).zip(&places) {
+        let lang = accepted.new.lang;
+        let confirm = NewToken::generate();
+        let mut to_confirm = Vec::new();
+        for (activity, place) in accepted.activities.iter().zip(plan) {
+            let a = &activity.model;
+            match *place {
+                Place::Keep => {}
+                Place::Renew(id) => {
+                    let renew = registration::Entity::update_many()
+                        .col_expr(
+                            registration::Column::ConfirmTokenHash,
+                            Expr::value(confirm.hash.clone()),
+                        )
+                        .col_expr(registration::Column::UpdatedAt, Expr::value(now))
+                        .filter(registration::Column::Id.eq(id));
+                    writes.push(renew.build(backend));
+                    to_confirm.push(mail_data::activity(activity, lang, links));
+                }
+                Place::Hold | Place::Wait => {
+                    let seat = *place == Place::Hold;
+                    rows.push(new_row(person.id, a.id, seat, &confirm, hold_until, now));
+                    if seat {
+                        to_confirm.push(mail_data::activity(activity, lang, links));
+                    } else {
+                        let position = waiting.entry(a.id).or_insert(0);
+                        *position += 1;
+                        let data = json!({
+                            "activity": mail_data::activity(activity, lang, links),
+                            "position": *position,
+                        });
+                        mails.push(mail_data::to_person(
+                            MailKind::Waitlisted,
+                            person,
+                            lang,
+                            links,
+                            data,
+                        ));
+                    }
+                }
+            }
+        }
+        if !to_confirm.is_empty() {
+            let data = json!({
+                "activities": to_confirm,
+                "confirm_url": links.confirm_url(&confirm.plain),
+                "expires_at": mail_data::moment(hold_until, lang),
+            });
+            mails.push(mail_data::to_person(
+                MailKind::ConfirmRequest,
+                person,
+                lang,
+                links,
+                data,
+            ));
+        }
+    }
+    if !rows.is_empty() {
+        writes.push(registration::Entity::insert_many(rows).build(backend));
+    }
+    writes.extend(state.outbox.insert_all(backend, mails)?);
+    txn.execute_all(writes).await?;
+    txn.commit().await?;
+    Ok(refusals
+        .into_iter()
+        .map(|refused| {
+            if refused.is_empty() {
+                Ok(())
+            } else {
+                Err(SignUpError::Invalid(refused))
+            }
+        })
+        .collect())
+}
+
+/// The place on each of `accepted`'s activities (in their order), taking seats from `free`;
+/// or, if an activity without a waiting list has no seat left, the refusal, taking nothing.
+fn plan(
+    accepted: &Accepted,
+    mine: &[&registration::Model],
+    free: &mut HashMap<i32, i32>,
+) -> Result<Vec<Place>, Vec<FieldError>> {
+    let mut left = free.clone();
+    let mut full = Vec::new();
+    let places = accepted
+        .activities
+        .iter()
+        .map(|activity| {
+            let a = &activity.model;
+            if let Some(existing) = mine.iter().find(|r| r.activity_id == a.id) {
+                return match existing.status {
+                    RegistrationStatus::Pending => Place::Renew(existing.id),
+                    _ => Place::Keep,
+                };
+            }
+            match left.get_mut(&a.id) {
+                Some(seats) if *seats > 0 => {
+                    *seats -= 1;
+                    Place::Hold
+                }
+                _ => {
+                    if !a.waitlist_enabled {
+                        full.push(FieldError::new("activities", "full").with_detail(&a.title));
+                    }
+                    Place::Wait
+                }
+            }
+        })
+        .collect();
+    if !full.is_empty() {
+        return Err(full);
+    }
+    *free = left;
+    Ok(places)
+}
+
+/// How many are on the waiting list now of each activity someone in the batch is about to join.
+async fn waiting_counts(
+    txn: &crate::db::WriteTxn,
+    batch: &[&Accepted],
+    places: &[Vec<Place>],
+) -> Result<HashMap<i32, i64>, DbErr> {
+    let joined: BTreeSet<i32> = batch
+        .iter()
+        .zip(places)
+        .flat_map(|(accepted, plan)| {
+            accepted
+                .activities
+                .iter()
+                .zip(plan)
+                .filter(|(_, place)| **place == Place::Wait)
+                .map(|(a, _)| a.model.id)
+        })
+        .collect();
+    if joined.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let counts: Vec<(i32, i64)> = registration::Entity::find()
+        .select_only()
+        .column(registration::Column::ActivityId)
+        .column_as(registration::Column::Id.count(), "waiting")
+        .filter(registration::Column::ActivityId.is_in(joined))
+        .filter(registration::Column::Status.eq(RegistrationStatus::Waitlisted))
+        .group_by(registration::Column::ActivityId)
+        .into_tuple()
+        .all(&**txn)
+        .await?;
+    Ok(counts.into_iter().collect())
+}
+
+fn new_row(
+    person_id: i32,
+    activity_id: i32,
+    seat: bool,
+    confirm: &NewToken,
+    hold_until: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> registration::ActiveModel {
+    use sea_orm::ActiveValue::Set;
+    registration::ActiveModel {
+        person_id: Set(person_id),
+        activity_id: Set(activity_id),
+        status: Set(if seat {
+            RegistrationStatus::Pending
+        } else {
+            RegistrationStatus::Waitlisted
+        }),
+        confirm_token_hash: Set(seat.then(|| confirm.hash.clone())),
+        hold_expires_at: Set(seat.then_some(hold_until)),
+        consent_version: Set(CONSENT_VERSION.to_owned()),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+}
