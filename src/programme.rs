@@ -1,10 +1,51 @@
 //! Read side of the programme: what pages, the API and feeds show. No writes here.
 
 use chrono::{DateTime, Utc};
-use entity::{activity, activity_district, district, enums::ActivityKind, fair, region, speaker};
+use entity::{
+    activity, activity_district, district,
+    enums::{ActivityKind, ActivityStatus},
+    fair, region, speaker,
+};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DbErr, EntityTrait, LoaderTrait, QueryFilter, QueryOrder,
 };
+use serde::Serialize;
+
+/// Whether an activity takes sign-ups now: the one rule that sign-up enforces and the pages
+/// show (as the checkbox or the form, or why not).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Availability {
+    Open,
+    NotYetOpen,
+    Closed,
+    Cancelled,
+}
+
+/// The activity's own registration window, else its fair's; a cancelled fair cancels it.
+pub fn availability(
+    a: &entity::activity::Model,
+    fair: Option<&fair::Model>,
+    now: DateTime<Utc>,
+) -> Availability {
+    let opens = a
+        .registration_opens_at
+        .or(fair.and_then(|f| f.registration_opens_at));
+    let closes = a
+        .registration_closes_at
+        .or(fair.and_then(|f| f.registration_closes_at));
+    if a.status == ActivityStatus::Cancelled
+        || fair.is_some_and(|f| f.status == ActivityStatus::Cancelled)
+    {
+        Availability::Cancelled
+    } else if a.starts_at <= now || closes.is_some_and(|c| c <= now) {
+        Availability::Closed
+    } else if opens.is_some_and(|o| o > now) {
+        Availability::NotYetOpen
+    } else {
+        Availability::Open
+    }
+}
 
 /// A workshop or meeting with its speakers in their listed order.
 pub struct Activity {

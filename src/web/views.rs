@@ -2,53 +2,20 @@
 
 use chrono::{DateTime, Timelike, Utc};
 use chrono_tz::Tz;
-use entity::{
-    enums::{ActivityKind, ActivityStatus},
-    fair,
-};
+use entity::{enums::ActivityKind, fair};
 use serde::Serialize;
 
-use crate::{calendar::links, i18n::Lang, programme::Activity};
+pub use crate::programme::Availability;
+use crate::{
+    calendar::links,
+    i18n::Lang,
+    programme::{Activity, availability},
+};
 
 #[derive(Debug, Serialize)]
 pub struct SpeakerView {
     pub name: String,
     pub organisation: Option<String>,
-}
-
-/// Whether an activity takes sign-ups now. The rule itself is `registration::sign_up`'s (it
-/// refuses anything else); this only decides whether a page offers the checkbox or the form.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Availability {
-    Open,
-    NotYetOpen,
-    Closed,
-    Cancelled,
-}
-
-pub fn availability(
-    a: &entity::activity::Model,
-    fair: Option<&fair::Model>,
-    now: DateTime<Utc>,
-) -> Availability {
-    let opens = a
-        .registration_opens_at
-        .or(fair.and_then(|f| f.registration_opens_at));
-    let closes = a
-        .registration_closes_at
-        .or(fair.and_then(|f| f.registration_closes_at));
-    if a.status == ActivityStatus::Cancelled
-        || fair.is_some_and(|f| f.status == ActivityStatus::Cancelled)
-    {
-        Availability::Cancelled
-    } else if a.starts_at <= now || closes.is_some_and(|c| c <= now) {
-        Availability::Closed
-    } else if opens.is_some_and(|o| o > now) {
-        Availability::NotYetOpen
-    } else {
-        Availability::Open
-    }
 }
 
 #[derive(Debug, Serialize)]

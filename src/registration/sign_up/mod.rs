@@ -11,11 +11,7 @@ mod queue;
 mod write;
 
 use chrono::{DateTime, Utc};
-use entity::{
-    district,
-    enums::{ActivityStatus, RegistrationStatus},
-    fair, person, registration,
-};
+use entity::{district, enums::RegistrationStatus, fair, person, registration};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, QueryFilter,
     QueryTrait, Statement, TryInsertResult, sea_query::Expr,
@@ -31,7 +27,7 @@ use crate::{
         token::{self, NewToken},
     },
     metrics::{METRICS, SignUpOutcome},
-    programme::{self, Activity},
+    programme::{self, Activity, Availability},
     startup::AppState,
 };
 
@@ -159,22 +155,11 @@ async fn check_bookable(
     for activity in activities {
         let a = &activity.model;
         let fair = fairs.iter().find(|f| Some(f.id) == a.fair_id);
-        let opens = a
-            .registration_opens_at
-            .or(fair.and_then(|f| f.registration_opens_at));
-        let closes = a
-            .registration_closes_at
-            .or(fair.and_then(|f| f.registration_closes_at));
-        let cancelled = a.status == ActivityStatus::Cancelled
-            || fair.is_some_and(|f| f.status == ActivityStatus::Cancelled);
-        let code = if cancelled {
-            Some("activity_cancelled")
-        } else if a.starts_at <= now || closes.is_some_and(|c| c <= now) {
-            Some("registration_closed")
-        } else if opens.is_some_and(|o| o > now) {
-            Some("registration_not_open")
-        } else {
-            None
+        let code = match programme::availability(a, fair, now) {
+            Availability::Open => None,
+            Availability::NotYetOpen => Some("registration_not_open"),
+            Availability::Closed => Some("registration_closed"),
+            Availability::Cancelled => Some("activity_cancelled"),
         };
         if let Some(code) = code {
             errors.push(FieldError::new("activities", code).with_detail(&a.title));
