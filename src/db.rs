@@ -130,23 +130,38 @@ impl WriteTxn {
         self.txn.commit().await
     }
 
-    /// Runs `statements` in order. On SQLite they go as one query: one hand-over to the
-    /// connection's thread instead of one each (sqlx binds the `?` parameters of a query's
-    /// statements in turn). PostgreSQL's extended protocol takes one statement at a time.
+    /// Runs `statements`, data-modifying ones that do not touch each other's rows, as one
+    /// round trip where the database allows: on SQLite as one query of several statements
+    /// (sqlx binds the `?` parameters of a query's statements in turn), on PostgreSQL as one
+    /// statement of data-modifying CTEs (`WITH w0 AS (…) …`), which all run on one snapshot,
+    /// hence the rule about rows.
     pub async fn execute_all(&self, statements: Vec<Statement>) -> Result<(), DbErr> {
-        if self.txn.get_database_backend() == DbBackend::Sqlite && statements.len() > 1 {
-            let sql: Vec<&str> = statements.iter().map(|s| s.sql.as_str()).collect();
-            let sql = sql.join(";\n");
-            let values = statements
-                .iter()
-                .flat_map(|s| s.values.iter().flat_map(|v| v.0.iter().cloned()));
-            let joined = Statement::from_sql_and_values(DbBackend::Sqlite, sql, values);
-            self.txn.execute_raw(joined).await?;
-            return Ok(());
-        }
-        for statement in statements {
-            self.txn.execute_raw(statement).await?;
-        }
+        let backend = self.txn.get_database_backend();
+        let joined = match statements.len() {
+            0 => return Ok(()),
+            1 => statements.into_iter().next().expect("one statement"),
+            _ if backend == DbBackend::Sqlite => {
+                let sql: Vec<&str> = statements.iter().map(|s| s.sql.as_str()).collect();
+                Statement::from_sql_and_values(backend, sql.join(";\n"), values(&statements))
+            }
+            _ => {
+                let (mut sql, mut bound) = (String::from("WITH "), 0);
+                let last = statements.len() - 1;
+                for (n, statement) in statements.iter().enumerate() {
+                    let renumbered = renumber_parameters(&statement.sql, bound);
+                    if n < last {
+                        sql.push_str(&format!("w{n} AS ({renumbered}), "));
+                    } else {
+                        sql.truncate(sql.len() - 2);
+                        sql.push(' ');
+                        sql.push_str(&renumbered);
+                    }
+                    bound += statement.values.as_ref().map_or(0, |v| v.0.len());
+                }
+                Statement::from_sql_and_values(backend, sql, values(&statements))
+            }
+        };
+        self.txn.execute_raw(joined).await?;
         Ok(())
     }
 }
@@ -165,4 +180,56 @@ pub fn describe_connect_error(err: &DbErr) -> String {
     text.trim_start_matches("Connection Error: ")
         .trim_start_matches("Conn Error: ")
         .to_owned()
+}
+
+/// The parameters of `statements`, in order.
+fn values(statements: &[Statement]) -> Vec<sea_orm::Value> {
+    statements
+        .iter()
+        .flat_map(|s| s.values.iter().flat_map(|v| v.0.iter().cloned()))
+        .collect()
+}
+
+/// PostgreSQL's `$n` placeholders of `sql` moved up by `by`, outside quoted text and names.
+fn renumber_parameters(sql: &str, by: usize) -> String {
+    let mut out = String::with_capacity(sql.len() + 16);
+    let mut quote = None;
+    let mut chars = sql.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (quote, c) {
+            (None, '\'' | '"') => quote = Some(c),
+            (Some(q), _) if c == q => quote = None,
+            (None, '$') if chars.peek().is_some_and(char::is_ascii_digit) => {
+                let mut digits = String::new();
+                while let Some(d) = chars.next_if(char::is_ascii_digit) {
+                    digits.push(d);
+                }
+                let n: usize = digits.parse().expect("ascii digits");
+                out.push('$');
+                out.push_str(&(n + by).to_string());
+                continue;
+            }
+            _ => {}
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::renumber_parameters;
+
+    #[test]
+    fn placeholders_move_up_but_quoted_text_and_names_stay() {
+        assert_eq!(
+            renumber_parameters(r#"UPDATE "a$1" SET x = $1, y = $12 WHERE z = '$2'"#, 3),
+            r#"UPDATE "a$1" SET x = $4, y = $15 WHERE z = '$2'"#
+        );
+        assert_eq!(
+            renumber_parameters("SELECT 'it''s $1', $2", 10),
+            "SELECT 'it''s $1', $12"
+        );
+        assert_eq!(renumber_parameters("SELECT $ AS x, $1", 1), "SELECT $ AS x, $2");
+    }
 }

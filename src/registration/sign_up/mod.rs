@@ -11,9 +11,9 @@ mod queue;
 mod write;
 
 use chrono::{DateTime, Utc};
-use entity::{district, enums::RegistrationStatus, fair, person, registration};
+use entity::{activity, district, enums::RegistrationStatus, fair, person, registration};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, QueryFilter,
+    ActiveValue::Set, ColumnTrait, DbBackend, DbErr, EntityTrait, QueryFilter, QueryOrder,
     QueryTrait, Statement, TryInsertResult, sea_query::Expr,
 };
 
@@ -71,8 +71,16 @@ async fn attempt(state: &AppState, new: &NewRegistration) -> Result<(), SignUpEr
     // registrations, the school limit. A change racing these reads is no worse than one
     // arriving a moment later.
     let conn = state.db.conn();
-    let activities = programme::activities(conn, &new.activity_ids).await?;
-    check_bookable(conn, &new.activity_ids, &activities, now).await?;
+    let (models, fairs): (Vec<_>, Vec<_>) = activity::Entity::find()
+        .filter(activity::Column::Id.is_in(new.activity_ids.iter().copied()))
+        .find_also_related(fair::Entity)
+        .order_by_asc(activity::Column::StartsAt)
+        .all(conn)
+        .await?
+        .into_iter()
+        .unzip();
+    check_bookable(&new.activity_ids, &models, &fairs, now)?;
+    let activities = programme::with_speakers(conn, models).await?;
     if let Some(id) = new.district_id
         && district::Entity::find_by_id(id).one(conn).await?.is_none()
     {
@@ -137,25 +145,20 @@ async fn check_school_limits(
     Ok(errors)
 }
 
-/// Every requested activity exists, takes sign-ups now, and no two of them overlap.
-async fn check_bookable(
-    conn: &impl sea_orm::ConnectionTrait,
+/// Every requested activity exists, takes sign-ups now (`fairs`: the fair of each, if any), and
+/// no two of them overlap.
+fn check_bookable(
     ids: &[i32],
-    activities: &[Activity],
+    activities: &[activity::Model],
+    fairs: &[Option<fair::Model>],
     now: DateTime<Utc>,
 ) -> Result<(), SignUpError> {
     let mut errors = Vec::new();
     if activities.len() != ids.len() {
         errors.push(FieldError::new("activities", "unknown_activity"));
     }
-    let fairs = fair::Entity::find()
-        .filter(fair::Column::Id.is_in(activities.iter().filter_map(|a| a.model.fair_id)))
-        .all(conn)
-        .await?;
-    for activity in activities {
-        let a = &activity.model;
-        let fair = fairs.iter().find(|f| Some(f.id) == a.fair_id);
-        let code = match programme::availability(a, fair, now) {
+    for (a, fair) in activities.iter().zip(fairs) {
+        let code = match programme::availability(a, fair.as_ref(), now) {
             Availability::Open => None,
             Availability::NotYetOpen => Some("registration_not_open"),
             Availability::Closed => Some("registration_closed"),
@@ -167,18 +170,18 @@ async fn check_bookable(
     }
     for (i, a) in activities.iter().enumerate() {
         let slot = TimeSlot {
-            start: a.model.starts_at,
-            end: a.model.ends_at,
+            start: a.starts_at,
+            end: a.ends_at,
         };
         if let Some(b) = activities[i + 1..].iter().find(|b| {
             slot.overlaps(&TimeSlot {
-                start: b.model.starts_at,
-                end: b.model.ends_at,
+                start: b.starts_at,
+                end: b.ends_at,
             })
         }) {
             errors.push(
                 FieldError::new("activities", "overlap")
-                    .with_detail(format!("{} × {}", a.model.title, b.model.title)),
+                    .with_detail(format!("{} × {}", a.title, b.title)),
             );
         }
     }
@@ -193,14 +196,13 @@ async fn check_bookable(
 /// the details given, and whether each was known before. An existing person's details are not
 /// overwritten by a sign-up anyone could make with their address. Most sign-ups are by new
 /// people, so the insert is tried first, one statement for all. The standing links of the
-/// people created derive from their ids: the statement storing them goes to `writes`, for the
-/// caller to run with its own.
+/// people created derive from their ids: they come back with them, for the caller to store
+/// ([`store_links`]) with its own writes.
 pub(super) async fn find_or_create_people(
     state: &AppState,
     txn: &WriteTxn,
     news: &[&NewRegistration],
     now: DateTime<Utc>,
-    writes: &mut Vec<Statement>,
 ) -> Result<Vec<(person::Model, bool)>, DbErr> {
     let fresh = news.iter().map(|new| person::ActiveModel {
         email: Set(new.email.as_ref().to_owned()),
@@ -227,7 +229,7 @@ pub(super) async fn find_or_create_people(
         TryInsertResult::Inserted(people) => people,
         TryInsertResult::Conflicted | TryInsertResult::Empty => Vec::new(),
     };
-    let created = with_links(&state.links, created, txn.get_database_backend(), writes);
+    let created = with_links(&state.links, created);
     // Not created: the address was there already.
     let missing: Vec<&str> = news
         .iter()
@@ -256,39 +258,35 @@ pub(super) async fn find_or_create_people(
         .collect()
 }
 
-/// `people` created just now with their standing links, and the statement storing them (one
-/// for all) in `writes`.
-fn with_links(
-    links: &Links,
-    mut people: Vec<person::Model>,
-    backend: DbBackend,
-    writes: &mut Vec<Statement>,
-) -> Vec<person::Model> {
-    if people.is_empty() {
-        return people;
-    }
+/// `people` created just now, with their standing links.
+fn with_links(links: &Links, mut people: Vec<person::Model>) -> Vec<person::Model> {
     for p in &mut people {
         p.manage_token_hash = token::hash(&links.manage_token(p.id));
         p.feed_token_hash = Some(token::hash(&links.feed_token(p.id, p.feed_generation)));
     }
+    people
+}
+
+/// The statement that stores the standing links of people just created (one for all); `None`
+/// for nobody.
+pub(super) fn store_links(backend: DbBackend, people: &[&person::Model]) -> Option<Statement> {
     let by_id = |value: fn(&person::Model) -> Option<String>| {
         let mut arms = people.iter().map(|p| (p.id, value(p)));
-        let (id, first) = arms.next().expect("at least one person");
-        arms.fold(
+        let (id, first) = arms.next()?;
+        Some(arms.fold(
             Expr::case(person::Column::Id.eq(id), first),
             |case, (id, value)| case.case(person::Column::Id.eq(id), value),
-        )
+        ))
     };
     let update = person::Entity::update_many()
         .col_expr(
             person::Column::ManageTokenHash,
-            by_id(|p| Some(p.manage_token_hash.clone())).into(),
+            by_id(|p| Some(p.manage_token_hash.clone()))?.into(),
         )
         .col_expr(
             person::Column::FeedTokenHash,
-            by_id(|p| p.feed_token_hash.clone()).into(),
+            by_id(|p| p.feed_token_hash.clone())?.into(),
         )
         .filter(person::Column::Id.is_in(people.iter().map(|p| p.id)));
-    writes.push(update.build(backend));
-    people
+    Some(update.build(backend))
 }

@@ -16,6 +16,7 @@ use serde_json::json;
 
 use super::{
     Accepted, SignUpError, check_school_limits, find_or_create_people, live_registrations,
+    store_links,
 };
 use crate::{
     domain::{FieldError, token::NewToken},
@@ -47,9 +48,7 @@ pub(super) async fn batch(
     let txn = state.db.begin_write().await?;
     let backend = txn.get_database_backend();
     let news: Vec<_> = batch.iter().map(|a| &a.new).collect();
-    // Everything written after the reads, run together at the end.
-    let mut writes = Vec::new();
-    let people = find_or_create_people(state, &txn, &news, now, &mut writes).await?;
+    let people = find_or_create_people(state, &txn, &news, now).await?;
     let known: Vec<i32> = people
         .iter()
         .filter(|(_, known)| *known)
@@ -104,11 +103,19 @@ pub(super) async fn batch(
         }
     }
 
+    // Everything written after the reads, run together at the end. None of these statements
+    // touches a row another one does (see `WriteTxn::execute_all`).
+    let mut writes = Vec::new();
     // A refused sign-up leaves nothing behind, not even the person it created.
-    let created_and_refused: Vec<i32> = people
+    let (created_and_refused, created): (Vec<_>, Vec<_>) = people
         .iter()
         .zip(&refusals)
-        .filter(|((_, known), refused)| !known && !refused.is_empty())
+        .filter(|((_, known), _)| !known)
+        .partition(|(_, refused)| !refused.is_empty());
+    let created: Vec<&person::Model> = created.into_iter().map(|((p, _), _)| p).collect();
+    writes.extend(store_links(backend, &created));
+    let created_and_refused: Vec<i32> = created_and_refused
+        .into_iter()
         .map(|((p, _), _)| p.id)
         .collect();
     if !created_and_refused.is_empty() {
