@@ -9,8 +9,8 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use chrono::{DateTime, Utc};
 use entity::{enums::RegistrationStatus, person, registration};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QuerySelect, QueryTrait,
-    sea_query::Expr,
+    ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, QueryFilter, QuerySelect,
+    QueryTrait, Statement, sea_query::Expr,
 };
 use serde_json::json;
 
@@ -19,6 +19,7 @@ use super::{
     store_links,
 };
 use crate::{
+    db::WriteTxn,
     domain::{FieldError, token::NewToken},
     mail::MailKind,
     registration::{CONSENT_VERSION, mail_data, seats},
@@ -49,6 +50,37 @@ pub(super) async fn batch(
     let backend = txn.get_database_backend();
     let news: Vec<_> = batch.iter().map(|a| &a.new).collect();
     let people = find_or_create_people(state, &txn, &news, now).await?;
+    let (places, refusals) = decide(&txn, batch, &people).await?;
+    let waiting = waiting_counts(&txn, batch, &places).await?;
+    // Everything written after the reads, run together at the end. None of these statements
+    // touches a row another one does (see `WriteTxn::execute_all`).
+    let mut writes = people_writes(backend, &people, &refusals);
+    writes.extend(seats::take(backend, &held(batch, &places)));
+    writes.extend(compose(
+        state, backend, batch, &people, &places, waiting, now,
+    )?);
+    txn.execute_all(writes).await?;
+    txn.commit().await?;
+    Ok(refusals
+        .into_iter()
+        .map(|refused| {
+            if refused.is_empty() {
+                Ok(())
+            } else {
+                Err(SignUpError::Invalid(refused))
+            }
+        })
+        .collect())
+}
+
+/// What each sign-up of `batch` gets on each of its activities, and each one's refusal (empty
+/// if none), from the people's live registrations, the school limits and the free seats, read
+/// in `txn`.
+async fn decide(
+    txn: &WriteTxn,
+    batch: &[&Accepted],
+    people: &[(person::Model, bool)],
+) -> Result<(Vec<Vec<Place>>, Vec<Vec<FieldError>>), DbErr> {
     let known: Vec<i32> = people
         .iter()
         .filter(|(_, known)| *known)
@@ -57,9 +89,12 @@ pub(super) async fn batch(
     let existing = if known.is_empty() {
         Vec::new()
     } else {
-        let asked: BTreeSet<i32> = news.iter().flat_map(|n| n.activity_ids.clone()).collect();
+        let asked: BTreeSet<i32> = batch
+            .iter()
+            .flat_map(|a| a.new.activity_ids.iter().copied())
+            .collect();
         let asked: Vec<i32> = asked.into_iter().collect();
-        live_registrations(&*txn, &known, &asked).await?
+        live_registrations(&**txn, &known, &asked).await?
     };
     let mine = |person: &person::Model| -> Vec<&registration::Model> {
         existing
@@ -69,13 +104,13 @@ pub(super) async fn batch(
     };
 
     let mut refusals = Vec::with_capacity(batch.len());
-    for (accepted, (person, _)) in batch.iter().zip(&people) {
-        refusals
-            .push(check_school_limits(&*txn, person, &mine(person), &accepted.activities).await?);
+    for (accepted, (person, _)) in batch.iter().zip(people) {
+        let mine = mine(person);
+        refusals.push(check_school_limits(&**txn, person, &mine, &accepted.activities).await?);
     }
     let wanted: BTreeSet<i32> = batch
         .iter()
-        .zip(&people)
+        .zip(people)
         .zip(&refusals)
         .filter(|(_, refused)| refused.is_empty())
         .flat_map(|((accepted, (person, _)), _)| {
@@ -87,14 +122,15 @@ pub(super) async fn batch(
                 .filter(move |id| !mine.iter().any(|r| r.activity_id == *id))
         })
         .collect();
-    let mut free = seats::free(&*txn, &wanted).await?;
+    let mut free = seats::free(&**txn, &wanted).await?;
     let mut places = Vec::with_capacity(batch.len());
-    for ((accepted, (person, _)), refused) in batch.iter().zip(&people).zip(&mut refusals) {
-        if !refused.is_empty() {
-            places.push(Vec::new());
-            continue;
-        }
-        match plan(accepted, &mine(person), &mut free) {
+    for ((accepted, (person, _)), refused) in batch.iter().zip(people).zip(&mut refusals) {
+        let planned = if refused.is_empty() {
+            plan(accepted, &mine(person), &mut free)
+        } else {
+            Ok(Vec::new())
+        };
+        match planned {
             Ok(plan) => places.push(plan),
             Err(full) => {
                 *refused = full;
@@ -102,42 +138,59 @@ pub(super) async fn batch(
             }
         }
     }
+    Ok((places, refusals))
+}
 
-    // Everything written after the reads, run together at the end. None of these statements
-    // touches a row another one does (see `WriteTxn::execute_all`).
-    let mut writes = Vec::new();
-    // A refused sign-up leaves nothing behind, not even the person it created.
-    let (created_and_refused, created): (Vec<_>, Vec<_>) = people
+/// The people created by this batch: the links of those whose sign-up went through, and the
+/// removal of the others, since a refused sign-up leaves nothing behind.
+fn people_writes(
+    backend: DbBackend,
+    people: &[(person::Model, bool)],
+    refusals: &[Vec<FieldError>],
+) -> Vec<Statement> {
+    let (refused, created): (Vec<_>, Vec<_>) = people
         .iter()
-        .zip(&refusals)
+        .zip(refusals)
         .filter(|((_, known), _)| !known)
         .partition(|(_, refused)| !refused.is_empty());
     let created: Vec<&person::Model> = created.into_iter().map(|((p, _), _)| p).collect();
-    writes.extend(store_links(backend, &created));
-    let created_and_refused: Vec<i32> = created_and_refused
-        .into_iter()
-        .map(|((p, _), _)| p.id)
-        .collect();
-    if !created_and_refused.is_empty() {
-        let delete =
-            person::Entity::delete_many().filter(person::Column::Id.is_in(created_and_refused));
+    let mut writes: Vec<Statement> = store_links(backend, &created).into_iter().collect();
+    if !refused.is_empty() {
+        let ids = refused.into_iter().map(|((p, _), _)| p.id);
+        let delete = person::Entity::delete_many().filter(person::Column::Id.is_in(ids));
         writes.push(delete.build(backend));
     }
+    writes
+}
 
+/// How many seats the batch holds on each activity.
+fn held(batch: &[&Accepted], places: &[Vec<Place>]) -> BTreeMap<i32, i32> {
     let mut held = BTreeMap::new();
-    for (accepted, plan) in batch.iter().zip(&places) {
+    for (accepted, plan) in batch.iter().zip(places) {
         for (activity, place) in accepted.activities.iter().zip(plan) {
             if *place == Place::Hold {
                 *held.entry(activity.model.id).or_insert(0) += 1;
             }
         }
     }
-    writes.extend(seats::take(backend, &held));
-    let mut waiting = waiting_counts(&txn, batch, &places).await?;
+    held
+}
 
+/// The registrations and emails of the batch's `places` (`waiting`: the waiting lists' lengths
+/// before it), as statements.
+fn compose(
+    state: &AppState,
+    backend: DbBackend,
+    batch: &[&Accepted],
+    people: &[(person::Model, bool)],
+    places: &[Vec<Place>],
+    mut waiting: HashMap<i32, i64>,
+    now: DateTime<Utc>,
+) -> Result<Vec<Statement>, DbErr> {
     let hold_until = now + seats::hold_window(state);
-    let (links, mut rows, mut mails) = (&state.links, Vec::new(), Vec::new());
-    for ((accepted, (person, _)), plan) in batch.iter().zip(&people).zip(&places) {
+    let links = &state.links;
+    let (mut writes, mut rows, mut mails) = (Vec::new(), Vec::new(), Vec::new());
+    for ((accepted, (person, _)), plan) in batch.iter().zip(people).zip(places) {
         let lang = accepted.new.lang;
         let confirm = NewToken::generate();
         let mut to_confirm = Vec::new();
@@ -156,26 +209,21 @@ pub(super) async fn batch(
                     writes.push(renew.build(backend));
                     to_confirm.push(mail_data::activity(activity, lang, links));
                 }
-                Place::Hold | Place::Wait => {
-                    let seat = *place == Place::Hold;
-                    rows.push(new_row(person.id, a.id, seat, &confirm, hold_until, now));
-                    if seat {
-                        to_confirm.push(mail_data::activity(activity, lang, links));
-                    } else {
-                        let position = waiting.entry(a.id).or_insert(0);
-                        *position += 1;
-                        let data = json!({
-                            "activity": mail_data::activity(activity, lang, links),
-                            "position": *position,
-                        });
-                        mails.push(mail_data::to_person(
-                            MailKind::Waitlisted,
-                            person,
-                            lang,
-                            links,
-                            data,
-                        ));
-                    }
+                Place::Hold => {
+                    rows.push(new_row(person.id, a.id, true, &confirm, hold_until, now));
+                    to_confirm.push(mail_data::activity(activity, lang, links));
+                }
+                Place::Wait => {
+                    rows.push(new_row(person.id, a.id, false, &confirm, hold_until, now));
+                    let position = waiting.entry(a.id).or_insert(0);
+                    *position += 1;
+                    let data = json!({
+                        "activity": mail_data::activity(activity, lang, links),
+                        "position": *position,
+                    });
+                    let mail =
+                        mail_data::to_person(MailKind::Waitlisted, person, lang, links, data);
+                    mails.push(mail);
                 }
             }
         }
@@ -185,31 +233,15 @@ pub(super) async fn batch(
                 "confirm_url": links.confirm_url(&confirm.plain),
                 "expires_at": mail_data::moment(hold_until, lang),
             });
-            mails.push(mail_data::to_person(
-                MailKind::ConfirmRequest,
-                person,
-                lang,
-                links,
-                data,
-            ));
+            let mail = mail_data::to_person(MailKind::ConfirmRequest, person, lang, links, data);
+            mails.push(mail);
         }
     }
     if !rows.is_empty() {
         writes.push(registration::Entity::insert_many(rows).build(backend));
     }
     writes.extend(state.outbox.insert_all(backend, mails)?);
-    txn.execute_all(writes).await?;
-    txn.commit().await?;
-    Ok(refusals
-        .into_iter()
-        .map(|refused| {
-            if refused.is_empty() {
-                Ok(())
-            } else {
-                Err(SignUpError::Invalid(refused))
-            }
-        })
-        .collect())
+    Ok(writes)
 }
 
 /// The place on each of `accepted`'s activities (in their order), taking seats from `free`;
@@ -255,7 +287,7 @@ fn plan(
 
 /// How many are on the waiting list now of each activity someone in the batch is about to join.
 async fn waiting_counts(
-    txn: &crate::db::WriteTxn,
+    txn: &WriteTxn,
     batch: &[&Accepted],
     places: &[Vec<Place>],
 ) -> Result<HashMap<i32, i64>, DbErr> {
