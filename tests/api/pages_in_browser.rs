@@ -16,7 +16,7 @@ use sea_orm::EntityTrait;
 use crate::helpers::{
     Backend, TestApp,
     browser::{
-        attr, browser, click_and_wait, fit_viewport, run, screenshot, screenshot_path,
+        attr, browser, click_and_wait, fit_viewport, follow, run, screenshot, screenshot_path,
         start_driver, text_of,
     },
     spawn_app,
@@ -123,10 +123,8 @@ async fn flow(app: &TestApp, c: &Client) -> Result<(), fantoccini::error::CmdErr
         status_of_registrations(app).await,
         [RegistrationStatus::Pending]
     );
-    c.find(Locator::Css("main form button"))
-        .await?
-        .click()
-        .await?;
+    // Pressing a button or a link leads to a new page: wait for it, or the old one is read.
+    click_and_wait(c, "main form button").await?;
     assert_eq!(text_of(c, "h1").await, "Přihláška potvrzena");
     assert!(
         text_of(c, ".notice")
@@ -138,10 +136,7 @@ async fn flow(app: &TestApp, c: &Client) -> Result<(), fantoccini::error::CmdErr
         [RegistrationStatus::Confirmed]
     );
 
-    c.find(Locator::LinkText("Moje přihlášky"))
-        .await?
-        .click()
-        .await?;
+    follow(c, Locator::LinkText("Moje přihlášky")).await?;
     assert_eq!(text_of(c, "h1").await, "Moje přihlášky");
     assert!(text_of(c, ".cards").await.contains("potvrzeno"));
     screenshot(c, "veletrh-manage.png").await;
