@@ -230,6 +230,9 @@ mod tests {
             renumber_parameters("SELECT 'it''s $1', $2", 10),
             "SELECT 'it''s $1', $12"
         );
-        assert_eq!(renumber_parameters("SELECT $ AS x, $1", 1), "SELECT $ AS x, $2");
+        assert_eq!(
+            renumber_parameters("SELECT $ AS x, $1", 1),
+            "SELECT $ AS x, $2"
+        );
     }
 }
