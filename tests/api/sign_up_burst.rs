@@ -13,7 +13,9 @@ use sea_orm::{
 };
 use serde_json::{Value, json};
 
-use crate::helpers::{Backend, TestApp, on_both_backends, spawn_app_with};
+use crate::helpers::{
+    Backend, TestApp, on_both_backends, organisers::activity_row, spawn_app_with,
+};
 
 /// A demo workshop of the first slot.
 const WORKSHOP: i32 = 1;
@@ -94,15 +96,6 @@ fn batches(rows: &[registration::Model]) -> usize {
         .len()
 }
 
-async fn taken(app: &TestApp) -> i32 {
-    activity::Entity::find_by_id(WORKSHOP)
-        .one(app.state.db.conn())
-        .await
-        .unwrap()
-        .unwrap()
-        .taken
-}
-
 async fn a_burst_for_a_full_workshop_takes_its_seats_and_refuses_the_rest_leaving_nothing(
     backend: Backend,
 ) {
@@ -121,7 +114,7 @@ async fn a_burst_for_a_full_workshop_takes_its_seats_and_refuses_the_rest_leavin
         rows.iter().all(|r| r.status == RegistrationStatus::Pending),
         "{rows:?}"
     );
-    assert_eq!(taken(&app).await, 10);
+    assert_eq!(activity_row(&app, WORKSHOP).await.taken, 10);
     assert!(
         batches(&rows) < 10,
         "the burst was written in batches: {} transactions for 10 rows",
@@ -157,7 +150,7 @@ async fn a_burst_onto_the_waiting_list_numbers_each_place_once(backend: Backend)
         .filter(|r| r.status == RegistrationStatus::Waitlisted)
         .count();
     assert_eq!((held, waiting), (5, 25));
-    assert_eq!(taken(&app).await, 5);
+    assert_eq!(activity_row(&app, WORKSHOP).await.taken, 5);
     assert!(batches(&rows) < 30, "{} transactions", batches(&rows));
     // Each waiting person is told their own place in line: 1 to 25, in the order of the
     // registrations' ids.
@@ -226,7 +219,7 @@ async fn one_address_many_times_in_a_burst_is_one_registration(backend: Backend)
         8,
         "one each for twice, known and the six others"
     );
-    assert_eq!(taken(&app).await, 8);
+    assert_eq!(activity_row(&app, WORKSHOP).await.taken, 8);
     for email in ["twice@skola.cz", "known@skola.cz"] {
         let people = person::Entity::find()
             .filter(person::Column::Email.eq(email))
