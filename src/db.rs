@@ -11,8 +11,9 @@
 use std::{ops::Deref, sync::Arc, time::Duration};
 
 use sea_orm::{
-    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbBackend,
-    DbErr, Statement, TransactionTrait,
+    ColumnTrait, ConnectOptions, ConnectionTrait, Database, DatabaseConnection,
+    DatabaseTransaction, DbBackend, DbErr, Statement, TransactionTrait,
+    sea_query::Expr,
     sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous},
 };
 use tokio::sync::{Mutex, OwnedMutexGuard};
@@ -145,19 +146,22 @@ impl WriteTxn {
                 Statement::from_sql_and_values(backend, sql.join(";\n"), values(&statements))
             }
             _ => {
-                let (mut sql, mut bound) = (String::from("WITH "), 0);
-                let last = statements.len() - 1;
-                for (n, statement) in statements.iter().enumerate() {
-                    let renumbered = renumber_parameters(&statement.sql, bound);
-                    if n < last {
-                        sql.push_str(&format!("w{n} AS ({renumbered}), "));
-                    } else {
-                        sql.truncate(sql.len() - 2);
-                        sql.push(' ');
-                        sql.push_str(&renumbered);
-                    }
-                    bound += statement.values.as_ref().map_or(0, |v| v.0.len());
-                }
+                let mut bound = 0;
+                let mut parts: Vec<String> = statements
+                    .iter()
+                    .map(|statement| {
+                        let sql = renumber_parameters(&statement.sql, bound);
+                        bound += statement.values.as_ref().map_or(0, |v| v.0.len());
+                        sql
+                    })
+                    .collect();
+                let last = parts.pop().expect("several statements");
+                let ctes: Vec<String> = parts
+                    .iter()
+                    .enumerate()
+                    .map(|(n, sql)| format!("w{n} AS ({sql})"))
+                    .collect();
+                let sql = format!("WITH {} {last}", ctes.join(", "));
                 Statement::from_sql_and_values(backend, sql, values(&statements))
             }
         };
@@ -180,6 +184,20 @@ pub fn describe_connect_error(err: &DbErr) -> String {
     text.trim_start_matches("Connection Error: ")
         .trim_start_matches("Conn Error: ")
         .to_owned()
+}
+
+/// `CASE WHEN id = … THEN … END` over `arms` (row id, value): one UPDATE that sets a different
+/// value on each row. `None` for no arms.
+pub fn case_by_id<V: Into<Expr>>(
+    id: impl ColumnTrait,
+    arms: impl IntoIterator<Item = (i32, V)>,
+) -> Option<Expr> {
+    let mut arms = arms.into_iter();
+    let (first, value) = arms.next()?;
+    let case = arms.fold(Expr::case(id.eq(first), value), |case, (row, value)| {
+        case.case(id.eq(row), value)
+    });
+    Some(case.into())
 }
 
 /// The parameters of `statements`, in order.

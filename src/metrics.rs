@@ -1,6 +1,7 @@
 //! Prometheus metrics at `/metrics`: requests and latency per route, sign-ups by outcome and
-//! how many are written per transaction, the outbox (waiting, failed), feed cache hits. A small middleware over the `prometheus` crate
-//! (poem's own `prometheus` feature pulls an OpenTelemetry stack this service does not need).
+//! how many are written per transaction, the outbox (waiting, failed), feed cache hits. A small
+//! middleware over the `prometheus` crate (poem's own `prometheus` feature pulls an
+//! OpenTelemetry stack this service does not need).
 //!
 //! The counters are process-wide, so one scrape per instance; the outbox gauges are read from
 //! the shared database at scrape time, so every instance reports the same queue.

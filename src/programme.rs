@@ -214,16 +214,6 @@ pub async fn activity(conn: &impl ConnectionTrait, id: i32) -> Result<Option<Act
     Ok(with_speakers(conn, vec![model]).await?.pop())
 }
 
-/// The activities with these ids that exist, by start time.
-pub async fn activities(conn: &impl ConnectionTrait, ids: &[i32]) -> Result<Vec<Activity>, DbErr> {
-    let models = activity::Entity::find()
-        .filter(activity::Column::Id.is_in(ids.iter().copied()))
-        .order_by_asc(activity::Column::StartsAt)
-        .all(conn)
-        .await?;
-    with_speakers(conn, models).await
-}
-
 /// `models` with their speakers in order, loaded with one query for all.
 pub async fn with_speakers(
     conn: &impl ConnectionTrait,

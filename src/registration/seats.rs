@@ -20,6 +20,7 @@ use sea_orm::{
 
 use super::{mail_data, sign_up::live};
 use crate::{
+    db::case_by_id,
     domain::{TimeSlot, token::NewToken},
     i18n::Lang,
     mail::MailKind,
@@ -72,16 +73,11 @@ pub async fn free(
 /// The statement that takes `n` seats on each activity, as [`free`] counted them: to be run
 /// in the same transaction. `None` when there is nothing to take.
 pub fn take(backend: DbBackend, counts: &BTreeMap<i32, i32>) -> Option<Statement> {
-    let mut arms = counts.iter();
-    let (id, n) = arms.next()?;
-    let by_id = arms.fold(
-        Expr::case(activity::Column::Id.eq(*id), *n),
-        |case, (id, n)| case.case(activity::Column::Id.eq(*id), *n),
-    );
+    let by_id = case_by_id(activity::Column::Id, counts.iter().map(|(id, n)| (*id, *n)))?;
     let update = activity::Entity::update_many()
         .col_expr(
             activity::Column::Taken,
-            Expr::col(activity::Column::Taken).add(Into::<Expr>::into(by_id)),
+            Expr::col(activity::Column::Taken).add(by_id),
         )
         .filter(activity::Column::Id.is_in(counts.keys().copied()));
     Some(update.build(backend))

@@ -14,14 +14,14 @@ use chrono::{DateTime, Utc};
 use entity::{activity, district, enums::RegistrationStatus, fair, person, registration};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, DbBackend, DbErr, EntityTrait, QueryFilter, QueryOrder,
-    QueryTrait, Statement, TryInsertResult, sea_query::Expr,
+    QueryTrait, Statement, TryInsertResult,
 };
 
 pub use queue::SignUpQueue;
 
 use super::{Links, NewRegistration, is_unique_violation, seats};
 use crate::{
-    db::WriteTxn,
+    db::{WriteTxn, case_by_id},
     domain::{
         FieldError, TimeSlot,
         token::{self, NewToken},
@@ -270,23 +270,12 @@ fn with_links(links: &Links, mut people: Vec<person::Model>) -> Vec<person::Mode
 /// The statement that stores the standing links of people just created (one for all); `None`
 /// for nobody.
 pub(super) fn store_links(backend: DbBackend, people: &[&person::Model]) -> Option<Statement> {
-    let by_id = |value: fn(&person::Model) -> Option<String>| {
-        let mut arms = people.iter().map(|p| (p.id, value(p)));
-        let (id, first) = arms.next()?;
-        Some(arms.fold(
-            Expr::case(person::Column::Id.eq(id), first),
-            |case, (id, value)| case.case(person::Column::Id.eq(id), value),
-        ))
-    };
+    let id = person::Column::Id;
+    let manage = people.iter().map(|p| (p.id, p.manage_token_hash.clone()));
+    let feed = people.iter().map(|p| (p.id, p.feed_token_hash.clone()));
     let update = person::Entity::update_many()
-        .col_expr(
-            person::Column::ManageTokenHash,
-            by_id(|p| Some(p.manage_token_hash.clone()))?.into(),
-        )
-        .col_expr(
-            person::Column::FeedTokenHash,
-            by_id(|p| p.feed_token_hash.clone())?.into(),
-        )
-        .filter(person::Column::Id.is_in(people.iter().map(|p| p.id)));
+        .col_expr(person::Column::ManageTokenHash, case_by_id(id, manage)?)
+        .col_expr(person::Column::FeedTokenHash, case_by_id(id, feed)?)
+        .filter(id.is_in(people.iter().map(|p| p.id)));
     Some(update.build(backend))
 }
