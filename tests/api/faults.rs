@@ -7,11 +7,13 @@ use std::{
     sync::Arc,
 };
 
-use entity::{activity, enums::RegistrationStatus, outbox_message, registration};
+use entity::{activity, outbox_message, registration};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::json;
 
-use crate::helpers::{Backend, postgres_available, spawn_app_with, spawn_second_instance};
+use crate::helpers::{
+    Backend, held_and_waiting, postgres_available, spawn_app_with, spawn_second_instance,
+};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_instances_on_one_postgres_keep_capacity_and_send_each_email_once() {
@@ -48,15 +50,7 @@ async fn two_instances_on_one_postgres_keep_capacity_and_send_each_email_once() 
         .all(a.state.db.conn())
         .await
         .unwrap();
-    let held = rows
-        .iter()
-        .filter(|r| r.status == RegistrationStatus::Pending)
-        .count();
-    let waiting = rows
-        .iter()
-        .filter(|r| r.status == RegistrationStatus::Waitlisted)
-        .count();
-    assert_eq!((held, waiting), (50, 450));
+    assert_eq!(held_and_waiting(rows.iter().map(|r| &r.status)), (50, 450));
 
     // Both instances' workers (and both test handles) deliver from the one outbox.
     tokio::join!(a.drain_outbox(), b.drain_outbox());

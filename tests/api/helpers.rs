@@ -301,3 +301,17 @@ impl TestApp {
             .expect("request sent")
     }
 }
+
+/// How many of `statuses` hold a seat awaiting confirmation, and how many wait in line.
+pub fn held_and_waiting<'a>(
+    statuses: impl IntoIterator<Item = &'a entity::enums::RegistrationStatus>,
+) -> (usize, usize) {
+    use entity::enums::RegistrationStatus::{Pending, Waitlisted};
+    statuses
+        .into_iter()
+        .fold((0, 0), |(held, waiting), status| match status {
+            Pending => (held + 1, waiting),
+            Waitlisted => (held, waiting + 1),
+            _ => (held, waiting),
+        })
+}

@@ -5,7 +5,9 @@ use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::{Value, json};
 
 use crate::helpers::organisers::set_capacity;
-use crate::helpers::{Backend, TestApp, on_both_backends, spawn_app, spawn_app_with};
+use crate::helpers::{
+    Backend, TestApp, held_and_waiting, on_both_backends, spawn_app, spawn_app_with,
+};
 
 /// Demo workshops: 1–3 run in parallel (first slot), 4–5 in the second, 6–7 in the third.
 const LEADERSHIP: i32 = 1;
@@ -364,15 +366,7 @@ async fn two_hundred_concurrent_sign_ups_for_twenty_seats(backend: Backend) {
         );
     }
     let s = statuses(&app, LEADERSHIP).await;
-    let held = s
-        .iter()
-        .filter(|s| **s == RegistrationStatus::Pending)
-        .count();
-    let waiting = s
-        .iter()
-        .filter(|s| **s == RegistrationStatus::Waitlisted)
-        .count();
-    assert_eq!((held, waiting), (20, 180));
+    assert_eq!(held_and_waiting(&s), (20, 180));
     assert_eq!(taken(&app, LEADERSHIP).await, 20);
 }
 

@@ -14,7 +14,7 @@ use sea_orm::{
 use serde_json::{Value, json};
 
 use crate::helpers::{
-    Backend, TestApp, on_both_backends, organisers::activity_row, spawn_app_with,
+    Backend, TestApp, held_and_waiting, on_both_backends, organisers::activity_row, spawn_app_with,
 };
 
 /// A demo workshop of the first slot.
@@ -141,15 +141,7 @@ async fn a_burst_onto_the_waiting_list_numbers_each_place_once(backend: Backend)
     let answers = burst(&app, &emails).await;
     assert!(answers.iter().all(|(s, _)| *s == 202), "{answers:?}");
     let rows = registrations(&app).await;
-    let held = rows
-        .iter()
-        .filter(|r| r.status == RegistrationStatus::Pending)
-        .count();
-    let waiting = rows
-        .iter()
-        .filter(|r| r.status == RegistrationStatus::Waitlisted)
-        .count();
-    assert_eq!((held, waiting), (5, 25));
+    assert_eq!(held_and_waiting(rows.iter().map(|r| &r.status)), (5, 25));
     assert_eq!(activity_row(&app, WORKSHOP).await.taken, 5);
     assert!(batches(&rows) < 30, "{} transactions", batches(&rows));
     // Each waiting person is told their own place in line: 1 to 25, in the order of the
