@@ -37,8 +37,9 @@ pub struct AppState {
     /// Builds the personal and public URLs of pages and emails.
     pub links: Links,
     pub limits: Arc<Limits>,
-    /// Sign-ups waiting to be written together (see `registration::sign_up`).
-    pub sign_ups: crate::registration::SignUpQueue,
+    /// The activities as last read and the sign-ups waiting to be written (see
+    /// `registration::sign_up`).
+    pub sign_ups: crate::registration::SignUps,
 }
 
 /// Why start-up failed, in one line for the terminal.

@@ -24,7 +24,7 @@ pub use manage::{MyRegistration, MyRegistrations, my_registrations};
 pub use new_registration::{CONSENT_VERSION, NewRegistration, ROLES, SignUpForm};
 pub use reminders::queue_reminders;
 pub use seats::school_key;
-pub use sign_up::{SignUpError, SignUpQueue, live, sign_up};
+pub use sign_up::{SignUpError, SignUps, live, sign_up};
 
 use sea_orm::DbErr;
 

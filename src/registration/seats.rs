@@ -1,6 +1,6 @@
 //! The seat counter and the waiting list. `activity.taken` counts held seats (pending, offered,
 //! confirmed, attended); only these functions change it, each with one conditional statement
-//! or under the row lock of [`free`], so capacity holds under any concurrency, on both
+//! or under the row lock of [`lock`], so capacity holds under any concurrency, on both
 //! databases, with any number of instances.
 //!
 //! The per-school limit (`activity.per_school_limit`) is here too: [`school_at_limit`] is the one
@@ -9,13 +9,13 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use chrono::{DateTime, Utc};
-use entity::{activity, enums::RegistrationStatus, person, registration};
+use entity::{activity, enums::RegistrationStatus, fair, person, registration};
 use sea_orm::{
     ActiveModelTrait,
     ActiveValue::Set,
     ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, QueryFilter, QueryOrder,
     QuerySelect, QueryTrait, Statement,
-    sea_query::{Expr, ExprTrait},
+    sea_query::{Expr, ExprTrait, LockType},
 };
 
 use super::{mail_data, sign_up::live};
@@ -42,35 +42,52 @@ pub async fn reserve(txn: &impl ConnectionTrait, activity_id: i32) -> Result<boo
     Ok(result.rows_affected == 1)
 }
 
-/// The free seats of each of `ids`, their rows locked until the transaction ends (PostgreSQL;
-/// SQLite has one writer) and taken in id order, so two writers cannot deadlock. For [`take`].
-pub async fn free(
+/// An activity's row as a sign-up writer locks it ([`lock`]).
+pub struct Locked {
+    /// Seats left.
+    pub free: i32,
+    /// The activity's revision and its fair's, which the sign-up was checked against if they
+    /// are the ones it read (`sign_up::remembered`).
+    pub revisions: (i32, Option<i32>),
+}
+
+/// Locks the rows of the activities `ids` until the transaction ends (PostgreSQL; SQLite has
+/// one writer), in id order so two writers cannot deadlock, and reads their free seats and
+/// revisions. For [`take`]. The fair's row is read, not locked: a change of a fair that
+/// concerns held seats (cancelling it) changes its workshops too, so it waits for their lock.
+pub async fn lock(
     txn: &impl ConnectionTrait,
     ids: &BTreeSet<i32>,
-) -> Result<HashMap<i32, i32>, DbErr> {
+) -> Result<HashMap<i32, Locked>, DbErr> {
     if ids.is_empty() {
         return Ok(HashMap::new());
     }
-    let rows: Vec<(i32, i32, i32)> = activity::Entity::find()
+    let mut select = activity::Entity::find()
         .select_only()
         .columns([
             activity::Column::Id,
             activity::Column::Capacity,
             activity::Column::Taken,
+            activity::Column::Revision,
         ])
+        .column_as(fair::Column::Revision, "fair_revision")
+        .left_join(fair::Entity)
         .filter(activity::Column::Id.is_in(ids.iter().copied()))
-        .order_by_asc(activity::Column::Id)
-        .lock_exclusive()
-        .into_tuple()
-        .all(txn)
-        .await?;
+        .order_by_asc(activity::Column::Id);
+    // PostgreSQL locks no row on the nullable side of an outer join: the activity's only.
+    QueryTrait::query(&mut select).lock_with_tables(LockType::Update, [activity::Entity]);
+    let rows: Vec<(i32, i32, i32, i32, Option<i32>)> = select.into_tuple().all(txn).await?;
     Ok(rows
         .into_iter()
-        .map(|(id, capacity, taken)| (id, Ord::max(capacity - taken, 0)))
+        .map(|(id, capacity, taken, revision, fair_revision)| {
+            let free = Ord::max(capacity - taken, 0);
+            let revisions = (revision, fair_revision);
+            (id, Locked { free, revisions })
+        })
         .collect())
 }
 
-/// The statement that takes `n` seats on each activity, as [`free`] counted them: to be run
+/// The statement that takes `n` seats on each activity, as [`lock`] counted them: to be run
 /// in the same transaction. `None` when there is nothing to take.
 pub fn take(backend: DbBackend, counts: &BTreeMap<i32, i32>) -> Option<Statement> {
     let by_id = case_by_id(activity::Column::Id, counts.iter().map(|(id, n)| (*id, *n)))?;

@@ -25,4 +25,5 @@ mod privacy;
 mod regions;
 mod registration;
 mod sign_up_burst;
+mod sign_up_memory;
 mod xss;

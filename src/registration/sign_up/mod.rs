@@ -4,20 +4,25 @@
 //! skipped silently, and the email tells the person what happened. Each activity gets a held
 //! seat (pending until the link in the email is opened) or a place on its waiting list.
 //!
-//! A request is checked against the programme here, then queued ([`queue`]) and written with
-//! whatever else is waiting ([`write`]).
+//! A request is checked against the programme here (as last read: [`remembered`]), then queued
+//! ([`queue`]) and written with whatever else is waiting ([`write`]).
 
 mod queue;
+mod remembered;
 mod write;
 
+use std::sync::Arc;
+
 use chrono::{DateTime, Utc};
-use entity::{activity, district, enums::RegistrationStatus, fair, person, registration};
+use entity::{district, enums::RegistrationStatus, person, registration};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, DbBackend, DbErr, EntityTrait, QueryFilter, QueryOrder,
-    QueryTrait, Statement, TryInsertResult,
+    ActiveValue::Set, ColumnTrait, DbBackend, DbErr, EntityTrait, QueryFilter, QueryTrait,
+    Statement, TryInsertResult,
 };
 
-pub use queue::SignUpQueue;
+use queue::SignUpQueue;
+use remembered::{Bookable, Remembered};
+use write::Written;
 
 use super::{Links, NewRegistration, is_unique_violation, seats};
 use crate::{
@@ -27,15 +32,28 @@ use crate::{
         token::{self, NewToken},
     },
     metrics::{METRICS, SignUpOutcome},
-    programme::{self, Activity, Availability},
+    programme::{self, Availability},
     startup::AppState,
 };
+
+/// How often a sign-up is checked before it gives up: first against memory, then against the
+/// database, again each time the writer finds one of its activities changed since (someone
+/// would have to change it again within milliseconds, each time).
+const CHECKS: usize = 3;
+
+/// This instance's sign-ups: the activities as last read, and the way to the writer. Cheap to
+/// clone; clones share both.
+#[derive(Clone, Default)]
+pub struct SignUps {
+    remembered: Arc<Remembered>,
+    queue: SignUpQueue,
+}
 
 /// A sign-up whose activities exist and take sign-ups now, waiting to be written.
 struct Accepted {
     new: NewRegistration,
-    /// The requested activities, by start time.
-    activities: Vec<Activity>,
+    /// The requested activities, by start time, as the sign-up was checked against them.
+    activities: Vec<Arc<Bookable>>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -66,21 +84,7 @@ pub async fn sign_up(state: &AppState, new: NewRegistration) -> Result<(), SignU
 
 async fn attempt(state: &AppState, new: &NewRegistration) -> Result<(), SignUpError> {
     let now = Utc::now();
-    // What decides whether the request is acceptable is read before it queues for the writer,
-    // so the (on SQLite, single) writer does only what must be consistent: seats, the person's
-    // registrations, the school limit. A change racing these reads is no worse than one
-    // arriving a moment later.
     let conn = state.db.conn();
-    let (models, fairs): (Vec<_>, Vec<_>) = activity::Entity::find()
-        .filter(activity::Column::Id.is_in(new.activity_ids.iter().copied()))
-        .find_also_related(fair::Entity)
-        .order_by_asc(activity::Column::StartsAt)
-        .all(conn)
-        .await?
-        .into_iter()
-        .unzip();
-    check_bookable(&new.activity_ids, &models, &fairs, now)?;
-    let activities = programme::with_speakers(conn, models).await?;
     if let Some(id) = new.district_id
         && district::Entity::find_by_id(id).one(conn).await?.is_none()
     {
@@ -89,11 +93,29 @@ async fn attempt(state: &AppState, new: &NewRegistration) -> Result<(), SignUpEr
             "unknown_choice",
         )]));
     }
-    let accepted = Accepted {
-        new: new.clone(),
-        activities,
-    };
-    state.sign_ups.write(state, accepted).await
+    // Whether the request is acceptable is decided before it queues for the writer, so the
+    // (on SQLite, single) writer does only what must be consistent: seats, the person's
+    // registrations, the school limit. The activities come from memory at first; if they do not
+    // pass, or the writer finds one changed since, from the database.
+    let SignUps { remembered, queue } = &state.sign_ups;
+    for check in 0..CHECKS {
+        let fresh = check > 0;
+        let activities = remembered.get(conn, &new.activity_ids, fresh).await?;
+        match check_bookable(&new.activity_ids, &activities, now) {
+            Ok(()) => {}
+            Err(refusal) if fresh => return Err(refusal),
+            Err(_) => continue,
+        }
+        let accepted = Accepted {
+            new: new.clone(),
+            activities,
+        };
+        match queue.write(state, accepted).await {
+            Written::Done(result) => return result,
+            Written::Stale => {}
+        }
+    }
+    Err(DbErr::Custom("the activities kept changing during the sign-up".into()).into())
 }
 
 /// Statuses of a registration that still counts (the unique index `ux_registration_live`).
@@ -129,14 +151,14 @@ async fn check_school_limits(
     txn: &impl sea_orm::ConnectionTrait,
     person: &person::Model,
     existing: &[&registration::Model],
-    activities: &[Activity],
+    activities: &[Arc<Bookable>],
 ) -> Result<Vec<FieldError>, DbErr> {
     let mut errors = Vec::new();
-    for activity in activities
+    for a in activities
         .iter()
-        .filter(|a| a.model.per_school_limit.is_some())
+        .map(|b| &b.activity.model)
+        .filter(|a| a.per_school_limit.is_some())
     {
-        let a = &activity.model;
         let already = existing.iter().any(|r| r.activity_id == a.id);
         if !already && seats::school_at_limit(txn, a, person).await? {
             errors.push(FieldError::new("activities", "school_limit").with_detail(&a.title));
@@ -145,20 +167,19 @@ async fn check_school_limits(
     Ok(errors)
 }
 
-/// Every requested activity exists, takes sign-ups now (`fairs`: the fair of each, if any), and
-/// no two of them overlap.
+/// Every requested activity exists, takes sign-ups now, and no two of them overlap.
 fn check_bookable(
     ids: &[i32],
-    activities: &[activity::Model],
-    fairs: &[Option<fair::Model>],
+    bookable: &[Arc<Bookable>],
     now: DateTime<Utc>,
 ) -> Result<(), SignUpError> {
     let mut errors = Vec::new();
-    if activities.len() != ids.len() {
+    if bookable.len() != ids.len() {
         errors.push(FieldError::new("activities", "unknown_activity"));
     }
-    for (a, fair) in activities.iter().zip(fairs) {
-        let code = match programme::availability(a, fair.as_ref(), now) {
+    let activities: Vec<_> = bookable.iter().map(|b| &b.activity.model).collect();
+    for (a, b) in activities.iter().zip(bookable) {
+        let code = match programme::availability(a, b.fair.as_ref(), now) {
             Availability::Open => None,
             Availability::NotYetOpen => Some("registration_not_open"),
             Availability::Closed => Some("registration_closed"),

@@ -12,7 +12,10 @@ use std::collections::{HashSet, VecDeque};
 use sea_orm::DbErr;
 use tokio::sync::{mpsc, oneshot};
 
-use super::{Accepted, SignUpError, write};
+use super::{
+    Accepted,
+    write::{self, Written},
+};
 use crate::{metrics::METRICS, startup::AppState};
 
 /// At most this many sign-ups in one transaction: even with 20 activities each, the bound
@@ -38,7 +41,7 @@ struct Job {
     /// What the writer works with; every job of one queue carries the same.
     state: AppState,
     accepted: Accepted,
-    answer: oneshot::Sender<Result<(), SignUpError>>,
+    answer: oneshot::Sender<Written>,
 }
 
 impl Default for SignUpQueue {
@@ -50,21 +53,23 @@ impl Default for SignUpQueue {
 }
 
 impl SignUpQueue {
-    /// Queues `accepted` and answers once it is written (or refused).
-    pub(super) async fn write(
-        &self,
-        state: &AppState,
-        accepted: Accepted,
-    ) -> Result<(), SignUpError> {
+    /// Queues `accepted` and answers once it is written (or not).
+    pub(super) async fn write(&self, state: &AppState, accepted: Accepted) -> Written {
         let (answer, answered) = oneshot::channel();
         let job = Job {
             state: state.clone(),
             accepted,
             answer,
         };
-        let lost = || SignUpError::Db(DbErr::Custom("the sign-up was not written".into()));
-        self.0.send(job).map_err(|_| lost())?;
-        answered.await.unwrap_or_else(|_| Err(lost()))
+        let lost = || {
+            Written::Done(Err(
+                DbErr::Custom("the sign-up was not written".into()).into()
+            ))
+        };
+        if self.0.send(job).is_err() {
+            return lost();
+        }
+        answered.await.unwrap_or_else(|_| lost())
     }
 }
 
@@ -93,7 +98,7 @@ async fn write_all(mut jobs: VecDeque<Job>) {
             }
             Err(err) if batch.len() == 1 => {
                 let job = batch.into_iter().next().expect("one job");
-                let _ = job.answer.send(Err(err.into()));
+                let _ = job.answer.send(Written::Done(Err(err.into())));
             }
             // One row refused by the database (a twin written by another instance) must not
             // fail the others: each again on its own.
@@ -102,9 +107,9 @@ async fn write_all(mut jobs: VecDeque<Job>) {
                     let outcome = match write::batch(&state, &[&job.accepted]).await {
                         Ok(mut outcomes) => {
                             METRICS.sign_up_batch(1);
-                            outcomes.pop().unwrap_or(Ok(()))
+                            outcomes.pop().expect("one answer for one sign-up")
                         }
-                        Err(err) => Err(err.into()),
+                        Err(err) => Written::Done(Err(err.into())),
                     };
                     let _ = job.answer.send(outcome);
                 }
@@ -122,7 +127,7 @@ fn next_batch(jobs: &mut VecDeque<Job>) -> Vec<Job> {
         job.accepted
             .activities
             .iter()
-            .any(|a| a.model.per_school_limit.is_some())
+            .any(|b| b.activity.model.per_school_limit.is_some())
     };
     let first = jobs.pop_front().expect("a job to write");
     if alone(&first) {

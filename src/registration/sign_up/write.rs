@@ -2,7 +2,8 @@
 //!
 //! Every decision is made in Rust from rows read inside the transaction, before anything of a
 //! refused sign-up is written, in the order the sign-ups arrived: the outcome of each is the one
-//! it would have had written alone, one after the other.
+//! it would have had written alone, one after the other. A sign-up checked against an activity
+//! or fair that has changed since is not written but sent back ([`Written::Stale`]).
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -39,48 +40,79 @@ enum Place {
     Keep,
 }
 
-/// Writes `batch` in one transaction and answers each: `Ok` ("check your email") or its
-/// refusal. An `Err` means nothing of the batch was written.
-pub(super) async fn batch(
-    state: &AppState,
-    batch: &[&Accepted],
-) -> Result<Vec<Result<(), SignUpError>>, DbErr> {
+/// The writer's answer to one sign-up.
+pub(super) enum Written {
+    /// Written ("check your email") or refused: the answer for the person.
+    Done(Result<(), SignUpError>),
+    /// Nothing written: an activity or its fair has changed since the sign-up was checked.
+    Stale,
+}
+
+/// What one sign-up of a batch gets.
+enum Verdict {
+    /// A place on each of its activities, in their order.
+    Places(Vec<Place>),
+    Refused(Vec<FieldError>),
+    Stale,
+}
+
+impl Verdict {
+    /// The places to write: none unless the sign-up goes through.
+    fn places(&self) -> &[Place] {
+        match self {
+            Verdict::Places(places) => places,
+            Verdict::Refused(_) | Verdict::Stale => &[],
+        }
+    }
+}
+
+/// Writes `batch` in one transaction and answers each. An `Err` means nothing of the batch was
+/// written.
+pub(super) async fn batch(state: &AppState, batch: &[&Accepted]) -> Result<Vec<Written>, DbErr> {
     let now = Utc::now();
     let txn = state.db.begin_write().await?;
     let backend = txn.get_database_backend();
     let news: Vec<_> = batch.iter().map(|a| &a.new).collect();
     let people = find_or_create_people(state, &txn, &news, now).await?;
-    let (places, refusals) = decide(&txn, batch, &people).await?;
-    let waiting = waiting_counts(&txn, batch, &places).await?;
+    let verdicts = decide(&txn, batch, &people).await?;
+    let waiting = waiting_counts(&txn, batch, &verdicts).await?;
     // Everything written after the reads, run together at the end. None of these statements
     // touches a row another one does (see `WriteTxn::execute_all`).
-    let mut writes = people_writes(backend, &people, &refusals);
-    writes.extend(seats::take(backend, &held(batch, &places)));
+    let mut writes = people_writes(backend, &people, &verdicts);
+    writes.extend(seats::take(backend, &held(batch, &verdicts)));
     writes.extend(compose(
-        state, backend, batch, &people, &places, waiting, now,
+        state, backend, batch, &people, &verdicts, waiting, now,
     )?);
     txn.execute_all(writes).await?;
     txn.commit().await?;
-    Ok(refusals
+    Ok(verdicts
         .into_iter()
-        .map(|refused| {
-            if refused.is_empty() {
-                Ok(())
-            } else {
-                Err(SignUpError::Invalid(refused))
-            }
+        .map(|verdict| match verdict {
+            Verdict::Places(_) => Written::Done(Ok(())),
+            Verdict::Refused(errors) => Written::Done(Err(SignUpError::Invalid(errors))),
+            Verdict::Stale => Written::Stale,
         })
         .collect())
 }
 
-/// What each sign-up of `batch` gets on each of its activities, and each one's refusal (empty
-/// if none), from the people's live registrations, the school limits and the free seats, read
-/// in `txn`.
+/// What each sign-up of `batch` gets, from the activities as locked in `txn` (their
+/// revisions and free seats), the people's live registrations and the school limits.
 async fn decide(
     txn: &WriteTxn,
     batch: &[&Accepted],
     people: &[(person::Model, bool)],
-) -> Result<(Vec<Vec<Place>>, Vec<Vec<FieldError>>), DbErr> {
+) -> Result<Vec<Verdict>, DbErr> {
+    let asked: BTreeSet<i32> = batch
+        .iter()
+        .flat_map(|a| a.new.activity_ids.iter().copied())
+        .collect();
+    let locked = seats::lock(&**txn, &asked).await?;
+    let checked_against_current = |accepted: &Accepted| {
+        accepted.activities.iter().all(|b| {
+            let row = locked.get(&b.activity.model.id);
+            row.is_some_and(|row| row.revisions == b.revisions())
+        })
+    };
     let known: Vec<i32> = people
         .iter()
         .filter(|(_, known)| *known)
@@ -89,70 +121,45 @@ async fn decide(
     let existing = if known.is_empty() {
         Vec::new()
     } else {
-        let asked: BTreeSet<i32> = batch
-            .iter()
-            .flat_map(|a| a.new.activity_ids.iter().copied())
-            .collect();
         let asked: Vec<i32> = asked.into_iter().collect();
         live_registrations(&**txn, &known, &asked).await?
     };
-    let mine = |person: &person::Model| -> Vec<&registration::Model> {
-        existing
+    let mut free: HashMap<i32, i32> = locked.iter().map(|(id, row)| (*id, row.free)).collect();
+    let mut verdicts = Vec::with_capacity(batch.len());
+    for (accepted, (person, _)) in batch.iter().zip(people) {
+        if !checked_against_current(accepted) {
+            verdicts.push(Verdict::Stale);
+            continue;
+        }
+        let mine: Vec<&registration::Model> = existing
             .iter()
             .filter(|r| r.person_id == person.id)
-            .collect()
-    };
-
-    let mut refusals = Vec::with_capacity(batch.len());
-    for (accepted, (person, _)) in batch.iter().zip(people) {
-        let mine = mine(person);
-        refusals.push(check_school_limits(&**txn, person, &mine, &accepted.activities).await?);
-    }
-    let wanted: BTreeSet<i32> = batch
-        .iter()
-        .zip(people)
-        .zip(&refusals)
-        .filter(|(_, refused)| refused.is_empty())
-        .flat_map(|((accepted, (person, _)), _)| {
-            let mine = mine(person);
-            accepted
-                .activities
-                .iter()
-                .map(|a| a.model.id)
-                .filter(move |id| !mine.iter().any(|r| r.activity_id == *id))
-        })
-        .collect();
-    let mut free = seats::free(&**txn, &wanted).await?;
-    let mut places = Vec::with_capacity(batch.len());
-    for ((accepted, (person, _)), refused) in batch.iter().zip(people).zip(&mut refusals) {
-        let planned = if refused.is_empty() {
-            plan(accepted, &mine(person), &mut free)
+            .collect();
+        let refused = check_school_limits(&**txn, person, &mine, &accepted.activities).await?;
+        verdicts.push(if !refused.is_empty() {
+            Verdict::Refused(refused)
         } else {
-            Ok(Vec::new())
-        };
-        match planned {
-            Ok(plan) => places.push(plan),
-            Err(full) => {
-                *refused = full;
-                places.push(Vec::new());
+            match plan(accepted, &mine, &mut free) {
+                Ok(places) => Verdict::Places(places),
+                Err(full) => Verdict::Refused(full),
             }
-        }
+        });
     }
-    Ok((places, refusals))
+    Ok(verdicts)
 }
 
 /// The people created by this batch: the links of those whose sign-up went through, and the
-/// removal of the others, since a refused sign-up leaves nothing behind.
+/// removal of the others, since a sign-up not written leaves nothing behind.
 fn people_writes(
     backend: DbBackend,
     people: &[(person::Model, bool)],
-    refusals: &[Vec<FieldError>],
+    verdicts: &[Verdict],
 ) -> Vec<Statement> {
     let (refused, created): (Vec<_>, Vec<_>) = people
         .iter()
-        .zip(refusals)
+        .zip(verdicts)
         .filter(|((_, known), _)| !known)
-        .partition(|(_, refused)| !refused.is_empty());
+        .partition(|(_, verdict)| !matches!(verdict, Verdict::Places(_)));
     let created: Vec<&person::Model> = created.into_iter().map(|((p, _), _)| p).collect();
     let mut writes: Vec<Statement> = store_links(backend, &created).into_iter().collect();
     if !refused.is_empty() {
@@ -164,38 +171,38 @@ fn people_writes(
 }
 
 /// How many seats the batch holds on each activity.
-fn held(batch: &[&Accepted], places: &[Vec<Place>]) -> BTreeMap<i32, i32> {
+fn held(batch: &[&Accepted], verdicts: &[Verdict]) -> BTreeMap<i32, i32> {
     let mut held = BTreeMap::new();
-    for (accepted, plan) in batch.iter().zip(places) {
-        for (activity, place) in accepted.activities.iter().zip(plan) {
+    for (accepted, verdict) in batch.iter().zip(verdicts) {
+        for (b, place) in accepted.activities.iter().zip(verdict.places()) {
             if *place == Place::Hold {
-                *held.entry(activity.model.id).or_insert(0) += 1;
+                *held.entry(b.activity.model.id).or_insert(0) += 1;
             }
         }
     }
     held
 }
 
-/// The registrations and emails of the batch's `places` (`waiting`: the waiting lists' lengths
+/// The registrations and emails of the batch's places (`waiting`: the waiting lists' lengths
 /// before it), as statements.
 fn compose(
     state: &AppState,
     backend: DbBackend,
     batch: &[&Accepted],
     people: &[(person::Model, bool)],
-    places: &[Vec<Place>],
+    verdicts: &[Verdict],
     mut waiting: HashMap<i32, i64>,
     now: DateTime<Utc>,
 ) -> Result<Vec<Statement>, DbErr> {
     let hold_until = now + seats::hold_window(state);
     let links = &state.links;
     let (mut writes, mut rows, mut mails) = (Vec::new(), Vec::new(), Vec::new());
-    for ((accepted, (person, _)), plan) in batch.iter().zip(people).zip(places) {
+    for ((accepted, (person, _)), verdict) in batch.iter().zip(people).zip(verdicts) {
         let lang = accepted.new.lang;
         let confirm = NewToken::generate();
         let mut to_confirm = Vec::new();
-        for (activity, place) in accepted.activities.iter().zip(plan) {
-            let a = &activity.model;
+        for (b, place) in accepted.activities.iter().zip(verdict.places()) {
+            let (activity, a) = (&b.activity, &b.activity.model);
             match *place {
                 Place::Keep => {}
                 Place::Renew(id) => {
@@ -256,8 +263,8 @@ fn plan(
     let places = accepted
         .activities
         .iter()
-        .map(|activity| {
-            let a = &activity.model;
+        .map(|b| {
+            let a = &b.activity.model;
             if let Some(existing) = mine.iter().find(|r| r.activity_id == a.id) {
                 return match existing.status {
                     RegistrationStatus::Pending => Place::Renew(existing.id),
@@ -289,18 +296,18 @@ fn plan(
 async fn waiting_counts(
     txn: &WriteTxn,
     batch: &[&Accepted],
-    places: &[Vec<Place>],
+    verdicts: &[Verdict],
 ) -> Result<HashMap<i32, i64>, DbErr> {
     let joined: BTreeSet<i32> = batch
         .iter()
-        .zip(places)
-        .flat_map(|(accepted, plan)| {
+        .zip(verdicts)
+        .flat_map(|(accepted, verdict)| {
             accepted
                 .activities
                 .iter()
-                .zip(plan)
+                .zip(verdict.places())
                 .filter(|(_, place)| **place == Place::Wait)
-                .map(|(a, _)| a.model.id)
+                .map(|(b, _)| b.activity.model.id)
         })
         .collect();
     if joined.is_empty() {
