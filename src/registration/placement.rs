@@ -13,8 +13,8 @@ use entity::{
     person, registration,
 };
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait,
-    QueryFilter, QueryOrder, QuerySelect,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect,
 };
 use serde_json::json;
 
@@ -72,12 +72,9 @@ pub async fn add(
 ) -> Result<registration::Model, PlacementError> {
     let now = Utc::now();
     let a = &activity.model;
-    let (person, known) = sign_up::find_or_create_people(state, txn, &[new], now)
+    let (person, _) = sign_up::find_or_create_people(state, txn, &[new], now)
         .await?
         .remove(0);
-    if !known && let Some(links) = sign_up::store_links(txn.get_database_backend(), &[&person]) {
-        txn.execute_raw(links).await?;
-    }
     let existing = sign_up::live_registrations(&**txn, &[person.id], &[a.id])
         .await?
         .pop();

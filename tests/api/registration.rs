@@ -1,7 +1,7 @@
 //! Sign-up flows over HTTP against the real server, on both databases.
 
 use entity::{activity, enums::RegistrationStatus, person, registration};
-use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::{Value, json};
 
 use crate::helpers::organisers::set_capacity;
@@ -537,7 +537,81 @@ async fn the_programme_and_openapi_document_are_served(backend: Backend) {
     assert_eq!(app.get("/api/meetings?region=atlantis").await.status(), 404);
 }
 
+/// A new person's links derive from the id the sign-up takes before writing the row: taken from
+/// the table's sequence, an id is never one a person got some other way, nor one given before
+/// (a refused sign-up's person is removed, its id stays used).
+async fn new_people_take_ids_never_given_before(backend: Backend) {
+    let app = spawn_app(backend).await;
+    set_capacity(&app, LEARNING, 0).await;
+    entity::activity::ActiveModel {
+        id: sea_orm::ActiveValue::Set(LEARNING),
+        waitlist_enabled: sea_orm::ActiveValue::Set(false),
+        ..Default::default()
+    }
+    .update(app.state.db.conn())
+    .await
+    .unwrap();
+    assert_eq!(
+        sign_up(&app, "plna@skola.cz", &[LEARNING]).await.status(),
+        422
+    );
+    assert_eq!(
+        sign_up(&app, "a@skola.cz", &[LEADERSHIP]).await.status(),
+        202
+    );
+    // A row written without the sign-up (as an import would).
+    let now = chrono::Utc::now();
+    let imported = person::ActiveModel {
+        email: sea_orm::ActiveValue::Set("import@skola.cz".into()),
+        name: sea_orm::ActiveValue::Set("Import".into()),
+        language: sea_orm::ActiveValue::Set("cs".into()),
+        manage_token_hash: sea_orm::ActiveValue::Set("import".into()),
+        feed_generation: sea_orm::ActiveValue::Set(0),
+        created_at: sea_orm::ActiveValue::Set(now),
+        updated_at: sea_orm::ActiveValue::Set(now),
+        ..Default::default()
+    }
+    .insert(app.state.db.conn())
+    .await
+    .unwrap();
+    assert_eq!(
+        sign_up(&app, "b@skola.cz", &[LEADERSHIP]).await.status(),
+        202
+    );
+
+    let ids: Vec<i32> = person::Entity::find()
+        .all(app.state.db.conn())
+        .await
+        .unwrap()
+        .iter()
+        .map(|p| p.id)
+        .collect();
+    let [a, import, b] = ids[..] else {
+        panic!("three people: {ids:?}")
+    };
+    assert!(
+        a > 1,
+        "the refused sign-up's id 1 is not given again: {ids:?}"
+    );
+    assert!(a < import && import == imported.id && import < b, "{ids:?}");
+    // Their links work: the one mailed, and the calendar feed their page offers.
+    for (email, id) in [("a@skola.cz", a), ("b@skola.cz", b)] {
+        let mail = &app.emails_to(email).await[0];
+        let page = app
+            .client
+            .get(mail.link(&app, "/me/"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(page.status(), 200, "{email}");
+        let feed_url = app.state.links.feed_url(id, 0);
+        let feed = app.client.get(feed_url).send().await.unwrap();
+        assert_eq!(feed.status(), 200, "{email}");
+    }
+}
+
 on_both_backends!(
+    new_people_take_ids_never_given_before,
     sign_up_email_confirm_manage_cancel,
     a_freed_seat_goes_to_the_first_in_line_who_confirms_it,
     each_bad_field_gets_a_message_in_the_requested_language,

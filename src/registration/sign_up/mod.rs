@@ -16,7 +16,7 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use entity::{district, enums::RegistrationStatus, person, registration};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, DbBackend, DbErr, EntityTrait, QueryFilter, QueryTrait,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, QueryFilter,
     Statement, TryInsertResult,
 };
 
@@ -24,13 +24,10 @@ use queue::SignUpQueue;
 use remembered::{Bookable, Remembered};
 use write::Written;
 
-use super::{Links, NewRegistration, is_unique_violation, seats};
+use super::{NewRegistration, is_unique_violation, seats};
 use crate::{
-    db::{WriteTxn, case_by_id},
-    domain::{
-        FieldError, TimeSlot,
-        token::{self, NewToken},
-    },
+    db::WriteTxn,
+    domain::{FieldError, TimeSlot, token},
     metrics::{METRICS, SignUpOutcome},
     programme::{self, Availability},
     startup::AppState,
@@ -216,27 +213,26 @@ fn check_bookable(
 /// The people with these addresses (no two alike), in the same order: found, or created with
 /// the details given, and whether each was known before. An existing person's details are not
 /// overwritten by a sign-up anyone could make with their address. Most sign-ups are by new
-/// people, so the insert is tried first, one statement for all. The standing links of the
-/// people created derive from their ids: they come back with them, for the caller to store
-/// ([`store_links`]) with its own writes.
+/// people, so the insert is tried first, one statement for all. The standing links derive from
+/// the id, so the ids are taken first and each row is written once, links and all.
 pub(super) async fn find_or_create_people(
     state: &AppState,
     txn: &WriteTxn,
     news: &[&NewRegistration],
     now: DateTime<Utc>,
 ) -> Result<Vec<(person::Model, bool)>, DbErr> {
-    let fresh = news.iter().map(|new| person::ActiveModel {
+    let links = &state.links;
+    let ids = new_person_ids(txn, news.len()).await?;
+    let fresh = news.iter().zip(ids).map(|(new, id)| person::ActiveModel {
+        id: Set(id),
         email: Set(new.email.as_ref().to_owned()),
         name: Set(new.name.as_ref().to_owned()),
         organisation: Set(new.organisation.clone()),
         role: Set(new.role.clone()),
         district_id: Set(new.district_id),
         language: Set(new.lang.code().to_owned()),
-        // Placeholder until the id, which the derived link needs, is known: never a hash
-        // (no link matches it), and after every hash in the index, so writing it and taking
-        // it out again touch the index's last page, not a random one.
-        manage_token_hash: Set(format!("~{}", NewToken::generate().hash)),
-        feed_token_hash: Set(None),
+        manage_token_hash: Set(token::hash(&links.manage_token(id))),
+        feed_token_hash: Set(Some(token::hash(&links.feed_token(id, 0)))),
         feed_generation: Set(0),
         created_at: Set(now),
         updated_at: Set(now),
@@ -250,7 +246,6 @@ pub(super) async fn find_or_create_people(
         TryInsertResult::Inserted(people) => people,
         TryInsertResult::Conflicted | TryInsertResult::Empty => Vec::new(),
     };
-    let created = with_links(&state.links, created);
     // Not created: the address was there already.
     let missing: Vec<&str> = news
         .iter()
@@ -279,24 +274,35 @@ pub(super) async fn find_or_create_people(
         .collect()
 }
 
-/// `people` created just now, with their standing links.
-fn with_links(links: &Links, mut people: Vec<person::Model>) -> Vec<person::Model> {
-    for p in &mut people {
-        p.manage_token_hash = token::hash(&links.manage_token(p.id));
-        p.feed_token_hash = Some(token::hash(&links.feed_token(p.id, p.feed_generation)));
+/// `n` ids for new people, none given before (an id is in the people's links): taken from the
+/// table's sequence, which never gives an id twice.
+async fn new_person_ids(txn: &WriteTxn, n: usize) -> Result<Vec<i32>, DbErr> {
+    let backend = txn.get_database_backend();
+    let n = i32::try_from(n).map_err(|_| DbErr::Custom("too many people at once".into()))?;
+    if backend == DbBackend::Postgres {
+        let take = Statement::from_sql_and_values(
+            backend,
+            "SELECT nextval(pg_get_serial_sequence('person', 'id'))::int4 AS id \
+             FROM generate_series(1, $1)",
+            [n.into()],
+        );
+        let rows = txn.query_all_raw(take).await?;
+        return rows.iter().map(|row| row.try_get("", "id")).collect();
     }
-    people
-}
-
-/// The statement that stores the standing links of people just created (one for all); `None`
-/// for nobody.
-pub(super) fn store_links(backend: DbBackend, people: &[&person::Model]) -> Option<Statement> {
-    let id = person::Column::Id;
-    let manage = people.iter().map(|p| (p.id, p.manage_token_hash.clone()));
-    let feed = people.iter().map(|p| (p.id, p.feed_token_hash.clone()));
-    let update = person::Entity::update_many()
-        .col_expr(person::Column::ManageTokenHash, case_by_id(id, manage)?)
-        .col_expr(person::Column::FeedTokenHash, case_by_id(id, feed)?)
-        .filter(id.is_in(people.iter().map(|p| p.id)));
-    Some(update.build(backend))
+    // AUTOINCREMENT keeps the largest id the table has had in `seq` (no row: no person yet).
+    // Moved on by an UPDATE, not read: a write first takes the write lock, where a read first
+    // would fail, not wait, if another process wrote in between.
+    let take = Statement::from_sql_and_values(
+        backend,
+        "UPDATE sqlite_sequence SET seq = seq + ? WHERE name = 'person' RETURNING seq",
+        [n.into()],
+    );
+    let last: i64 = match txn.query_one_raw(take).await? {
+        Some(row) => row.try_get("", "seq")?,
+        None => i64::from(n),
+    };
+    let first = last - i64::from(n) + 1;
+    (first..=last)
+        .map(|id| i32::try_from(id).map_err(|_| DbErr::Custom("person ids ran out".into())))
+        .collect()
 }

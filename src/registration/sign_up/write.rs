@@ -17,7 +17,6 @@ use serde_json::json;
 
 use super::{
     Accepted, SignUpError, check_school_limits, find_or_create_people, live_registrations,
-    store_links,
 };
 use crate::{
     db::WriteTxn,
@@ -78,7 +77,9 @@ pub(super) async fn batch(state: &AppState, batch: &[&Accepted]) -> Result<Vec<W
     let waiting = waiting_counts(&txn, batch, &verdicts).await?;
     // Everything written after the reads, run together at the end. None of these statements
     // touches a row another one does (see `WriteTxn::execute_all`).
-    let mut writes = people_writes(backend, &people, &verdicts);
+    let mut writes: Vec<Statement> = unwritten_people(backend, &people, &verdicts)
+        .into_iter()
+        .collect();
     writes.extend(seats::take(backend, &held(batch, &verdicts)));
     writes.extend(compose(
         state, backend, batch, &people, &verdicts, waiting, now,
@@ -148,26 +149,24 @@ async fn decide(
     Ok(verdicts)
 }
 
-/// The people created by this batch: the links of those whose sign-up went through, and the
-/// removal of the others, since a sign-up not written leaves nothing behind.
-fn people_writes(
+/// The removal of the people this batch created for a sign-up it does not write: a sign-up
+/// not written leaves nothing behind. `None` if there are none.
+fn unwritten_people(
     backend: DbBackend,
     people: &[(person::Model, bool)],
     verdicts: &[Verdict],
-) -> Vec<Statement> {
-    let (refused, created): (Vec<_>, Vec<_>) = people
+) -> Option<Statement> {
+    let ids: Vec<i32> = people
         .iter()
         .zip(verdicts)
-        .filter(|((_, known), _)| !known)
-        .partition(|(_, verdict)| !matches!(verdict, Verdict::Places(_)));
-    let created: Vec<&person::Model> = created.into_iter().map(|((p, _), _)| p).collect();
-    let mut writes: Vec<Statement> = store_links(backend, &created).into_iter().collect();
-    if !refused.is_empty() {
-        let ids = refused.into_iter().map(|((p, _), _)| p.id);
-        let delete = person::Entity::delete_many().filter(person::Column::Id.is_in(ids));
-        writes.push(delete.build(backend));
+        .filter(|((_, known), verdict)| !known && !matches!(verdict, Verdict::Places(_)))
+        .map(|((p, _), _)| p.id)
+        .collect();
+    if ids.is_empty() {
+        return None;
     }
-    writes
+    let delete = person::Entity::delete_many().filter(person::Column::Id.is_in(ids));
+    Some(delete.build(backend))
 }
 
 /// How many seats the batch holds on each activity.
