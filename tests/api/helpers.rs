@@ -315,3 +315,13 @@ pub fn held_and_waiting<'a>(
             _ => (held, waiting),
         })
 }
+
+/// The JSON of the plainest sign-up: a name, `email`, one activity, consent.
+pub fn sign_up_body(email: &str, activity: impl serde::Serialize) -> serde_json::Value {
+    serde_json::json!({
+        "name": "Jana Dvořáková",
+        "email": email,
+        "activity_ids": [activity],
+        "consent": true,
+    })
+}

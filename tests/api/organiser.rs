@@ -23,7 +23,7 @@ use crate::helpers::organisers::{
     demo_fair, each_role, get_page, post_form, set_capacity, sign_in, signed_up_and_confirmed,
     staff,
 };
-use crate::helpers::{Backend, TestApp, on_both_backends, spawn_app};
+use crate::helpers::{Backend, TestApp, on_both_backends, sign_up_body, spawn_app};
 
 const OTHER_WORKSHOP: i32 = 5;
 
@@ -457,15 +457,6 @@ async fn repeated_wrong_passwords_lock_the_account_behind_the_same_answer(backen
 
 // ---------------------------------------------------------------------------------------------
 // Managing activities
-
-fn sign_up_body(email: &str, activity: i32) -> Value {
-    json!({
-        "name": "Jana Dvořáková",
-        "email": email,
-        "activity_ids": [activity],
-        "consent": true,
-    })
-}
 
 /// The SEQUENCE and STATUS of the activity's own feed, once it differs from `not`.
 async fn feed_event(app: &TestApp, id: i32, not: Option<&str>) -> (String, String) {

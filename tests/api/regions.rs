@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 use veletrh::timezone;
 
 use crate::helpers::organisers::{Staff, browser, call_api, post_form, staff};
-use crate::helpers::{Backend, TestApp, on_both_backends, spawn_app};
+use crate::helpers::{Backend, TestApp, on_both_backends, sign_up_body, spawn_app};
 
 /// The field errors of a problem+json answer as `field:code`.
 async fn field_errors(answer: reqwest::Response) -> Vec<String> {
@@ -498,15 +498,6 @@ async fn a_series_makes_its_meetings_at_the_same_local_time_across_the_clock_cha
     )
     .await;
     assert_eq!(field_errors(refused).await, ["count:count_range"]);
-}
-
-fn sign_up_body(email: &str, activity: i64) -> Value {
-    json!({
-        "name": "Jana Dvořáková",
-        "email": email,
-        "activity_ids": [activity],
-        "consent": true,
-    })
 }
 
 async fn editing_and_cancelling_a_series_reaches_its_meetings_feeds_and_people(backend: Backend) {

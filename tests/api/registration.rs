@@ -1,7 +1,9 @@
 //! Sign-up flows over HTTP against the real server, on both databases.
 
 use entity::{activity, enums::RegistrationStatus, person, registration};
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter,
+};
 use serde_json::{Value, json};
 
 use crate::helpers::organisers::set_capacity;
@@ -543,9 +545,9 @@ async fn the_programme_and_openapi_document_are_served(backend: Backend) {
 async fn new_people_take_ids_never_given_before(backend: Backend) {
     let app = spawn_app(backend).await;
     set_capacity(&app, LEARNING, 0).await;
-    entity::activity::ActiveModel {
-        id: sea_orm::ActiveValue::Set(LEARNING),
-        waitlist_enabled: sea_orm::ActiveValue::Set(false),
+    activity::ActiveModel {
+        id: Set(LEARNING),
+        waitlist_enabled: Set(false),
         ..Default::default()
     }
     .update(app.state.db.conn())
@@ -562,13 +564,13 @@ async fn new_people_take_ids_never_given_before(backend: Backend) {
     // A row written without the sign-up (as an import would).
     let now = chrono::Utc::now();
     let imported = person::ActiveModel {
-        email: sea_orm::ActiveValue::Set("import@skola.cz".into()),
-        name: sea_orm::ActiveValue::Set("Import".into()),
-        language: sea_orm::ActiveValue::Set("cs".into()),
-        manage_token_hash: sea_orm::ActiveValue::Set("import".into()),
-        feed_generation: sea_orm::ActiveValue::Set(0),
-        created_at: sea_orm::ActiveValue::Set(now),
-        updated_at: sea_orm::ActiveValue::Set(now),
+        email: Set("import@skola.cz".into()),
+        name: Set("Import".into()),
+        language: Set("cs".into()),
+        manage_token_hash: Set("import".into()),
+        feed_generation: Set(0),
+        created_at: Set(now),
+        updated_at: Set(now),
         ..Default::default()
     }
     .insert(app.state.db.conn())

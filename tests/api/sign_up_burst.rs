@@ -14,7 +14,8 @@ use sea_orm::{
 use serde_json::{Value, json};
 
 use crate::helpers::{
-    Backend, TestApp, held_and_waiting, on_both_backends, organisers::activity_row, spawn_app_with,
+    Backend, TestApp, held_and_waiting, on_both_backends, organisers::activity_row, sign_up_body,
+    spawn_app_with,
 };
 
 /// A demo workshop of the first slot.
@@ -52,12 +53,7 @@ async fn burst(app: &Arc<TestApp>, emails: &[String]) -> Vec<(u16, Value)> {
         .map(|email| {
             let (app, email) = (app.clone(), email.clone());
             tokio::spawn(async move {
-                let body = json!({
-                    "name": "Jana Dvořáková",
-                    "email": email,
-                    "activity_ids": [WORKSHOP],
-                    "consent": true,
-                });
+                let body = sign_up_body(&email, WORKSHOP);
                 let response = app.post_json("/api/registrations?lang=en", &body).await;
                 let status = response.status().as_u16();
                 (

@@ -12,20 +12,16 @@ use serde_json::{Value, json};
 use crate::helpers::{
     Backend, TestApp, on_both_backends,
     organisers::{WORKSHOP, call_api, demo_fair, staff},
-    spawn_app, spawn_second_instance,
+    sign_up_body, spawn_app, spawn_second_instance,
 };
 
 /// A demo workshop of the second slot, in the same fair as [`WORKSHOP`].
 const LATER_WORKSHOP: i32 = 5;
 
 async fn sign_up(app: &TestApp, email: &str, activity: i32) -> (u16, Value) {
-    let body = json!({
-        "name": "Jana Dvořáková",
-        "email": email,
-        "activity_ids": [activity],
-        "consent": true,
-    });
-    let answer = app.post_json("/api/registrations", &body).await;
+    let answer = app
+        .post_json("/api/registrations", &sign_up_body(email, activity))
+        .await;
     let status = answer.status().as_u16();
     (status, answer.json().await.unwrap_or(Value::Null))
 }

@@ -215,13 +215,9 @@ pub async fn another_fair(app: &TestApp) -> i32 {
 
 /// Signs `email` up for `activity` through the API and confirms through the link in the email.
 pub async fn signed_up_and_confirmed(app: &TestApp, email: &str, activity: i32) {
-    let body = json!({
-        "name": "Jana Dvořáková",
-        "email": email,
-        "activity_ids": [activity],
-        "consent": true,
-    });
-    let answer = app.post_json("/api/registrations", &body).await;
+    let answer = app
+        .post_json("/api/registrations", &super::sign_up_body(email, activity))
+        .await;
     assert_eq!(answer.status(), 202);
     let token = app
         .emails_to(email)
