@@ -544,9 +544,9 @@ async fn the_programme_and_openapi_document_are_served(backend: Backend) {
 /// (a refused sign-up's person is removed, its id stays used).
 async fn new_people_take_ids_never_given_before(backend: Backend) {
     let app = spawn_app(backend).await;
-    set_capacity(&app, LEARNING, 0).await;
     activity::ActiveModel {
         id: Set(LEARNING),
+        capacity: Set(0),
         waitlist_enabled: Set(false),
         ..Default::default()
     }
