@@ -131,6 +131,39 @@ impl WriteTxn {
         self.txn.commit().await
     }
 
+    /// `n` ids for new rows of `table`, taken from its `id` sequence, which never gives one
+    /// twice (not even after a delete or a rollback elsewhere), for rows written with them.
+    pub async fn new_ids(&self, table: &str, n: usize) -> Result<Vec<i32>, DbErr> {
+        let backend = self.txn.get_database_backend();
+        let n = i32::try_from(n).map_err(|_| DbErr::Custom("too many ids at once".into()))?;
+        if backend == DbBackend::Postgres {
+            let take = Statement::from_sql_and_values(
+                backend,
+                "SELECT nextval(pg_get_serial_sequence($1, 'id'))::int4 AS id \
+                 FROM generate_series(1, $2)",
+                [table.into(), n.into()],
+            );
+            let rows = self.txn.query_all_raw(take).await?;
+            return rows.iter().map(|row| row.try_get("", "id")).collect();
+        }
+        // AUTOINCREMENT keeps the largest id the table has had in `seq` (no row: none yet).
+        // Moved on by an UPDATE, not read: a write first takes the write lock, where a read
+        // first would fail, not wait, if another process wrote in between.
+        let take = Statement::from_sql_and_values(
+            backend,
+            "UPDATE sqlite_sequence SET seq = seq + ? WHERE name = ? RETURNING seq",
+            [n.into(), table.into()],
+        );
+        let last: i64 = match self.txn.query_one_raw(take).await? {
+            Some(row) => row.try_get("", "seq")?,
+            None => i64::from(n),
+        };
+        let first = last - i64::from(n) + 1;
+        (first..=last)
+            .map(|id| i32::try_from(id).map_err(|_| DbErr::Custom("ids ran out".into())))
+            .collect()
+    }
+
     /// Runs `statements`, data-modifying ones that do not touch each other's rows, as one
     /// round trip where the database allows: on SQLite as one query of several statements
     /// (sqlx binds the `?` parameters of a query's statements in turn), on PostgreSQL as one

@@ -15,10 +15,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use entity::{district, enums::RegistrationStatus, person, registration};
-use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, QueryFilter,
-    Statement, TryInsertResult,
-};
+use sea_orm::{ActiveValue::Set, ColumnTrait, DbErr, EntityTrait, QueryFilter, TryInsertResult};
 
 use queue::SignUpQueue;
 use remembered::{Bookable, Remembered};
@@ -222,7 +219,8 @@ pub(super) async fn find_or_create_people(
     now: DateTime<Utc>,
 ) -> Result<Vec<(person::Model, bool)>, DbErr> {
     let links = &state.links;
-    let ids = new_person_ids(txn, news.len()).await?;
+    // None given before: an id is in the person's links.
+    let ids = txn.new_ids("person", news.len()).await?;
     let fresh = news.iter().zip(ids).map(|(new, id)| person::ActiveModel {
         id: Set(id),
         email: Set(new.email.as_ref().to_owned()),
@@ -271,38 +269,5 @@ pub(super) async fn find_or_create_people(
                 Err(DbErr::RecordNotFound("the person who was there".into()))
             }
         })
-        .collect()
-}
-
-/// `n` ids for new people, none given before (an id is in the people's links): taken from the
-/// table's sequence, which never gives an id twice.
-async fn new_person_ids(txn: &WriteTxn, n: usize) -> Result<Vec<i32>, DbErr> {
-    let backend = txn.get_database_backend();
-    let n = i32::try_from(n).map_err(|_| DbErr::Custom("too many people at once".into()))?;
-    if backend == DbBackend::Postgres {
-        let take = Statement::from_sql_and_values(
-            backend,
-            "SELECT nextval(pg_get_serial_sequence('person', 'id'))::int4 AS id \
-             FROM generate_series(1, $1)",
-            [n.into()],
-        );
-        let rows = txn.query_all_raw(take).await?;
-        return rows.iter().map(|row| row.try_get("", "id")).collect();
-    }
-    // AUTOINCREMENT keeps the largest id the table has had in `seq` (no row: no person yet).
-    // Moved on by an UPDATE, not read: a write first takes the write lock, where a read first
-    // would fail, not wait, if another process wrote in between.
-    let take = Statement::from_sql_and_values(
-        backend,
-        "UPDATE sqlite_sequence SET seq = seq + ? WHERE name = 'person' RETURNING seq",
-        [n.into()],
-    );
-    let last: i64 = match txn.query_one_raw(take).await? {
-        Some(row) => row.try_get("", "seq")?,
-        None => i64::from(n),
-    };
-    let first = last - i64::from(n) + 1;
-    (first..=last)
-        .map(|id| i32::try_from(id).map_err(|_| DbErr::Custom("person ids ran out".into())))
         .collect()
 }
