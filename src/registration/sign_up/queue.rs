@@ -22,18 +22,8 @@ use crate::{metrics::METRICS, startup::AppState};
 /// parameters of its writes stay under SQLite's limit (32,766).
 const MAX_BATCH: usize = 64;
 
-/// The writers' own thread: their next step runs as soon as the database answers, not after
-/// whatever the request handlers have queued on the server's threads.
-static WRITERS: std::sync::LazyLock<tokio::runtime::Runtime> = std::sync::LazyLock::new(|| {
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
-        .thread_name("sign-up-writer")
-        .enable_all()
-        .build()
-        .expect("the sign-up writers' runtime")
-});
-
-/// The way to this instance's sign-up writer. The writer ends when the last handle is dropped.
+/// The way to this instance's sign-up writer, a task on the runtime that creates it. The writer
+/// ends when the last handle is dropped.
 #[derive(Clone)]
 pub struct SignUpQueue(mpsc::UnboundedSender<Job>);
 
@@ -47,7 +37,11 @@ struct Job {
 impl Default for SignUpQueue {
     fn default() -> Self {
         let (queue, jobs) = mpsc::unbounded_channel();
-        WRITERS.spawn(writer(jobs));
+        // On the server's own runtime: a request hands its sign-up over and gets the answer back
+        // on the same threads, and the writer's database replies arrive on the I/O driver they
+        // already poll. (A runtime of its own for the writer cost every sign-up two wake-ups of
+        // another thread: c=1 ran at 35 % of the raw loop instead of 45 %.)
+        tokio::spawn(writer(jobs));
         SignUpQueue(queue)
     }
 }
