@@ -1,18 +1,20 @@
 //! The database handle every use-case gets.
 //!
 //! Reads go straight to the pool (`db.conn()`). Every change runs in a transaction from
-//! [`Db::begin_write`]. On PostgreSQL that is a plain transaction. SQLite has one writer at a time,
-//! and a transaction that reads first and writes later cannot wait for the lock: it fails with
-//! "database is locked" whatever the busy timeout. So on SQLite `begin_write` first takes an
-//! in-process gate, and writers queue in Rust instead of failing in SQLite; the writer then has
-//! a connection of its own. WAL mode lets the readers go on meanwhile, on the shared pool. (One
-//! process per SQLite file; several instances need PostgreSQL.)
+//! [`Db::begin_write`]. On PostgreSQL that is a plain transaction. SQLite has one writer at a time:
+//! there `begin_write` first takes an in-process gate, so writers queue in Rust rather than in
+//! SQLite's busy loop, and the writer has a connection of its own. Its transactions begin
+//! IMMEDIATE, taking the write lock at once: a transaction that read first and wrote later could
+//! not wait for the lock if another process wrote in between (it fails with "database is
+//! locked" whatever the busy timeout), while BEGIN IMMEDIATE waits for it. WAL mode lets the
+//! readers go on meanwhile, on the shared pool.
 
-use std::{ops::Deref, sync::Arc, time::Duration};
+use std::{collections::HashMap, ops::Deref, sync::Arc, time::Duration};
 
 use sea_orm::{
     ColumnTrait, ConnectOptions, ConnectionTrait, Database, DatabaseConnection,
-    DatabaseTransaction, DbBackend, DbErr, Statement, TransactionTrait,
+    DatabaseTransaction, DbBackend, DbErr, SqliteTransactionMode, Statement, TransactionOptions,
+    TransactionTrait,
     sea_query::Expr,
     sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous},
 };
@@ -22,6 +24,30 @@ use tokio::sync::{Mutex, OwnedMutexGuard};
 pub struct Db {
     conn: DatabaseConnection,
     write_gate: Option<WriteGate>,
+    spare_ids: Arc<SpareIds>,
+}
+
+/// How many ids [`WriteTxn::new_ids`] takes from a sequence at once: one round trip serves
+/// this many new rows. Those not used before the process ends are never used (a gap).
+const ID_BLOCK: usize = 256;
+
+/// Ids taken from a table's sequence and not used yet, by table. Only from transactions that
+/// committed: on SQLite the sequence is a row, which a rollback would put back.
+#[derive(Default)]
+struct SpareIds(std::sync::Mutex<HashMap<String, Vec<i32>>>);
+
+impl SpareIds {
+    /// `n` of `table`'s spare ids, if there are that many.
+    fn take(&self, table: &str, n: usize) -> Option<Vec<i32>> {
+        let mut spare = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        let ids = spare.get_mut(table).filter(|ids| ids.len() >= n)?;
+        Some(ids.split_off(ids.len() - n))
+    }
+
+    fn keep(&self, table: String, ids: Vec<i32>) {
+        let mut spare = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        spare.entry(table).or_default().extend(ids);
+    }
 }
 
 /// SQLite's writer: the gate, and a connection of its own, so that whoever passes the gate
@@ -80,7 +106,11 @@ impl Db {
         } else {
             None
         };
-        Ok(Db { conn, write_gate })
+        Ok(Db {
+            conn,
+            write_gate,
+            spare_ids: Arc::default(),
+        })
     }
 
     pub fn conn(&self) -> &DatabaseConnection {
@@ -93,16 +123,22 @@ impl Db {
 
     /// Starts a transaction that may write. See the module docs for why SQLite queues here.
     pub async fn begin_write(&self) -> Result<WriteTxn, DbErr> {
-        let Some(writer) = &self.write_gate else {
-            return Ok(WriteTxn {
-                txn: self.conn.begin().await?,
-                _gate: None,
-            });
+        let (txn, gate) = match &self.write_gate {
+            None => (self.conn.begin().await?, None),
+            Some(writer) => {
+                let gate = writer.gate.clone().lock_owned().await;
+                let immediate = TransactionOptions {
+                    sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+                    ..Default::default()
+                };
+                (writer.conn.begin_with_options(immediate).await?, Some(gate))
+            }
         };
-        let gate = writer.gate.clone().lock_owned().await;
         Ok(WriteTxn {
-            txn: writer.conn.begin().await?,
-            _gate: Some(gate),
+            txn,
+            spare_ids: self.spare_ids.clone(),
+            taken_ids: std::sync::Mutex::default(),
+            _gate: gate,
         })
     }
 
@@ -123,17 +159,50 @@ impl Db {
 pub struct WriteTxn {
     // Field order matters: the transaction ends (commit or rollback on drop) before the gate opens.
     txn: DatabaseTransaction,
+    spare_ids: Arc<SpareIds>,
+    /// Ids this transaction took from a sequence and has not used: spare once it commits.
+    taken_ids: std::sync::Mutex<Vec<(String, Vec<i32>)>>,
     _gate: Option<OwnedMutexGuard<()>>,
 }
 
 impl WriteTxn {
     pub async fn commit(self) -> Result<(), DbErr> {
-        self.txn.commit().await
+        self.txn.commit().await?;
+        let taken = self
+            .taken_ids
+            .into_inner()
+            .unwrap_or_else(|e| e.into_inner());
+        for (table, ids) in taken {
+            self.spare_ids.keep(table, ids);
+        }
+        Ok(())
     }
 
-    /// `n` ids for new rows of `table`, taken from its `id` sequence, which never gives one
-    /// twice (not even after a delete or a rollback elsewhere), for rows written with them.
+    /// `n` ids for new rows of `table`, from its `id` sequence, which never gives one twice
+    /// (not even after a delete or a rollback elsewhere), for rows written with them. Taken
+    /// [`ID_BLOCK`] at a time, so most calls cost no round trip.
     pub async fn new_ids(&self, table: &str, n: usize) -> Result<Vec<i32>, DbErr> {
+        {
+            let mut taken = self.taken_ids.lock().unwrap_or_else(|e| e.into_inner());
+            if let Some((_, ids)) = taken
+                .iter_mut()
+                .find(|(t, ids)| t == table && ids.len() >= n)
+            {
+                return Ok(ids.split_off(ids.len() - n));
+            }
+        }
+        if let Some(ids) = self.spare_ids.take(table, n) {
+            return Ok(ids);
+        }
+        let mut ids = self.advance_sequence(table, n.max(ID_BLOCK)).await?;
+        let wanted = ids.split_off(ids.len() - n);
+        let mut taken = self.taken_ids.lock().unwrap_or_else(|e| e.into_inner());
+        taken.push((table.to_owned(), ids));
+        Ok(wanted)
+    }
+
+    /// `n` ids moved past in `table`'s sequence.
+    async fn advance_sequence(&self, table: &str, n: usize) -> Result<Vec<i32>, DbErr> {
         let backend = self.txn.get_database_backend();
         let n = i32::try_from(n).map_err(|_| DbErr::Custom("too many ids at once".into()))?;
         if backend == DbBackend::Postgres {
@@ -146,17 +215,24 @@ impl WriteTxn {
             let rows = self.txn.query_all_raw(take).await?;
             return rows.iter().map(|row| row.try_get("", "id")).collect();
         }
-        // AUTOINCREMENT keeps the largest id the table has had in `seq` (no row: none yet).
-        // Moved on by an UPDATE, not read: a write first takes the write lock, where a read
-        // first would fail, not wait, if another process wrote in between.
-        let take = Statement::from_sql_and_values(
+        // AUTOINCREMENT keeps the largest id the table has had in `seq`. No row: no id given
+        // yet, and one is needed now, or the first insert would set `seq` to its own id only.
+        let advance = Statement::from_sql_and_values(
             backend,
             "UPDATE sqlite_sequence SET seq = seq + ? WHERE name = ? RETURNING seq",
             [n.into(), table.into()],
         );
-        let last: i64 = match self.txn.query_one_raw(take).await? {
+        let last: i64 = match self.txn.query_one_raw(advance).await? {
             Some(row) => row.try_get("", "seq")?,
-            None => i64::from(n),
+            None => {
+                let start = Statement::from_sql_and_values(
+                    backend,
+                    "INSERT INTO sqlite_sequence (name, seq) VALUES (?, ?)",
+                    [table.into(), n.into()],
+                );
+                self.txn.execute_raw(start).await?;
+                i64::from(n)
+            }
         };
         let first = last - i64::from(n) + 1;
         (first..=last)
@@ -168,7 +244,8 @@ impl WriteTxn {
     /// round trip where the database allows: on SQLite as one query of several statements
     /// (sqlx binds the `?` parameters of a query's statements in turn), on PostgreSQL as one
     /// statement of data-modifying CTEs (`WITH w0 AS (…) …`), which all run on one snapshot,
-    /// hence the rule about rows.
+    /// hence the rule about rows. A row may refer to one an earlier statement inserts: the
+    /// foreign key is checked at the end of the statement.
     pub async fn execute_all(&self, statements: Vec<Statement>) -> Result<(), DbErr> {
         let backend = self.txn.get_database_backend();
         let joined = match statements.len() {

@@ -6,7 +6,7 @@
 //! The per-school limit (`activity.per_school_limit`) is here too: [`school_at_limit`] is the one
 //! rule that sign-up, the organiser's add and move, and the waiting-list offers all ask.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, Utc};
 use entity::{activity, enums::RegistrationStatus, fair, person, registration};
@@ -15,7 +15,7 @@ use sea_orm::{
     ActiveValue::Set,
     ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, QueryFilter, QueryOrder,
     QuerySelect, QueryTrait, Statement,
-    sea_query::{Expr, ExprTrait, LockType},
+    sea_query::{Expr, ExprTrait, LockType, SelectStatement},
 };
 
 use super::{mail_data, sign_up::live};
@@ -51,18 +51,24 @@ pub struct Locked {
     pub revisions: (i32, Option<i32>),
 }
 
-/// Locks the rows of the activities `ids` until the transaction ends (PostgreSQL; SQLite has
-/// one writer), in id order so two writers cannot deadlock, and reads their free seats and
-/// revisions. For [`take`]. The fair's row is read, not locked: a change of a fair that
-/// concerns held seats (cancelling it) changes its workshops too, so it waits for their lock.
-pub async fn lock(
-    txn: &impl ConnectionTrait,
-    ids: &BTreeSet<i32>,
-) -> Result<HashMap<i32, Locked>, DbErr> {
-    if ids.is_empty() {
-        return Ok(HashMap::new());
+impl Locked {
+    /// From the columns of a row of [`lock`].
+    pub fn new(capacity: i32, taken: i32, revision: i32, fair_revision: Option<i32>) -> Self {
+        Locked {
+            free: Ord::max(capacity - taken, 0),
+            revisions: (revision, fair_revision),
+        }
     }
-    let mut select = activity::Entity::find()
+}
+
+/// The query that locks the rows of the activities `ids` until the transaction ends
+/// (PostgreSQL; SQLite has one writer), in id order so two writers cannot deadlock, and reads
+/// their free seats and revisions: columns `id`, `capacity`, `taken`, `revision` and
+/// `fair_revision`, for [`Locked::new`] and then [`take`]. A query, so that the caller can read
+/// more in the same round trip. The fair's row is read, not locked: a change of a fair that
+/// concerns held seats (cancelling it) changes its workshops too, so it waits for their lock.
+pub fn lock(ids: &BTreeSet<i32>) -> SelectStatement {
+    let select = activity::Entity::find()
         .select_only()
         .columns([
             activity::Column::Id,
@@ -75,16 +81,9 @@ pub async fn lock(
         .filter(activity::Column::Id.is_in(ids.iter().copied()))
         .order_by_asc(activity::Column::Id);
     // PostgreSQL locks no row on the nullable side of an outer join: the activity's only.
-    QueryTrait::query(&mut select).lock_with_tables(LockType::Update, [activity::Entity]);
-    let rows: Vec<(i32, i32, i32, i32, Option<i32>)> = select.into_tuple().all(txn).await?;
-    Ok(rows
-        .into_iter()
-        .map(|(id, capacity, taken, revision, fair_revision)| {
-            let free = Ord::max(capacity - taken, 0);
-            let revisions = (revision, fair_revision);
-            (id, Locked { free, revisions })
-        })
-        .collect())
+    let mut select = select.into_query();
+    select.lock_with_tables(LockType::Update, [activity::Entity]);
+    select
 }
 
 /// The statement that takes `n` seats on each activity, as [`lock`] counted them: to be run

@@ -15,6 +15,41 @@ use crate::helpers::{
     Backend, held_and_waiting, postgres_available, spawn_app_with, spawn_second_instance,
 };
 
+/// Two processes on one SQLite file: a transaction of one that reads and then writes, begun
+/// while the other is writing, waits for it instead of failing with "database is locked"
+/// (it would, had it read from before the other's commit: its snapshot could not become a write).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_writers_of_two_instances_wait_for_each_other() {
+    let a = spawn_app_with(Backend::Sqlite, |_| {}).await;
+    let b = spawn_second_instance(&a).await;
+    let capacity = |n: i32| activity::ActiveModel {
+        id: Set(1),
+        capacity: Set(n),
+        ..Default::default()
+    };
+    let writing = b.state.db.begin_write().await.unwrap();
+    capacity(41).update(&*writing).await.unwrap();
+    let db = a.state.db.clone();
+    let read_then_write = tokio::spawn(async move {
+        let txn = db.begin_write().await?;
+        let row = activity::Entity::find_by_id(1)
+            .one(&*txn)
+            .await?
+            .expect("the workshop");
+        capacity(row.capacity + 1).update(&*txn).await?;
+        txn.commit().await
+    });
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    writing.commit().await.unwrap();
+    read_then_write.await.unwrap().expect("waited, then wrote");
+    let row = activity::Entity::find_by_id(1)
+        .one(a.state.db.conn())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(row.capacity, 42, "read after the other's write");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_instances_on_one_postgres_keep_capacity_and_send_each_email_once() {
     if !postgres_available() {

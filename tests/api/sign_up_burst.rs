@@ -15,7 +15,7 @@ use serde_json::{Value, json};
 
 use crate::helpers::{
     Backend, TestApp, held_and_waiting, on_both_backends, organisers::activity_row, sign_up_body,
-    spawn_app_with,
+    spawn_app_with, spawn_second_instance,
 };
 
 /// A demo workshop of the first slot.
@@ -42,7 +42,12 @@ async fn burst_app(backend: Backend, capacity: i32, waitlist: bool) -> Arc<TestA
 /// Posts a sign-up for each address at once while the writer is held up, then lets it go;
 /// returns the answers' statuses and bodies in the order of `emails`.
 async fn burst(app: &Arc<TestApp>, emails: &[String]) -> Vec<(u16, Value)> {
-    let hold = app.state.db.begin_write().await.unwrap();
+    burst_through(std::slice::from_ref(app), emails).await
+}
+
+/// [`burst`] through several instances of one service, taking turns.
+async fn burst_through(apps: &[Arc<TestApp>], emails: &[String]) -> Vec<(u16, Value)> {
+    let hold = apps[0].state.db.begin_write().await.unwrap();
     activity::Entity::find_by_id(WORKSHOP)
         .lock_exclusive()
         .one(&*hold)
@@ -50,7 +55,8 @@ async fn burst(app: &Arc<TestApp>, emails: &[String]) -> Vec<(u16, Value)> {
         .unwrap();
     let tasks: Vec<_> = emails
         .iter()
-        .map(|email| {
+        .zip(apps.iter().cycle())
+        .map(|(email, app)| {
             let (app, email) = (app.clone(), email.clone());
             tokio::spawn(async move {
                 let body = sign_up_body(&email, WORKSHOP);
@@ -218,7 +224,29 @@ async fn one_address_many_times_in_a_burst_is_one_registration(backend: Backend)
     }
 }
 
+/// Each instance has its own writer, and neither sees what the other is about to write: the
+/// same new addresses signed up through both at once are still one person and one
+/// registration each (on PostgreSQL the second writer to insert a person is refused by the
+/// unique address and writes that sign-up again, now for a known person).
+async fn new_addresses_through_two_instances_at_once_are_one_person_each(backend: Backend) {
+    let app = burst_app(backend, 100, true).await;
+    let other = Arc::new(spawn_second_instance(&app).await);
+    // Three addresses taking turns over two instances: each goes through both.
+    let emails: Vec<String> = addresses("both", 3).into_iter().cycle().take(12).collect();
+    let answers = burst_through(&[app.clone(), other], &emails).await;
+    assert!(answers.iter().all(|(s, _)| *s == 202), "{answers:?}");
+    assert_eq!(registrations(&app).await.len(), 3);
+    assert_eq!(activity_row(&app, WORKSHOP).await.taken, 3);
+    let people = person::Entity::find()
+        .filter(person::Column::Email.starts_with("both"))
+        .count(app.state.db.conn())
+        .await
+        .unwrap();
+    assert_eq!(people, 3);
+}
+
 on_both_backends!(
+    new_addresses_through_two_instances_at_once_are_one_person_each,
     a_burst_for_a_full_workshop_takes_its_seats_and_refuses_the_rest_leaving_nothing,
     a_burst_onto_the_waiting_list_numbers_each_place_once,
     one_address_many_times_in_a_burst_is_one_registration,

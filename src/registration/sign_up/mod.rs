@@ -15,13 +15,15 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use entity::{district, enums::RegistrationStatus, person, registration};
-use sea_orm::{ActiveValue::Set, ColumnTrait, DbErr, EntityTrait, QueryFilter, TryInsertResult};
+use sea_orm::{
+    ColumnTrait, DbBackend, DbErr, EntityTrait, QueryFilter, QueryTrait, Statement, TryInsertResult,
+};
 
 use queue::SignUpQueue;
 use remembered::{Bookable, Remembered};
 use write::Written;
 
-use super::{NewRegistration, is_unique_violation, seats};
+use super::{Links, NewRegistration, is_unique_violation, seats};
 use crate::{
     db::WriteTxn,
     domain::{FieldError, TimeSlot, token},
@@ -207,35 +209,77 @@ fn check_bookable(
     }
 }
 
-/// The people with these addresses (no two alike), in the same order: found, or created with
-/// the details given, and whether each was known before. An existing person's details are not
-/// overwritten by a sign-up anyone could make with their address. Most sign-ups are by new
-/// people, so the insert is tried first, one statement for all. The standing links derive from
-/// the id, so the ids are taken first and each row is written once, links and all.
+/// The people with these addresses (no two alike), in the same order, and whether each was
+/// known before: found among `known`, or a new person with the details given (not written
+/// yet: [`insert_people`]). An existing person's details are not overwritten by a sign-up
+/// anyone could make with their address.
+pub(super) async fn with_new_people(
+    state: &AppState,
+    txn: &WriteTxn,
+    news: &[&NewRegistration],
+    known: Vec<person::Model>,
+    now: DateTime<Utc>,
+) -> Result<Vec<(person::Model, bool)>, DbErr> {
+    let is_known = |new: &NewRegistration| known.iter().find(|p| p.email == new.email.as_ref());
+    let unknown = news.iter().filter(|new| is_known(new).is_none()).count();
+    let mut ids = txn.new_ids("person", unknown).await?.into_iter();
+    news.iter()
+        .map(|new| match is_known(new) {
+            Some(p) => Ok((p.clone(), true)),
+            None => {
+                let id = ids.next().ok_or(DbErr::Custom("too few new ids".into()))?;
+                Ok((new_person(&state.links, new, id, now), false))
+            }
+        })
+        .collect()
+}
+
+/// The statement that writes these new people; `None` for none.
+pub(super) fn insert_people<'a>(
+    backend: DbBackend,
+    people: impl IntoIterator<Item = &'a person::Model>,
+) -> Option<Statement> {
+    let rows: Vec<person::ActiveModel> = people.into_iter().cloned().map(Into::into).collect();
+    (!rows.is_empty()).then(|| person::Entity::insert_many(rows).build(backend))
+}
+
+/// A new person with `new`'s details and the id `id`, taken from the sequence
+/// ([`WriteTxn::new_ids`]): never given before, as the standing links derive from it. So each
+/// row is written once, links and all.
+fn new_person(links: &Links, new: &NewRegistration, id: i32, now: DateTime<Utc>) -> person::Model {
+    person::Model {
+        id,
+        email: new.email.as_ref().to_owned(),
+        name: new.name.as_ref().to_owned(),
+        organisation: new.organisation.clone(),
+        role: new.role.clone(),
+        district_id: new.district_id,
+        language: new.lang.code().to_owned(),
+        manage_token_hash: token::hash(&links.manage_token(id)),
+        feed_token_hash: Some(token::hash(&links.feed_token(id, 0))),
+        feed_generation: 0,
+        bounced_at: None,
+        bounce_reason: None,
+        anonymised_at: None,
+        created_at: now,
+        updated_at: now,
+    }
+}
+
+/// The people with these addresses (no two alike), in the same order, found or written now,
+/// and whether each was known before (details as in [`with_new_people`]). Tried as new first,
+/// one statement for all, which a twin written meanwhile by someone else cannot fail.
 pub(super) async fn find_or_create_people(
     state: &AppState,
     txn: &WriteTxn,
     news: &[&NewRegistration],
     now: DateTime<Utc>,
 ) -> Result<Vec<(person::Model, bool)>, DbErr> {
-    let links = &state.links;
-    // None given before: an id is in the person's links.
     let ids = txn.new_ids("person", news.len()).await?;
-    let fresh = news.iter().zip(ids).map(|(new, id)| person::ActiveModel {
-        id: Set(id),
-        email: Set(new.email.as_ref().to_owned()),
-        name: Set(new.name.as_ref().to_owned()),
-        organisation: Set(new.organisation.clone()),
-        role: Set(new.role.clone()),
-        district_id: Set(new.district_id),
-        language: Set(new.lang.code().to_owned()),
-        manage_token_hash: Set(token::hash(&links.manage_token(id))),
-        feed_token_hash: Set(Some(token::hash(&links.feed_token(id, 0)))),
-        feed_generation: Set(0),
-        created_at: Set(now),
-        updated_at: Set(now),
-        ..Default::default()
-    });
+    let fresh = news
+        .iter()
+        .zip(ids)
+        .map(|(new, id)| person::ActiveModel::from(new_person(&state.links, new, id, now)));
     let created = match person::Entity::insert_many(fresh)
         .on_conflict_do_nothing_on([person::Column::Email])
         .exec_with_returning_many(&**txn)

@@ -10,19 +10,20 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use chrono::{DateTime, Utc};
 use entity::{enums::RegistrationStatus, person, registration};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, QueryFilter, QuerySelect,
-    QueryTrait, Statement, sea_query::Expr,
+    ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, FromQueryResult, QueryFilter,
+    QuerySelect, QueryTrait, Statement,
+    sea_query::{Asterisk, Expr, Query, UnionType},
 };
 use serde_json::json;
 
 use super::{
-    Accepted, SignUpError, check_school_limits, find_or_create_people, live_registrations,
+    Accepted, SignUpError, check_school_limits, insert_people, live_registrations, with_new_people,
 };
 use crate::{
     db::WriteTxn,
     domain::{FieldError, token::NewToken},
     mail::MailKind,
-    registration::{CONSENT_VERSION, mail_data, seats},
+    registration::{CONSENT_VERSION, NewRegistration, mail_data, seats},
     startup::AppState,
 };
 
@@ -67,17 +68,33 @@ impl Verdict {
 
 /// Writes `batch` in one transaction and answers each. An `Err` means nothing of the batch was
 /// written.
+///
+/// A batch of new people costs four round trips: begin, [`lock_and_find`], the writes, commit.
 pub(super) async fn batch(state: &AppState, batch: &[&Accepted]) -> Result<Vec<Written>, DbErr> {
     let now = Utc::now();
     let txn = state.db.begin_write().await?;
     let backend = txn.get_database_backend();
     let news: Vec<_> = batch.iter().map(|a| &a.new).collect();
-    let people = find_or_create_people(state, &txn, &news, now).await?;
-    let verdicts = decide(&txn, batch, &people).await?;
+    let asked: BTreeSet<i32> = news
+        .iter()
+        .flat_map(|new| new.activity_ids.iter().copied())
+        .collect();
+    let (locked, known) = lock_and_find(&txn, &asked, &news).await?;
+    let known = if known.is_empty() {
+        Vec::new()
+    } else {
+        person::Entity::find()
+            .filter(person::Column::Email.is_in(known))
+            .all(&*txn)
+            .await?
+    };
+    let people = with_new_people(state, &txn, &news, known, now).await?;
+    let verdicts = decide(&txn, batch, &people, &asked, &locked).await?;
     let waiting = waiting_counts(&txn, batch, &verdicts).await?;
-    // Everything written after the reads, run together at the end. None of these statements
-    // touches a row another one does (see `WriteTxn::execute_all`).
-    let mut writes: Vec<Statement> = unwritten_people(backend, &people, &verdicts)
+    // Everything written after the reads, run together at the end, the new people first (the
+    // registrations refer to them). None of these statements changes a row another one does
+    // (see `WriteTxn::execute_all`).
+    let mut writes: Vec<Statement> = insert_people(backend, created(&people, &verdicts))
         .into_iter()
         .collect();
     writes.extend(seats::take(backend, &held(batch, &verdicts)));
@@ -96,18 +113,73 @@ pub(super) async fn batch(state: &AppState, batch: &[&Accepted]) -> Result<Vec<W
         .collect())
 }
 
+/// Columns of [`lock_and_find`]'s rows: an activity's (`email` empty) or a known address's.
+#[derive(FromQueryResult)]
+struct Found {
+    id: Option<i32>,
+    capacity: Option<i32>,
+    taken: Option<i32>,
+    revision: Option<i32>,
+    fair_revision: Option<i32>,
+    email: Option<String>,
+}
+
+/// The activities `asked`, locked ([`seats::lock`]), and which of the batch's addresses are
+/// someone's already: one query of both, as the writer waits for each round trip.
+async fn lock_and_find(
+    txn: &WriteTxn,
+    asked: &BTreeSet<i32>,
+    news: &[&NewRegistration],
+) -> Result<(HashMap<i32, seats::Locked>, Vec<String>), DbErr> {
+    let none = || Expr::value(Option::<i32>::None);
+    let mut query = Query::select()
+        .column(Asterisk)
+        .expr_as(Expr::value(Option::<String>::None), "email")
+        .from_subquery(seats::lock(asked), "locked")
+        .to_owned();
+    let emails = news.iter().map(|new| new.email.as_ref().to_owned());
+    query.union(
+        UnionType::All,
+        Query::select()
+            .exprs([none(), none(), none(), none(), none()])
+            .column(person::Column::Email)
+            .from(person::Entity)
+            .and_where(person::Column::Email.is_in(emails))
+            .to_owned(),
+    );
+    let statement = txn.get_database_backend().build(&query);
+    let (mut locked, mut known) = (HashMap::new(), Vec::new());
+    for row in Found::find_by_statement(statement).all(&**txn).await? {
+        match row {
+            Found {
+                email: Some(email), ..
+            } => known.push(email),
+            Found {
+                id: Some(id),
+                capacity: Some(capacity),
+                taken: Some(taken),
+                revision: Some(revision),
+                fair_revision,
+                email: None,
+            } => {
+                let row = seats::Locked::new(capacity, taken, revision, fair_revision);
+                locked.insert(id, row);
+            }
+            Found { .. } => return Err(DbErr::Custom("an incomplete activity row".into())),
+        }
+    }
+    Ok((locked, known))
+}
+
 /// What each sign-up of `batch` gets, from the activities as locked in `txn` (their
 /// revisions and free seats), the people's live registrations and the school limits.
 async fn decide(
     txn: &WriteTxn,
     batch: &[&Accepted],
     people: &[(person::Model, bool)],
+    asked: &BTreeSet<i32>,
+    locked: &HashMap<i32, seats::Locked>,
 ) -> Result<Vec<Verdict>, DbErr> {
-    let asked: BTreeSet<i32> = batch
-        .iter()
-        .flat_map(|a| a.new.activity_ids.iter().copied())
-        .collect();
-    let locked = seats::lock(&**txn, &asked).await?;
     let checked_against_current = |accepted: &Accepted| {
         accepted.activities.iter().all(|b| {
             let row = locked.get(&b.activity.model.id);
@@ -122,7 +194,7 @@ async fn decide(
     let existing = if known.is_empty() {
         Vec::new()
     } else {
-        let asked: Vec<i32> = asked.into_iter().collect();
+        let asked: Vec<i32> = asked.iter().copied().collect();
         live_registrations(&**txn, &known, &asked).await?
     };
     let mut free: HashMap<i32, i32> = locked.iter().map(|(id, row)| (*id, row.free)).collect();
@@ -149,24 +221,17 @@ async fn decide(
     Ok(verdicts)
 }
 
-/// The removal of the people this batch created for a sign-up it does not write: a sign-up
-/// not written leaves nothing behind. `None` if there are none.
-fn unwritten_people(
-    backend: DbBackend,
-    people: &[(person::Model, bool)],
-    verdicts: &[Verdict],
-) -> Option<Statement> {
-    let ids: Vec<i32> = people
+/// The new people of the sign-ups written: one not written (refused, or stale) leaves nothing
+/// behind, its person's id unused.
+fn created<'a>(
+    people: &'a [(person::Model, bool)],
+    verdicts: &'a [Verdict],
+) -> impl Iterator<Item = &'a person::Model> {
+    people
         .iter()
         .zip(verdicts)
-        .filter(|((_, known), verdict)| !known && !matches!(verdict, Verdict::Places(_)))
-        .map(|((p, _), _)| p.id)
-        .collect();
-    if ids.is_empty() {
-        return None;
-    }
-    let delete = person::Entity::delete_many().filter(person::Column::Id.is_in(ids));
-    Some(delete.build(backend))
+        .filter(|((_, known), verdict)| !known && matches!(verdict, Verdict::Places(_)))
+        .map(|((person, _), _)| person)
 }
 
 /// How many seats the batch holds on each activity.
