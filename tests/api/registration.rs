@@ -539,6 +539,25 @@ async fn the_programme_and_openapi_document_are_served(backend: Backend) {
     assert_eq!(app.get("/api/meetings?region=atlantis").await.status(), 404);
 }
 
+/// A person written without a sign-up (as an import would), and their id.
+async fn import_person(app: &TestApp, email: &str) -> i32 {
+    let now = chrono::Utc::now();
+    person::ActiveModel {
+        email: Set(email.into()),
+        name: Set("Import".into()),
+        language: Set("cs".into()),
+        manage_token_hash: Set(email.into()),
+        feed_generation: Set(0),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(app.state.db.conn())
+    .await
+    .unwrap()
+    .id
+}
+
 /// A new person's links derive from the id the sign-up takes before writing the row: taken from
 /// the table's sequence, an id is never one a person got some other way, nor one given before
 /// (a refused sign-up's person is not written, its id stays used).
@@ -561,21 +580,7 @@ async fn new_people_take_ids_never_given_before(backend: Backend) {
         sign_up(&app, "a@skola.cz", &[LEADERSHIP]).await.status(),
         202
     );
-    // A row written without the sign-up (as an import would).
-    let now = chrono::Utc::now();
-    let imported = person::ActiveModel {
-        email: Set("import@skola.cz".into()),
-        name: Set("Import".into()),
-        language: Set("cs".into()),
-        manage_token_hash: Set("import".into()),
-        feed_generation: Set(0),
-        created_at: Set(now),
-        updated_at: Set(now),
-        ..Default::default()
-    }
-    .insert(app.state.db.conn())
-    .await
-    .unwrap();
+    let imported = import_person(&app, "import@skola.cz").await;
     assert_eq!(
         sign_up(&app, "b@skola.cz", &[LEADERSHIP]).await.status(),
         202
@@ -591,7 +596,7 @@ async fn new_people_take_ids_never_given_before(backend: Backend) {
     let [a, b] = ids[..]
         .iter()
         .copied()
-        .filter(|id| *id != imported.id)
+        .filter(|id| *id != imported)
         .collect::<Vec<_>>()[..]
     else {
         panic!("two signed up and the imported one: {ids:?}")
@@ -618,28 +623,10 @@ async fn new_people_take_ids_never_given_before(backend: Backend) {
 async fn spare_ids_come_only_from_committed_transactions(backend: Backend) {
     let app = spawn_app(backend).await;
     let db = &app.state.db;
-    let conn = db.conn();
-    let import = |email: &'static str| async move {
-        let now = chrono::Utc::now();
-        person::ActiveModel {
-            email: Set(email.into()),
-            name: Set("Import".into()),
-            language: Set("cs".into()),
-            manage_token_hash: Set(email.into()),
-            feed_generation: Set(0),
-            created_at: Set(now),
-            updated_at: Set(now),
-            ..Default::default()
-        }
-        .insert(conn)
-        .await
-        .unwrap()
-        .id
-    };
     let rolled_back = db.begin_write().await.unwrap();
     rolled_back.new_ids("person", 1).await.unwrap();
     drop(rolled_back);
-    let first_import = import("first@skola.cz").await;
+    let first_import = import_person(&app, "first@skola.cz").await;
     // As many as a block would have left: a kept rest of the rolled-back block would serve them.
     let txn = db.begin_write().await.unwrap();
     let taken = txn.new_ids("person", 255).await.unwrap();
@@ -648,7 +635,7 @@ async fn spare_ids_come_only_from_committed_transactions(backend: Backend) {
         !taken.contains(&first_import),
         "{first_import} in {taken:?}"
     );
-    let second_import = import("second@skola.cz").await;
+    let second_import = import_person(&app, "second@skola.cz").await;
     let txn = db.begin_write().await.unwrap();
     let spare = txn.new_ids("person", 1).await.unwrap();
     txn.commit().await.unwrap();
