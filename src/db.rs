@@ -8,6 +8,12 @@
 //! not wait for the lock if another process wrote in between (it fails with "database is
 //! locked" whatever the busy timeout), while BEGIN IMMEDIATE waits for it. WAL mode lets the
 //! readers go on meanwhile, on the shared pool.
+//!
+//! WAL mode has a cost of its own: now and then the log's pages are copied into the database
+//! file (a checkpoint), by default by whichever commit finds the log over 1,000 pages, which then
+//! waits milliseconds for it. Here a background task checkpoints every [`CHECKPOINT_EVERY`]
+//! instead, beside the writer (PASSIVE: it waits for nobody and nobody waits for it); commits
+//! take it on only if the log ever grows past [`CHECKPOINT_BACKSTOP`] pages.
 
 use std::{collections::HashMap, ops::Deref, sync::Arc, time::Duration};
 
@@ -26,6 +32,13 @@ pub struct Db {
     write_gate: Option<WriteGate>,
     spare_ids: Arc<SpareIds>,
 }
+
+/// How often the background task checkpoints SQLite's write-ahead log (see the module docs).
+const CHECKPOINT_EVERY: Duration = Duration::from_millis(50);
+
+/// The log's size in pages (of 4 KiB) past which a commit checkpoints it itself: only if the
+/// background task falls behind or has stopped.
+const CHECKPOINT_BACKSTOP: u32 = 10_000;
 
 /// How many ids [`WriteTxn::new_ids`] takes from a sequence at once: one round trip serves
 /// this many new rows. Those not used before the process ends are never used (a gap).
@@ -74,6 +87,7 @@ impl Db {
                     .foreign_keys(true)
                     .busy_timeout(Duration::from_secs(10))
                     .create_if_missing(true)
+                    .pragma("wal_autocheckpoint", CHECKPOINT_BACKSTOP.to_string())
             });
         let sqlite = url.starts_with("sqlite:");
         let writer = options.clone();
@@ -93,6 +107,9 @@ impl Db {
         }
         let conn = Database::connect(options).await?;
         conn.ping().await?;
+        if sqlite {
+            tokio::spawn(checkpoint_until_closed(conn.clone()));
+        }
         let write_gate = if sqlite {
             let mut writer = writer;
             writer
@@ -284,6 +301,25 @@ impl Deref for WriteTxn {
     type Target = DatabaseTransaction;
     fn deref(&self) -> &DatabaseTransaction {
         &self.txn
+    }
+}
+
+/// Checkpoints SQLite's write-ahead log every [`CHECKPOINT_EVERY`] on a connection of `conn`'s
+/// pool, until the pool is closed.
+async fn checkpoint_until_closed(conn: DatabaseConnection) {
+    let mut every = tokio::time::interval(CHECKPOINT_EVERY);
+    every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        every.tick().await;
+        if conn.get_sqlite_connection_pool().is_closed() {
+            return;
+        }
+        if let Err(err) = conn
+            .execute_unprepared("PRAGMA wal_checkpoint(PASSIVE)")
+            .await
+        {
+            tracing::debug!(error = %err, "checkpoint skipped");
+        }
     }
 }
 

@@ -5,6 +5,36 @@ use serde_json::json;
 
 use crate::helpers::{Backend, on_both_backends, postgres_available, spawn_app};
 
+/// SQLite's write-ahead log is copied into the database file in the background, not by
+/// whichever commit finds the log long: 2 MiB written, and soon the file has them, though no
+/// commit came near the size at which it would checkpoint itself.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_checkpoints_in_the_background() {
+    let app = spawn_app(Backend::Sqlite).await;
+    let url = &app.state.config.database_url;
+    let path = url
+        .trim_start_matches("sqlite://")
+        .split('?')
+        .next()
+        .unwrap();
+    let size = || std::fs::metadata(path).unwrap().len();
+    let before = size();
+    let txn = app.state.db.begin_write().await.unwrap();
+    for sql in [
+        "CREATE TABLE ballast (b BLOB)",
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 500) \
+         INSERT INTO ballast SELECT randomblob(4000) FROM n",
+    ] {
+        txn.execute_unprepared(sql).await.unwrap();
+    }
+    txn.commit().await.unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(3);
+    while size() < before + 2_000_000 && std::time::Instant::now() < deadline {
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    assert!(size() >= before + 2_000_000, "{before} -> {}", size());
+}
+
 async fn metrics_count_requests_sign_ups_and_the_outbox(backend: Backend) {
     let app = spawn_app(backend).await;
     app.get("/healthz").await;
