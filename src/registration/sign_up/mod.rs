@@ -234,6 +234,20 @@ pub(super) async fn with_new_people(
         .collect()
 }
 
+/// The people with these addresses; no query for none.
+pub(super) async fn people_with<V: Into<sea_orm::Value>>(
+    conn: &impl sea_orm::ConnectionTrait,
+    emails: Vec<V>,
+) -> Result<Vec<person::Model>, DbErr> {
+    if emails.is_empty() {
+        return Ok(Vec::new());
+    }
+    person::Entity::find()
+        .filter(person::Column::Email.is_in(emails))
+        .all(conn)
+        .await
+}
+
 /// The statement that writes these new people; `None` for none.
 pub(super) fn insert_people<'a>(
     backend: DbBackend,
@@ -294,14 +308,7 @@ pub(super) async fn find_or_create_people(
         .map(|new| new.email.as_ref())
         .filter(|email| !created.iter().any(|p| p.email == *email))
         .collect();
-    let known = if missing.is_empty() {
-        Vec::new()
-    } else {
-        person::Entity::find()
-            .filter(person::Column::Email.is_in(missing))
-            .all(&**txn)
-            .await?
-    };
+    let known = people_with(&**txn, missing).await?;
     news.iter()
         .map(|new| {
             let email = new.email.as_ref();

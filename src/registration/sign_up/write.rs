@@ -17,7 +17,8 @@ use sea_orm::{
 use serde_json::json;
 
 use super::{
-    Accepted, SignUpError, check_school_limits, insert_people, live_registrations, with_new_people,
+    Accepted, SignUpError, check_school_limits, insert_people, live_registrations, people_with,
+    with_new_people,
 };
 use crate::{
     db::WriteTxn,
@@ -80,14 +81,7 @@ pub(super) async fn batch(state: &AppState, batch: &[&Accepted]) -> Result<Vec<W
         .flat_map(|new| new.activity_ids.iter().copied())
         .collect();
     let (locked, known) = lock_and_find(&txn, &asked, &news).await?;
-    let known = if known.is_empty() {
-        Vec::new()
-    } else {
-        person::Entity::find()
-            .filter(person::Column::Email.is_in(known))
-            .all(&*txn)
-            .await?
-    };
+    let known = people_with(&*txn, known).await?;
     let people = with_new_people(state, &txn, &news, known, now).await?;
     let verdicts = decide(&txn, batch, &people, &asked, &locked).await?;
     let waiting = waiting_counts(&txn, batch, &verdicts).await?;
