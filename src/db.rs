@@ -3,11 +3,11 @@
 //! Reads go straight to the pool (`db.conn()`). Every change runs in a transaction from
 //! [`Db::begin_write`]. On PostgreSQL that is a plain transaction. SQLite has one writer at a time:
 //! there `begin_write` first takes an in-process gate, so writers queue in Rust rather than in
-//! SQLite's busy loop, and the writer has a connection of its own. Its transactions begin
-//! IMMEDIATE, taking the write lock at once: a transaction that read first and wrote later could
-//! not wait for the lock if another process wrote in between (it fails with "database is
-//! locked" whatever the busy timeout), while BEGIN IMMEDIATE waits for it. WAL mode lets the
-//! readers go on meanwhile, on the shared pool.
+//! SQLite's busy loop, and the writer has a connection of its own ([`sqlite_writer`]). Its
+//! transactions begin IMMEDIATE, taking the write lock with their first statement: a transaction
+//! that read first and wrote later could not wait for the lock if another process wrote in
+//! between (it fails with "database is locked" whatever the busy timeout), while BEGIN IMMEDIATE
+//! waits for it. WAL mode lets the readers go on meanwhile, on the shared pool.
 //!
 //! WAL mode has a cost of its own: now and then the log's pages are copied into the database
 //! file (a checkpoint), by default by whichever commit finds the log over 1,000 pages, which then
@@ -15,21 +15,27 @@
 //! instead, beside the writer (PASSIVE: it waits for nobody and nobody waits for it); commits
 //! take it on only if the log ever grows past [`CHECKPOINT_BACKSTOP`] pages.
 
-use std::{collections::HashMap, ops::Deref, sync::Arc, time::Duration};
+mod sqlite_writer;
+
+use std::{collections::HashMap, ops::Deref, str::FromStr, sync::Arc, time::Duration};
 
 use sea_orm::{
     ColumnTrait, ConnectOptions, ConnectionTrait, Database, DatabaseConnection,
-    DatabaseTransaction, DbBackend, DbErr, SqliteTransactionMode, Statement, TransactionOptions,
-    TransactionTrait,
+    DatabaseTransaction, DbBackend, DbErr, ExecResult, QueryResult, Statement, TransactionTrait,
     sea_query::Expr,
-    sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous},
+    sqlx::{
+        ConnectOptions as _,
+        sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous},
+    },
 };
-use tokio::sync::{Mutex, OwnedMutexGuard};
+
+use sqlite_writer::{SqliteTxn, Writer};
 
 #[derive(Clone)]
 pub struct Db {
     conn: DatabaseConnection,
-    write_gate: Option<WriteGate>,
+    /// SQLite's one writer; `None` on PostgreSQL.
+    writer: Option<Writer>,
     spare_ids: Arc<SpareIds>,
 }
 
@@ -63,14 +69,6 @@ impl SpareIds {
     }
 }
 
-/// SQLite's writer: the gate, and a connection of its own, so that whoever passes the gate
-/// does not then queue behind readers for a connection from the shared pool.
-#[derive(Clone)]
-struct WriteGate {
-    gate: Arc<Mutex<()>>,
-    conn: DatabaseConnection,
-}
-
 impl Db {
     /// Connects and checks the server answers. The error is one line, fit for the terminal.
     pub async fn connect(url: &str) -> Result<Self, DbErr> {
@@ -79,18 +77,8 @@ impl Db {
             .connect_timeout(Duration::from_secs(5))
             .acquire_timeout(Duration::from_secs(5))
             .sqlx_logging(false)
-            .map_sqlx_sqlite_opts(|opts| {
-                opts.journal_mode(SqliteJournalMode::Wal)
-                    // NORMAL is durable across process crashes in WAL mode; only an OS crash or
-                    // power cut can lose the last commits.
-                    .synchronous(SqliteSynchronous::Normal)
-                    .foreign_keys(true)
-                    .busy_timeout(Duration::from_secs(10))
-                    .create_if_missing(true)
-                    .pragma("wal_autocheckpoint", CHECKPOINT_BACKSTOP.to_string())
-            });
+            .map_sqlx_sqlite_opts(sqlite_settings);
         let sqlite = url.starts_with("sqlite:");
-        let writer = options.clone();
         if sqlite {
             // A connection to a local file does not go stale: no ping on every checkout, which
             // on SQLite is one more hand-over to the connection's thread per query.
@@ -110,22 +98,17 @@ impl Db {
         if sqlite {
             tokio::spawn(checkpoint_until_closed(conn.clone()));
         }
-        let write_gate = if sqlite {
-            let mut writer = writer;
-            writer
-                .max_connections(1)
-                .min_connections(1)
-                .test_before_acquire(false);
-            Some(WriteGate {
-                gate: Arc::new(Mutex::new(())),
-                conn: Database::connect(writer).await?,
-            })
+        let writer = if sqlite {
+            let options = SqliteConnectOptions::from_str(url)
+                .map_err(|err| DbErr::Conn(sea_orm::RuntimeErr::SqlxError(err.into())))?
+                .disable_statement_logging();
+            Some(Writer::connect(&sqlite_settings(options)).await?)
         } else {
             None
         };
         Ok(Db {
             conn,
-            write_gate,
+            writer,
             spare_ids: Arc::default(),
         })
     }
@@ -140,22 +123,14 @@ impl Db {
 
     /// Starts a transaction that may write. See the module docs for why SQLite queues here.
     pub async fn begin_write(&self) -> Result<WriteTxn, DbErr> {
-        let (txn, gate) = match &self.write_gate {
-            None => (self.conn.begin().await?, None),
-            Some(writer) => {
-                let gate = writer.gate.clone().lock_owned().await;
-                let immediate = TransactionOptions {
-                    sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
-                    ..Default::default()
-                };
-                (writer.conn.begin_with_options(immediate).await?, Some(gate))
-            }
+        let txn = match &self.writer {
+            None => Transaction::Pooled(self.conn.begin().await?),
+            Some(writer) => Transaction::Sqlite(writer.begin().await?),
         };
         Ok(WriteTxn {
             txn,
             spare_ids: self.spare_ids.clone(),
             taken_ids: std::sync::Mutex::default(),
-            _gate: gate,
         })
     }
 
@@ -165,8 +140,8 @@ impl Db {
     }
 
     pub async fn close(self) {
-        if let Some(writer) = self.write_gate {
-            let _ = writer.conn.close().await;
+        if let Some(writer) = self.writer {
+            writer.close().await;
         }
         let _ = self.conn.close().await;
     }
@@ -174,17 +149,45 @@ impl Db {
 
 /// A write transaction; on SQLite it holds the write gate until commit or drop.
 pub struct WriteTxn {
-    // Field order matters: the transaction ends (commit or rollback on drop) before the gate opens.
-    txn: DatabaseTransaction,
+    txn: Transaction,
     spare_ids: Arc<SpareIds>,
     /// Ids this transaction took from a sequence and has not used: spare once it commits.
     taken_ids: std::sync::Mutex<Vec<(String, Vec<i32>)>>,
-    _gate: Option<OwnedMutexGuard<()>>,
+}
+
+/// What a [`WriteTxn`] runs its statements on.
+pub enum Transaction {
+    /// A transaction on a connection from the pool (PostgreSQL).
+    Pooled(DatabaseTransaction),
+    /// A transaction on SQLite's writer connection.
+    Sqlite(SqliteTxn),
 }
 
 impl WriteTxn {
     pub async fn commit(self) -> Result<(), DbErr> {
-        self.txn.commit().await?;
+        self.commit_with(Vec::new()).await
+    }
+
+    /// Runs `statements` and commits. They are data-modifying statements that do not touch
+    /// each other's rows, run as one round trip where the database allows: on SQLite as one
+    /// query of several statements (sqlx binds the `?` parameters of a query's statements in
+    /// turn) that ends with COMMIT, on PostgreSQL as one statement of data-modifying CTEs
+    /// (`WITH w0 AS (…) …`), which all run on one snapshot, hence the rule about rows, then
+    /// COMMIT. A row may refer to one an earlier statement inserts: the foreign key is checked
+    /// at the end of the statement.
+    pub async fn commit_with(self, statements: Vec<Statement>) -> Result<(), DbErr> {
+        let backend = self.txn.get_database_backend();
+        let joined = join_statements(backend, statements);
+        match (self.txn, joined) {
+            (Transaction::Sqlite(txn), Some(joined)) => txn.commit_with(joined).await?,
+            (Transaction::Sqlite(txn), None) => txn.commit().await?,
+            (Transaction::Pooled(txn), joined) => {
+                if let Some(joined) = joined {
+                    txn.execute_raw(joined).await?;
+                }
+                txn.commit().await?;
+            }
+        }
         let taken = self
             .taken_ids
             .into_inner()
@@ -256,52 +259,95 @@ impl WriteTxn {
             .map(|id| i32::try_from(id).map_err(|_| DbErr::Custom("ids ran out".into())))
             .collect()
     }
-
-    /// Runs `statements`, data-modifying ones that do not touch each other's rows, as one
-    /// round trip where the database allows: on SQLite as one query of several statements
-    /// (sqlx binds the `?` parameters of a query's statements in turn), on PostgreSQL as one
-    /// statement of data-modifying CTEs (`WITH w0 AS (…) …`), which all run on one snapshot,
-    /// hence the rule about rows. A row may refer to one an earlier statement inserts: the
-    /// foreign key is checked at the end of the statement.
-    pub async fn execute_all(&self, statements: Vec<Statement>) -> Result<(), DbErr> {
-        let backend = self.txn.get_database_backend();
-        let joined = match statements.len() {
-            0 => return Ok(()),
-            1 => statements.into_iter().next().expect("one statement"),
-            _ if backend == DbBackend::Sqlite => {
-                let sql: Vec<&str> = statements.iter().map(|s| s.sql.as_str()).collect();
-                Statement::from_sql_and_values(backend, sql.join(";\n"), values(&statements))
-            }
-            _ => {
-                let mut bound = 0;
-                let mut parts: Vec<String> = statements
-                    .iter()
-                    .map(|statement| {
-                        let sql = renumber_parameters(&statement.sql, bound);
-                        bound += statement.values.as_ref().map_or(0, |v| v.0.len());
-                        sql
-                    })
-                    .collect();
-                let last = parts.pop().expect("several statements");
-                let ctes: Vec<String> = parts
-                    .iter()
-                    .enumerate()
-                    .map(|(n, sql)| format!("w{n} AS ({sql})"))
-                    .collect();
-                let sql = format!("WITH {} {last}", ctes.join(", "));
-                Statement::from_sql_and_values(backend, sql, values(&statements))
-            }
-        };
-        self.txn.execute_raw(joined).await?;
-        Ok(())
-    }
 }
 
 impl Deref for WriteTxn {
-    type Target = DatabaseTransaction;
-    fn deref(&self) -> &DatabaseTransaction {
+    type Target = Transaction;
+    fn deref(&self) -> &Transaction {
         &self.txn
     }
+}
+
+#[async_trait::async_trait]
+impl ConnectionTrait for Transaction {
+    fn get_database_backend(&self) -> DbBackend {
+        match self {
+            Transaction::Pooled(txn) => txn.get_database_backend(),
+            Transaction::Sqlite(txn) => txn.get_database_backend(),
+        }
+    }
+
+    async fn execute_raw(&self, stmt: Statement) -> Result<ExecResult, DbErr> {
+        match self {
+            Transaction::Pooled(txn) => txn.execute_raw(stmt).await,
+            Transaction::Sqlite(txn) => txn.execute_raw(stmt).await,
+        }
+    }
+
+    async fn execute_unprepared(&self, sql: &str) -> Result<ExecResult, DbErr> {
+        match self {
+            Transaction::Pooled(txn) => txn.execute_unprepared(sql).await,
+            Transaction::Sqlite(txn) => txn.execute_unprepared(sql).await,
+        }
+    }
+
+    async fn query_one_raw(&self, stmt: Statement) -> Result<Option<QueryResult>, DbErr> {
+        match self {
+            Transaction::Pooled(txn) => txn.query_one_raw(stmt).await,
+            Transaction::Sqlite(txn) => txn.query_one_raw(stmt).await,
+        }
+    }
+
+    async fn query_all_raw(&self, stmt: Statement) -> Result<Vec<QueryResult>, DbErr> {
+        match self {
+            Transaction::Pooled(txn) => txn.query_all_raw(stmt).await,
+            Transaction::Sqlite(txn) => txn.query_all_raw(stmt).await,
+        }
+    }
+}
+
+/// `statements` as one (see [`WriteTxn::commit_with`]); `None` for none.
+fn join_statements(backend: DbBackend, statements: Vec<Statement>) -> Option<Statement> {
+    Some(match statements.len() {
+        0 => return None,
+        1 => statements.into_iter().next().expect("one statement"),
+        _ if backend == DbBackend::Sqlite => {
+            let sql: Vec<&str> = statements.iter().map(|s| s.sql.as_str()).collect();
+            Statement::from_sql_and_values(backend, sql.join(";\n"), values(&statements))
+        }
+        _ => {
+            let mut bound = 0;
+            let mut parts: Vec<String> = statements
+                .iter()
+                .map(|statement| {
+                    let sql = renumber_parameters(&statement.sql, bound);
+                    bound += statement.values.as_ref().map_or(0, |v| v.0.len());
+                    sql
+                })
+                .collect();
+            let last = parts.pop().expect("several statements");
+            let ctes: Vec<String> = parts
+                .iter()
+                .enumerate()
+                .map(|(n, sql)| format!("w{n} AS ({sql})"))
+                .collect();
+            let sql = format!("WITH {} {last}", ctes.join(", "));
+            Statement::from_sql_and_values(backend, sql, values(&statements))
+        }
+    })
+}
+
+/// Settings of every SQLite connection, the pool's and the writer's.
+fn sqlite_settings(options: SqliteConnectOptions) -> SqliteConnectOptions {
+    options
+        .journal_mode(SqliteJournalMode::Wal)
+        // NORMAL is durable across process crashes in WAL mode; only an OS crash or power cut
+        // can lose the last commits.
+        .synchronous(SqliteSynchronous::Normal)
+        .foreign_keys(true)
+        .busy_timeout(Duration::from_secs(10))
+        .create_if_missing(true)
+        .pragma("wal_autocheckpoint", CHECKPOINT_BACKSTOP.to_string())
 }
 
 /// Checkpoints SQLite's write-ahead log every [`CHECKPOINT_EVERY`] on a connection of `conn`'s

@@ -8,12 +8,91 @@ use std::{
 };
 
 use entity::{activity, outbox_message, registration};
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
+    Statement,
+};
 use serde_json::json;
 
 use crate::helpers::{
-    Backend, held_and_waiting, postgres_available, spawn_app_with, spawn_second_instance,
+    Backend, TestApp, held_and_waiting, on_both_backends, postgres_available, spawn_app_with,
+    spawn_second_instance,
 };
+
+on_both_backends!(
+    a_dropped_write_transaction_lets_go_at_once,
+    writes_refused_half_way_commit_nothing,
+);
+
+fn with_capacity(n: i32) -> activity::ActiveModel {
+    activity::ActiveModel {
+        id: Set(1),
+        capacity: Set(n),
+        ..Default::default()
+    }
+}
+
+async fn workshop(app: &TestApp) -> activity::Model {
+    activity::Entity::find_by_id(1)
+        .one(app.state.db.conn())
+        .await
+        .unwrap()
+        .expect("the workshop")
+}
+
+/// A write transaction dropped before its commit (an error on the way, a request given up)
+/// leaves nothing behind and lets go of the database at once: another process writes next,
+/// without waiting for this one to write again.
+async fn a_dropped_write_transaction_lets_go_at_once(backend: Backend) {
+    let a = spawn_app_with(backend, |_| {}).await;
+    let b = spawn_second_instance(&a).await;
+    let before = workshop(&a).await.capacity;
+    let txn = a.state.db.begin_write().await.unwrap();
+    with_capacity(before + 1).update(&*txn).await.unwrap();
+    drop(txn);
+    let other = async {
+        let txn = b.state.db.begin_write().await?;
+        let row = activity::Entity::find_by_id(1).one(&*txn).await?;
+        let row = row.expect("the workshop");
+        with_capacity(row.capacity + 10).update(&*txn).await?;
+        txn.commit().await
+    };
+    let waited = tokio::time::timeout(std::time::Duration::from_secs(3), other).await;
+    waited.expect("not kept waiting").expect("written");
+    assert_eq!(workshop(&a).await.capacity, before + 10);
+    let txn = a.state.db.begin_write().await.unwrap();
+    with_capacity(before + 20).update(&*txn).await.unwrap();
+    txn.commit().await.unwrap();
+    assert_eq!(workshop(&a).await.capacity, before + 20);
+}
+
+/// Writes run together with their commit (one query on SQLite) and refused half-way through
+/// commit nothing, not even when the next transaction commits.
+async fn writes_refused_half_way_commit_nothing(backend: Backend) {
+    let app = spawn_app_with(backend, |_| {}).await;
+    let before = workshop(&app).await;
+    let db = &app.state.db;
+    let sql = |sql: &str| Statement::from_string(db.backend(), sql);
+    let txn = db.begin_write().await.unwrap();
+    let writes = vec![
+        sql("UPDATE activity SET capacity = capacity + 1 WHERE id = 1"),
+        sql("UPDATE activity SET capacity = -1 WHERE id = 1"),
+    ];
+    let refused = txn.commit_with(writes).await.unwrap_err();
+    let refused = refused.to_string().to_lowercase();
+    assert!(refused.contains("check constraint"), "{refused}");
+    let txn = db.begin_write().await.unwrap();
+    txn.execute_raw(sql("UPDATE activity SET title = 'Jiný název' WHERE id = 1"))
+        .await
+        .unwrap();
+    txn.commit().await.unwrap();
+    let after = workshop(&app).await;
+    assert_eq!(after.title, "Jiný název");
+    assert_eq!(
+        after.capacity, before.capacity,
+        "the refused writes left nothing"
+    );
+}
 
 /// Two processes on one SQLite file: a transaction of one that reads and then writes, begun
 /// while the other is writing, waits for it instead of failing with "database is locked"
@@ -22,13 +101,8 @@ use crate::helpers::{
 async fn sqlite_writers_of_two_instances_wait_for_each_other() {
     let a = spawn_app_with(Backend::Sqlite, |_| {}).await;
     let b = spawn_second_instance(&a).await;
-    let capacity = |n: i32| activity::ActiveModel {
-        id: Set(1),
-        capacity: Set(n),
-        ..Default::default()
-    };
     let writing = b.state.db.begin_write().await.unwrap();
-    capacity(41).update(&*writing).await.unwrap();
+    with_capacity(41).update(&*writing).await.unwrap();
     let db = a.state.db.clone();
     let read_then_write = tokio::spawn(async move {
         let txn = db.begin_write().await?;
@@ -36,18 +110,17 @@ async fn sqlite_writers_of_two_instances_wait_for_each_other() {
             .one(&*txn)
             .await?
             .expect("the workshop");
-        capacity(row.capacity + 1).update(&*txn).await?;
+        with_capacity(row.capacity + 1).update(&*txn).await?;
         txn.commit().await
     });
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
     writing.commit().await.unwrap();
     read_then_write.await.unwrap().expect("waited, then wrote");
-    let row = activity::Entity::find_by_id(1)
-        .one(a.state.db.conn())
-        .await
-        .unwrap()
-        .unwrap();
-    assert_eq!(row.capacity, 42, "read after the other's write");
+    assert_eq!(
+        workshop(&a).await.capacity,
+        42,
+        "read after the other's write"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

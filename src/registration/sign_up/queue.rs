@@ -2,7 +2,7 @@
 //! transaction.
 //!
 //! On SQLite there is one writer, and each statement is a hand-over to the connection's thread
-//! (~0.1 ms here, more under load): written alone, a sign-up holds the writer for four of
+//! (~0.1 ms here, more under load): written alone, a sign-up holds the writer for two of
 //! them. Written together, a batch costs about what one sign-up did. Nobody waits for a batch
 //! to fill: a sign-up arriving at a quiet moment is written at once, as a batch of one, by the
 //! same code.

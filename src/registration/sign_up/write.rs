@@ -70,7 +70,9 @@ impl Verdict {
 /// Writes `batch` in one transaction and answers each. An `Err` means nothing of the batch was
 /// written.
 ///
-/// A batch of new people costs four round trips: begin, [`lock_and_find`], the writes, commit.
+/// A batch of new people costs two hand-overs on SQLite ([`lock_and_find`] after BEGIN, the
+/// writes before COMMIT: see `db::sqlite_writer`) and four round trips on PostgreSQL (begin,
+/// `lock_and_find`, the writes, commit).
 pub(super) async fn batch(state: &AppState, batch: &[&Accepted]) -> Result<Vec<Written>, DbErr> {
     let now = Utc::now();
     let txn = state.db.begin_write().await?;
@@ -87,7 +89,7 @@ pub(super) async fn batch(state: &AppState, batch: &[&Accepted]) -> Result<Vec<W
     let waiting = waiting_counts(&txn, batch, &verdicts).await?;
     // Everything written after the reads, run together at the end, the new people first (the
     // registrations refer to them). None of these statements changes a row another one does
-    // (see `WriteTxn::execute_all`).
+    // (see `WriteTxn::commit_with`).
     let mut writes: Vec<Statement> = insert_people(backend, created(&people, &verdicts))
         .into_iter()
         .collect();
@@ -95,8 +97,7 @@ pub(super) async fn batch(state: &AppState, batch: &[&Accepted]) -> Result<Vec<W
     writes.extend(compose(
         state, backend, batch, &people, &verdicts, waiting, now,
     )?);
-    txn.execute_all(writes).await?;
-    txn.commit().await?;
+    txn.commit_with(writes).await?;
     Ok(verdicts
         .into_iter()
         .map(|verdict| match verdict {
