@@ -9,7 +9,9 @@
 //!   an outbox row — in a loop from the same number of tasks, through the same `begin_write`
 //!   (on SQLite, the same gate and writer connection);
 //! - **ratio**: api / raw (target ≥ 50 %; absolute target on 2 cores: ≥ 2,000 sign-ups/s on
-//!   SQLite at concurrency 32 with p99 < 50 ms).
+//!   SQLite at concurrency 32 with p99 < 50 ms);
+//! - **http**: `GET /healthz` on the same server from the same number of clients, per second:
+//!   what the HTTP round trip alone allows, the ceiling of any API call.
 //!
 //! The mail worker runs as in production and delivers every message, to a folder in memory
 //! (see [`mail_folder`]).
@@ -47,6 +49,7 @@ struct Row {
     p50_ms: f64,
     p99_ms: f64,
     raw_per_s: f64,
+    http_per_s: f64,
 }
 
 fn seconds() -> Duration {
@@ -80,18 +83,20 @@ async fn main() {
     } else {
         println!("(no PostgreSQL server binaries: PostgreSQL rows skipped)");
     }
-    let mut table =
-        String::from("backend   conc  api sign-ups/s   p50 ms   p99 ms   raw tx/s   api/raw\n");
+    let mut table = String::from(
+        "backend   conc  api sign-ups/s   p50 ms   p99 ms   raw tx/s   api/raw   http req/s\n",
+    );
     for r in &rows {
         table.push_str(&format!(
-            "{:<9} {:>4}  {:>14.0}  {:>7.2}  {:>7.2}  {:>9.0}  {:>7.0} %\n",
+            "{:<9} {:>4}  {:>14.0}  {:>7.2}  {:>7.2}  {:>9.0}  {:>7.0} %  {:>11.0}\n",
             r.backend,
             r.concurrency,
             r.api_per_s,
             r.p50_ms,
             r.p99_ms,
             r.raw_per_s,
-            100.0 * r.api_per_s / r.raw_per_s
+            100.0 * r.api_per_s / r.raw_per_s,
+            r.http_per_s,
         ));
     }
     println!("\n{table}");
@@ -141,30 +146,30 @@ async fn run(
     let client = reqwest::Client::builder().no_proxy().build().unwrap();
     let counter = Arc::new(AtomicU64::new(0));
     let mut rows = Vec::new();
+    let url = format!("{address}/api/registrations");
+    let sign_up = move |client: &reqwest::Client, n: u64| {
+        let body = serde_json::json!({
+            "name": "Jana Dvořáková",
+            "email": format!("ucitel{n}@skola.cz"),
+            "activity_ids": [workshop],
+            "consent": true,
+        });
+        (client.post(&url).json(&body), 202)
+    };
+    let health = format!("{address}/healthz");
+    let trivial = move |client: &reqwest::Client, _| (client.get(&health), 200);
     for concurrency in CONCURRENCY {
         // Warm up connections and caches.
-        drive(
-            &client,
-            &address,
-            workshop,
-            2,
-            Duration::from_millis(300),
-            &counter,
-        )
-        .await;
-        let (done, mut latencies, elapsed) = drive(
-            &client,
-            &address,
-            workshop,
-            concurrency,
-            seconds(),
-            &counter,
-        )
-        .await;
+        let warm_up = Duration::from_millis(300);
+        drive(&client, sign_up.clone(), 2, warm_up, &counter).await;
+        let (done, mut latencies, elapsed) =
+            drive(&client, sign_up.clone(), concurrency, seconds(), &counter).await;
         latencies.sort_unstable();
         let pct =
             |p: f64| latencies[((latencies.len() as f64 * p) as usize).min(latencies.len() - 1)];
         let raw = raw_capacity(&state, workshop, concurrency, seconds(), &counter).await;
+        let (requests, _, http_elapsed) =
+            drive(&client, trivial.clone(), concurrency, seconds(), &counter).await;
         rows.push(Row {
             backend,
             concurrency,
@@ -172,6 +177,7 @@ async fn run(
             p50_ms: pct(0.50).as_secs_f64() * 1000.0,
             p99_ms: pct(0.99).as_secs_f64() * 1000.0,
             raw_per_s: raw,
+            http_per_s: requests as f64 / http_elapsed.as_secs_f64(),
         });
     }
     let _ = stop.send(());
@@ -215,22 +221,26 @@ static CLIENTS: std::sync::LazyLock<tokio::runtime::Runtime> = std::sync::LazyLo
         .expect("the clients' runtime")
 });
 
-/// `concurrency` tasks signing up new people for `duration`; returns count, latencies, time.
-async fn drive(
+/// `concurrency` tasks sending `request(client, n)` (n counts up over the whole run) for
+/// `duration`, each answer checked against the status given with it; returns count, latencies,
+/// time.
+async fn drive<R>(
     client: &reqwest::Client,
-    address: &str,
-    activity_id: i32,
+    request: R,
     concurrency: usize,
     duration: Duration,
     counter: &Arc<AtomicU64>,
-) -> (usize, Vec<Duration>, Duration) {
+) -> (usize, Vec<Duration>, Duration)
+where
+    R: Fn(&reqwest::Client, u64) -> (reqwest::RequestBuilder, u16) + Clone + Send + 'static,
+{
     let latencies = Arc::new(Mutex::new(Vec::new()));
     let started = Instant::now();
     let tasks: Vec<_> = (0..concurrency)
         .map(|_| {
-            let (client, url, counter, latencies) = (
+            let (client, request, counter, latencies) = (
                 client.clone(),
-                format!("{address}/api/registrations"),
+                request.clone(),
                 counter.clone(),
                 latencies.clone(),
             );
@@ -238,17 +248,12 @@ async fn drive(
                 let mut mine = Vec::new();
                 while started.elapsed() < duration {
                     let n = counter.fetch_add(1, Ordering::Relaxed);
-                    let body = serde_json::json!({
-                        "name": "Jana Dvořáková",
-                        "email": format!("ucitel{n}@skola.cz"),
-                        "activity_ids": [activity_id],
-                        "consent": true,
-                    });
+                    let (request, expected) = request(&client, n);
                     let t = Instant::now();
-                    let response = client.post(&url).json(&body).send().await.expect("sent");
+                    let response = request.send().await.expect("sent");
                     assert_eq!(
                         response.status(),
-                        202,
+                        expected,
                         "{}",
                         response.text().await.unwrap_or_default()
                     );
