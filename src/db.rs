@@ -95,10 +95,8 @@ impl Db {
         }
         let conn = Database::connect(options).await?;
         conn.ping().await?;
-        if sqlite {
-            tokio::spawn(checkpoint_until_closed(conn.clone()));
-        }
         let writer = if sqlite {
+            tokio::spawn(checkpoint_until_closed(conn.clone()));
             let options = SqliteConnectOptions::from_str(url)
                 .map_err(|err| DbErr::Conn(sea_orm::RuntimeErr::SqlxError(err.into())))?
                 .disable_statement_logging();
