@@ -233,9 +233,17 @@ pub async fn give_back(
         .map(drop)
 }
 
-/// How long a held or offered seat waits for its confirmation (`VELETRH_HOLD_HOURS`).
-pub fn hold_window(state: &AppState) -> chrono::Duration {
-    chrono::Duration::from_std(state.config.hold).expect("the hold is at most two weeks")
+/// Until when a seat held or offered at `now` waits for its confirmation: the hold window
+/// (`VELETRH_HOLD_HOURS`), but never past the activity's start (`starts_at`), after which an
+/// unconfirmed seat would only stand empty.
+pub fn hold_deadline(
+    state: &AppState,
+    now: DateTime<Utc>,
+    starts_at: DateTime<Utc>,
+) -> DateTime<Utc> {
+    let window =
+        chrono::Duration::from_std(state.config.hold).expect("the hold is at most two weeks");
+    Ord::min(now + window, starts_at)
 }
 
 /// Offers freed seats to the waiting list, first come first served. A waiting person who now
@@ -246,7 +254,7 @@ pub async fn offer_to_waiting(
     activity_id: i32,
     now: DateTime<Utc>,
 ) -> Result<usize, DbErr> {
-    let (outbox, links, offer_for) = (&state.outbox, &state.links, hold_window(state));
+    let (outbox, links) = (&state.outbox, &state.links);
     let Some(activity) = programme::activity(txn, activity_id).await? else {
         return Ok(0);
     };
@@ -281,7 +289,7 @@ pub async fn offer_to_waiting(
             break;
         }
         let token = NewToken::generate();
-        let deadline = now + offer_for;
+        let deadline = hold_deadline(state, now, activity.model.starts_at);
         registration::ActiveModel {
             id: Set(waiting.id),
             status: Set(RegistrationStatus::Offered),

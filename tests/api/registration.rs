@@ -488,6 +488,83 @@ async fn an_unconfirmed_hold_expires_and_frees_its_seat(backend: Backend) {
     assert_eq!(taken(&app, LEADERSHIP).await, 1);
 }
 
+async fn a_seat_is_held_or_offered_no_longer_than_until_the_start(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let starts = chrono::Utc::now() + chrono::Duration::hours(2);
+    activity::ActiveModel {
+        id: Set(LEADERSHIP),
+        starts_at: Set(starts),
+        ends_at: Set(starts + chrono::Duration::hours(1)),
+        capacity: Set(1),
+        ..Default::default()
+    }
+    .update(app.state.db.conn())
+    .await
+    .unwrap();
+    let starts = activity::Entity::find_by_id(LEADERSHIP)
+        .one(app.state.db.conn())
+        .await
+        .unwrap()
+        .unwrap()
+        .starts_at;
+    let deadlines = || async {
+        registration::Entity::find()
+            .filter(registration::Column::ActivityId.eq(LEADERSHIP))
+            .all(app.state.db.conn())
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|r| {
+                [RegistrationStatus::Pending, RegistrationStatus::Offered].contains(&r.status)
+            })
+            .filter_map(|r| r.hold_expires_at)
+            .collect::<Vec<_>>()
+    };
+    // The hold window is a day, the workshop starts in two hours.
+    assert_eq!(
+        sign_up(&app, "a@skola.cz", &[LEADERSHIP]).await.status(),
+        202
+    );
+    assert_eq!(deadlines().await, [starts]);
+    let prague = starts.with_timezone(&chrono_tz::Europe::Prague);
+    let request = app.emails_to("a@skola.cz").await.pop().unwrap();
+    assert!(
+        request.text.contains(&prague.format("%-H:%M").to_string()),
+        "the email names the start as the deadline: {}",
+        request.text
+    );
+
+    // A seat freed later is offered until the start too.
+    assert_eq!(
+        sign_up(&app, "b@skola.cz", &[LEADERSHIP]).await.status(),
+        202
+    );
+    let token = request.token(&app, "/confirm/");
+    let confirmed = app
+        .post_json(&format!("/api/confirmations/{token}"), &json!({}))
+        .await;
+    let manage = confirmed.json::<Value>().await.unwrap()["manage_token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let me: Value = app
+        .get(&format!("/api/me/{manage}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let id = me["registrations"][0]["id"].as_i64().unwrap();
+    let cancelled = app
+        .post_json(
+            &format!("/api/me/{manage}/registrations/{id}/cancel"),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(cancelled.status(), 200);
+    assert_eq!(statuses(&app, LEADERSHIP).await.len(), 2);
+    assert_eq!(deadlines().await, [starts], "b's offer ends at the start");
+}
+
 async fn past_and_closed_activities_take_no_sign_ups(backend: Backend) {
     let app = spawn_app(backend).await;
     // Meeting 8 is the Prague meeting of May 2022.
@@ -658,6 +735,7 @@ on_both_backends!(
     an_overlap_with_what_one_holds_is_named_at_confirmation,
     signing_up_twice_creates_no_duplicate,
     an_unconfirmed_hold_expires_and_frees_its_seat,
+    a_seat_is_held_or_offered_no_longer_than_until_the_start,
     past_and_closed_activities_take_no_sign_ups,
     the_programme_and_openapi_document_are_served,
 );

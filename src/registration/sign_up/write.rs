@@ -35,8 +35,9 @@ enum Place {
     Hold,
     /// A place on the waiting list.
     Wait,
-    /// Already held and still pending: the email carries a fresh link.
-    Renew(i32),
+    /// Already held and still pending (registration id, its deadline): the email carries a
+    /// fresh link; the deadline stays.
+    Renew(i32, Option<DateTime<Utc>>),
     /// Already there (confirmed, waiting, …): nothing changes.
     Keep,
 }
@@ -253,18 +254,25 @@ fn compose(
     mut waiting: HashMap<i32, i64>,
     now: DateTime<Utc>,
 ) -> Result<Vec<Statement>, DbErr> {
-    let hold_until = now + seats::hold_window(state);
     let links = &state.links;
     let (mut writes, mut rows, mut mails) = (Vec::new(), Vec::new(), Vec::new());
     for ((accepted, (person, _)), verdict) in batch.iter().zip(people).zip(verdicts) {
         let lang = accepted.new.lang;
         let confirm = NewToken::generate();
         let mut to_confirm = Vec::new();
+        // The email names the first deadline of its seats.
+        let mut deadline: Option<DateTime<Utc>> = None;
+        let mut until = |at: Option<DateTime<Utc>>| {
+            deadline = match (deadline, at) {
+                (Some(first), Some(at)) => Some(first.min(at)),
+                (first, at) => first.or(at),
+            }
+        };
         for (b, place) in accepted.activities.iter().zip(verdict.places()) {
             let (activity, a) = (&b.activity, &b.activity.model);
             match *place {
                 Place::Keep => {}
-                Place::Renew(id) => {
+                Place::Renew(id, held_until) => {
                     let renew = registration::Entity::update_many()
                         .col_expr(
                             registration::Column::ConfirmTokenHash,
@@ -273,14 +281,17 @@ fn compose(
                         .col_expr(registration::Column::UpdatedAt, Expr::value(now))
                         .filter(registration::Column::Id.eq(id));
                     writes.push(renew.build(backend));
+                    until(held_until);
                     to_confirm.push(mail_data::activity(activity, lang, links));
                 }
                 Place::Hold => {
-                    rows.push(new_row(person.id, a.id, true, &confirm, hold_until, now));
+                    let held_until = seats::hold_deadline(state, now, a.starts_at);
+                    rows.push(new_row(person.id, a.id, Some(held_until), &confirm, now));
+                    until(Some(held_until));
                     to_confirm.push(mail_data::activity(activity, lang, links));
                 }
                 Place::Wait => {
-                    rows.push(new_row(person.id, a.id, false, &confirm, hold_until, now));
+                    rows.push(new_row(person.id, a.id, None, &confirm, now));
                     let position = waiting.entry(a.id).or_insert(0);
                     *position += 1;
                     let data = json!({
@@ -297,7 +308,7 @@ fn compose(
             let data = json!({
                 "activities": to_confirm,
                 "confirm_url": links.confirm_url(&confirm.plain),
-                "expires_at": mail_data::moment(hold_until, lang),
+                "expires_at": deadline.map(|at| mail_data::moment(at, lang)),
             });
             let mail = mail_data::to_person(MailKind::ConfirmRequest, person, lang, links, data);
             mails.push(mail);
@@ -326,7 +337,9 @@ fn plan(
             let a = &b.activity.model;
             if let Some(existing) = mine.iter().find(|r| r.activity_id == a.id) {
                 return match existing.status {
-                    RegistrationStatus::Pending => Place::Renew(existing.id),
+                    RegistrationStatus::Pending => {
+                        Place::Renew(existing.id, existing.hold_expires_at)
+                    }
                     _ => Place::Keep,
                 };
             }
@@ -385,14 +398,15 @@ async fn waiting_counts(
     Ok(counts.into_iter().collect())
 }
 
+/// A new registration: a seat held until `held_until`, or a place on the waiting list (`None`).
 fn new_row(
     person_id: i32,
     activity_id: i32,
-    seat: bool,
+    held_until: Option<DateTime<Utc>>,
     confirm: &NewToken,
-    hold_until: DateTime<Utc>,
     now: DateTime<Utc>,
 ) -> registration::ActiveModel {
+    let seat = held_until.is_some();
     use sea_orm::ActiveValue::Set;
     registration::ActiveModel {
         person_id: Set(person_id),
@@ -403,7 +417,7 @@ fn new_row(
             RegistrationStatus::Waitlisted
         }),
         confirm_token_hash: Set(seat.then(|| confirm.hash.clone())),
-        hold_expires_at: Set(seat.then_some(hold_until)),
+        hold_expires_at: Set(held_until),
         consent_version: Set(CONSENT_VERSION.to_owned()),
         created_at: Set(now),
         updated_at: Set(now),
