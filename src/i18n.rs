@@ -88,6 +88,17 @@ impl Lang {
         }
     }
 
+    /// "st 13. 1. 2027 8:30" / "Wed 13 Jan 2027 8:30" in zone `tz`.
+    pub fn moment(self, at: DateTime<Utc>, tz: Tz) -> String {
+        let local = at.with_timezone(&tz);
+        format!(
+            "{} {}:{:02}",
+            self.date(at, tz),
+            local.hour(),
+            local.minute()
+        )
+    }
+
     /// "út 12. 5. 2026" / "Tue 12 May 2026".
     pub fn date(self, at: DateTime<Utc>, tz: Tz) -> String {
         let t = at.with_timezone(&tz);

@@ -260,7 +260,7 @@ pub async fn invite(
             "base_url": state.links.base,
             "inviter_name": if who.name.is_empty() { &who.email } else { &who.name },
             "accept_url": accept_url(state, &secret.plain),
-            "expires_at": moment(expires_at, lang),
+            "expires_at": lang.moment(expires_at, timezone::DEFAULT),
             "role": new.role.as_str(),
         }),
         attachments: Vec::new(),
@@ -273,16 +273,6 @@ pub async fn invite(
 
 pub fn accept_url(state: &AppState, token: &str) -> String {
     format!("{}/admin/invitations/{token}", state.links.base)
-}
-
-/// "st 13. 1. 2027 8:30" in Prague.
-pub fn moment(at: DateTime<Utc>, lang: Lang) -> String {
-    let local = at.with_timezone(&timezone::DEFAULT);
-    format!(
-        "{} {}",
-        lang.date(at, timezone::DEFAULT),
-        local.format("%-H:%M")
-    )
 }
 
 /// An open invitation behind a link: not accepted, not expired.

@@ -1,6 +1,5 @@
 //! Template data for participant emails, built the same way by every use-case.
 
-use chrono::{DateTime, Utc};
 use entity::person;
 use sea_orm::{ConnectionTrait, DbErr};
 use serde_json::{Value, json};
@@ -25,16 +24,6 @@ pub fn activity(activity: &Activity, lang: Lang, links: &Links) -> Value {
         "speakers": activity.speaker_line(),
         "url": links.activity_url(a.kind, a.id),
     })
-}
-
-/// A moment in the reader's words: "st 13. 1. 2027 8:30".
-pub fn moment(at: DateTime<Utc>, lang: Lang) -> String {
-    let local = at.with_timezone(&timezone::DEFAULT);
-    format!(
-        "{} {}",
-        lang.date(at, timezone::DEFAULT),
-        local.format("%-H:%M")
-    )
 }
 
 /// A message to `person` with the fields every participant email has (name, manage link).

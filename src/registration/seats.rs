@@ -304,7 +304,7 @@ pub async fn offer_to_waiting(
         let data = serde_json::json!({
             "activity": mail_data::activity(&activity, lang, links),
             "confirm_url": links.confirm_url(&token.plain),
-            "deadline": mail_data::moment(deadline, lang),
+            "deadline": lang.moment(deadline, crate::timezone::DEFAULT),
         });
         outbox
             .enqueue(

@@ -5,7 +5,6 @@
 //! The page speaks the language the link asks for (`?lang=`), else the one the person signed up
 //! in.
 
-use chrono::{DateTime, Timelike, Utc};
 use entity::enums::RegistrationStatus;
 use minijinja::context;
 use poem::{
@@ -70,17 +69,6 @@ fn person_lang(req: &Request, mine: &MyRegistrations, fallback: Lang) -> Lang {
         .unwrap_or(fallback)
 }
 
-/// "st 13. 1. 2027 8:30" in Prague, the zone of every fair and meeting so far.
-fn moment(at: DateTime<Utc>, lang: Lang) -> String {
-    let local = at.with_timezone(&timezone::DEFAULT);
-    format!(
-        "{} {}:{:02}",
-        lang.date(at, timezone::DEFAULT),
-        local.hour(),
-        local.minute()
-    )
-}
-
 #[handler]
 pub async fn page(
     req: &Request,
@@ -111,7 +99,7 @@ pub async fn page(
                         RegistrationStatus::Pending | RegistrationStatus::Offered
                     )
                 })
-                .map(|at| moment(at, lang)),
+                .map(|at| lang.moment(at, timezone::DEFAULT)),
             cancellable: matches!(
                 reg.status,
                 RegistrationStatus::Pending

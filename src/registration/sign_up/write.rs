@@ -308,7 +308,7 @@ fn compose(
             let data = json!({
                 "activities": to_confirm,
                 "confirm_url": links.confirm_url(&confirm.plain),
-                "expires_at": deadline.map(|at| mail_data::moment(at, lang)),
+                "expires_at": deadline.map(|at| lang.moment(at, crate::timezone::DEFAULT)),
             });
             let mail = mail_data::to_person(MailKind::ConfirmRequest, person, lang, links, data);
             mails.push(mail);

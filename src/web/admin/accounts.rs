@@ -146,10 +146,10 @@ async fn tokens_page(
         .map(|t| TokenView {
             id: t.id,
             name: t.name,
-            created_at: crate::organiser::accounts::moment(t.created_at, lang),
+            created_at: lang.moment(t.created_at, crate::timezone::DEFAULT),
             last_used_at: t
                 .last_used_at
-                .map(|at| crate::organiser::accounts::moment(at, lang)),
+                .map(|at| lang.moment(at, crate::timezone::DEFAULT)),
             revoked: t.revoked_at.is_some(),
         })
         .collect();

@@ -127,7 +127,7 @@ fn entry_view(entry: &audit::Entry, lang: Lang) -> EntryView {
     let e = &entry.event;
     EntryView {
         id: e.id,
-        at: crate::organiser::accounts::moment(e.at, lang),
+        at: lang.moment(e.at, crate::timezone::DEFAULT),
         organiser: entry.organiser.clone(),
         action: e.action.clone(),
         subject: match e.subject_id {

@@ -13,7 +13,6 @@ use serde::Serialize;
 use super::{AdminForm, accounts::chrome, done, manage_error, notice, parse_id, signed_in};
 use crate::{
     mail::report,
-    organiser::accounts::moment,
     startup::AppState,
     web::{PageLang, lang::here},
 };
@@ -54,7 +53,9 @@ pub async fn status(
             kind: m.kind,
             recipient: m.recipient,
             attempts: m.attempts,
-            failed_at: m.failed_at.map(|at| moment(at, lang)),
+            failed_at: m
+                .failed_at
+                .map(|at| lang.moment(at, crate::timezone::DEFAULT)),
             error: m.last_error,
         })
         .collect();
@@ -64,7 +65,9 @@ pub async fn status(
         .map(|p| BouncingView {
             email: p.email,
             name: p.name,
-            since: p.bounced_at.map(|at| moment(at, lang)),
+            since: p
+                .bounced_at
+                .map(|at| lang.moment(at, crate::timezone::DEFAULT)),
             reason: p.bounce_reason,
         })
         .collect();

@@ -19,7 +19,7 @@ use crate::{
     i18n::Lang,
     organiser::{
         ManageError,
-        accounts::{self, AccountChange, moment},
+        accounts::{self, AccountChange},
     },
     programme,
     startup::AppState,
@@ -93,7 +93,9 @@ async fn accounts_view(
                 role: a.role.as_str(),
                 fair_id: a.fair_id,
                 region_id: a.region_id,
-                last_sign_in: row.last_sign_in.map(|at| moment(at, lang)),
+                last_sign_in: row
+                    .last_sign_in
+                    .map(|at| lang.moment(at, crate::timezone::DEFAULT)),
                 disabled: a.disabled_at.is_some(),
             }
         })

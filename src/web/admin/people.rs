@@ -50,7 +50,7 @@ fn view(found: privacy::PersonFound, lang: Lang) -> PersonView {
         name: found.person.name,
         email: found.person.email,
         organisation: found.person.organisation,
-        registered: crate::organiser::accounts::moment(found.person.created_at, lang),
+        registered: lang.moment(found.person.created_at, crate::timezone::DEFAULT),
         registrations: found
             .registrations
             .into_iter()
