@@ -10,14 +10,14 @@ const BASE: &str = "https://veletrh.example.cz";
 
 /// Template data as the real senders build it, with made-up values.
 pub fn sample(kind: MailKind, lang: Lang) -> Value {
+    // Dates in the reader's words, as the senders write them.
+    let at = |utc: &str| utc.parse().expect("a sample date");
+    let moment = |utc: &str| lang.moment(at(utc), crate::timezone::DEFAULT);
+    let when = |start: &str, end: &str| lang.when(at(start), at(end), crate::timezone::DEFAULT);
     let activity = json!({
         "title": "Jak rozvíjet wellbeing žáků?",
         "kind": "workshop",
-        "when": lang.when(
-            "2027-01-12T08:30:00Z".parse().unwrap(),
-            "2027-01-12T10:00:00Z".parse().unwrap(),
-            crate::timezone::DEFAULT,
-        ),
+        "when": when("2027-01-12T08:30:00Z", "2027-01-12T10:00:00Z"),
         "place": "Učebna 1",
         "speakers": "F. Halada (Asociace ředitelů základních škol)",
         "url": format!("{BASE}/workshops/3"),
@@ -31,7 +31,7 @@ pub fn sample(kind: MailKind, lang: Lang) -> Value {
         MailKind::ConfirmRequest => json!({
             "activities": [activity],
             "confirm_url": format!("{BASE}/confirm/ukazkovy-token"),
-            "expires_at": "st 13. 1. 2027 8:30",
+            "expires_at": moment("2027-01-11T07:30:00Z"),
         }),
         MailKind::RegistrationConfirmed => json!({
             "activity": activity,
@@ -42,9 +42,14 @@ pub fn sample(kind: MailKind, lang: Lang) -> Value {
         MailKind::SeatOffered => json!({
             "activity": activity,
             "confirm_url": format!("{BASE}/confirm/ukazkovy-token"),
-            "deadline": "čt 7. 1. 2027 18:00",
+            "deadline": moment("2027-01-07T17:00:00Z"),
         }),
-        MailKind::CancelledByAttendee | MailKind::Reminder => json!({ "activity": activity }),
+        MailKind::CancelledByAttendee => json!({ "activity": activity }),
+        MailKind::Reminder => json!({
+            "activity": activity,
+            "today": false,
+            "checkin_url": format!("{BASE}/checkin/ukazkovy-token"),
+        }),
         MailKind::CancelledByOrganiser => json!({
             "activity": activity,
             "reason": "Lektor onemocněl.",
@@ -58,7 +63,7 @@ pub fn sample(kind: MailKind, lang: Lang) -> Value {
             "from": {
                 "title": "Čtenářská gramotnost v praxi",
                 "kind": "workshop",
-                "when": "út 12. 1. 2027 9:30–11:00",
+                "when": when("2027-01-12T08:30:00Z", "2027-01-12T10:00:00Z"),
                 "place": "Sál B",
                 "speakers": "",
                 "url": format!("{BASE}/workshops/2"),
@@ -68,7 +73,7 @@ pub fn sample(kind: MailKind, lang: Lang) -> Value {
         }),
         MailKind::ActivityChanged => json!({
             "activity": activity,
-            "old_when": "út 12. 1. 2027 9:00–10:30",
+            "old_when": when("2027-01-12T08:00:00Z", "2027-01-12T09:30:00Z"),
             "old_place": "Sál A",
         }),
         MailKind::ExhibitorReceived => exhibitor(json!({})),
@@ -82,7 +87,7 @@ pub fn sample(kind: MailKind, lang: Lang) -> Value {
                 "base_url": BASE,
                 "inviter_name": "Jana Dvořáková",
                 "accept_url": format!("{BASE}/admin/invitations/ukazkovy-token"),
-                "expires_at": "pá 8. 1. 2027 12:00",
+                "expires_at": moment("2027-01-08T11:00:00Z"),
                 "role": "organiser",
             });
         }
@@ -111,5 +116,23 @@ fn exhibitor(extra: Value) -> Value {
 fn merge(into: &mut Value, from: Value) {
     if let (Some(into), Value::Object(from)) = (into.as_object_mut(), from) {
         into.extend(from);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_sample_gives_dates_in_the_readers_language() {
+        for kind in MailKind::ALL {
+            let en = sample(kind, Lang::En).to_string();
+            assert!(!en.contains(". 1. 2027"), "{kind:?} has a Czech date: {en}");
+            let cs = sample(kind, Lang::Cs).to_string();
+            assert!(
+                !cs.contains("Jan 2027"),
+                "{kind:?} has an English date: {cs}"
+            );
+        }
     }
 }

@@ -1,6 +1,8 @@
 //! The reminder the day before: every confirmed registration whose activity starts within the
 //! next 24 hours gets one, exactly once (a conditional update claims it, so several instances
 //! can run this side by side). Someone who confirmed within the last hour needs no reminder yet.
+//! It says "today" when the activity starts on the day it is sent (a late confirmation), and
+//! carries the entry link and QR code, as it is the email people open at the door.
 
 use chrono::{DateTime, Duration, Utc};
 use entity::{activity, enums::RegistrationStatus, person, registration};
@@ -8,7 +10,7 @@ use sea_orm::{ColumnTrait, DbErr, EntityTrait, QueryFilter, QuerySelect, sea_que
 use serde_json::json;
 
 use super::mail_data;
-use crate::{i18n::Lang, mail::MailKind, programme, startup::AppState};
+use crate::{i18n::Lang, mail::MailKind, programme, startup::AppState, timezone};
 
 /// Queues up to 200 due reminders; returns how many.
 pub async fn queue_reminders(state: &AppState, now: DateTime<Utc>) -> Result<usize, DbErr> {
@@ -35,7 +37,12 @@ pub async fn queue_reminders(state: &AppState, now: DateTime<Utc>) -> Result<usi
         let activity = programme::activity(&*txn, row.activity_id).await?;
         if let (1, Some(person), Some(activity)) = (claimed.rows_affected, person, activity) {
             let lang = Lang::parse(&person.language).unwrap_or_default();
-            let data = json!({ "activity": mail_data::activity(&activity, lang, &state.links) });
+            let local_day = |at: DateTime<Utc>| at.with_timezone(&timezone::DEFAULT).date_naive();
+            let data = json!({
+                "activity": mail_data::activity(&activity, lang, &state.links),
+                "today": local_day(activity.model.starts_at) == local_day(now),
+                "checkin_url": state.links.checkin_url(row.id),
+            });
             let mail = mail_data::to_person(MailKind::Reminder, &person, lang, &state.links, data);
             state.outbox.enqueue(&*txn, mail).await?;
             queued += 1;

@@ -783,6 +783,31 @@ async fn the_reminder_goes_out_once_the_day_before(backend: Backend) {
         reminder.text.contains("/me/"),
         "every participant email carries the manage link"
     );
+    assert!(reminder.subject.contains("zítra"), "{}", reminder.subject);
+    assert!(
+        reminder.text.contains("/checkin/"),
+        "the email opened at the door carries the entry link"
+    );
+    assert_eq!(reminder.inline_images.len(), 1, "and its QR code");
+
+    // Confirmed late, for something that starts the same day: "today", not "tomorrow".
+    signed_up_and_confirmed(&app, "petr@skola.cz", &[INFORMAL]).await;
+    let starts = activity::Entity::find_by_id(INFORMAL)
+        .one(app.state.db.conn())
+        .await
+        .unwrap()
+        .unwrap()
+        .starts_at;
+    let two_hours_before = starts - chrono::Duration::hours(2);
+    assert_eq!(
+        veletrh::registration::queue_reminders(&app.state, two_hours_before)
+            .await
+            .unwrap(),
+        1
+    );
+    let reminder = app.emails_to("petr@skola.cz").await.pop().unwrap();
+    assert!(reminder.subject.contains("dnes"), "{}", reminder.subject);
+    assert!(reminder.text.contains("se dnes koná"), "{}", reminder.text);
 }
 
 on_both_backends!(the_reminder_goes_out_once_the_day_before);
