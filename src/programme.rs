@@ -6,8 +6,11 @@ use entity::{
     enums::{ActivityKind, ActivityStatus},
     fair, region, speaker,
 };
+use std::collections::{BTreeSet, HashMap};
+
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DbErr, EntityTrait, LoaderTrait, QueryFilter, QueryOrder,
+    QuerySelect,
 };
 use serde::Serialize;
 
@@ -51,9 +54,33 @@ pub fn availability(
 pub struct Activity {
     pub model: activity::Model,
     pub speakers: Vec<speaker::Model>,
+    /// Its fair's venue, where a workshop takes place unless it names a place of its own.
+    pub venue: Option<String>,
+}
+
+/// Where an activity takes place, as participants are told: its room, then its own place or
+/// else the venue of its fair, e.g. "Učebna 3, Kampus Hybernská, Hybernská 4, Praha 1". Empty
+/// when none is known.
+pub fn location(a: &activity::Model, venue: Option<&str>) -> String {
+    fn given(text: Option<&str>) -> Option<&str> {
+        text.filter(|t| !t.trim().is_empty())
+    }
+    [
+        given(a.room.as_deref()),
+        given(a.place.as_deref()).or(given(venue)),
+    ]
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>()
+    .join(", ")
 }
 
 impl Activity {
+    /// Where it takes place: see [`location`].
+    pub fn location(&self) -> String {
+        location(&self.model, self.venue.as_deref())
+    }
+
     pub fn seats_left(&self) -> i32 {
         (self.model.capacity - self.model.taken).max(0)
     }
@@ -214,18 +241,44 @@ pub async fn activity(conn: &impl ConnectionTrait, id: i32) -> Result<Option<Act
     Ok(with_speakers(conn, vec![model]).await?.pop())
 }
 
-/// `models` with their speakers in order, loaded with one query for all.
+/// The venues of the fairs of `activities`, by fair id.
+pub async fn venues(
+    conn: &impl ConnectionTrait,
+    activities: &[activity::Model],
+) -> Result<HashMap<i32, String>, DbErr> {
+    let fairs: BTreeSet<i32> = activities.iter().filter_map(|a| a.fair_id).collect();
+    if fairs.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let venues = fair::Entity::find()
+        .select_only()
+        .columns([fair::Column::Id, fair::Column::Venue])
+        .filter(fair::Column::Id.is_in(fairs))
+        .into_tuple::<(i32, String)>()
+        .all(conn)
+        .await?;
+    Ok(venues.into_iter().collect())
+}
+
+/// `models` with their speakers in order and their fairs' venues, loaded with one query each
+/// for all.
 pub async fn with_speakers(
     conn: &impl ConnectionTrait,
     models: Vec<activity::Model>,
 ) -> Result<Vec<Activity>, DbErr> {
     let speakers = models.load_many(speaker::Entity, conn).await?;
+    let venues = venues(conn, &models).await?;
     Ok(models
         .into_iter()
         .zip(speakers)
         .map(|(model, mut speakers)| {
             speakers.sort_by_key(|s| s.position);
-            Activity { model, speakers }
+            let venue = model.fair_id.and_then(|id| venues.get(&id).cloned());
+            Activity {
+                model,
+                speakers,
+                venue,
+            }
         })
         .collect())
 }

@@ -111,7 +111,11 @@ async fn described_one(
 }
 
 impl From<Activity> for AdminActivity {
-    fn from(Activity { model: a, speakers }: Activity) -> Self {
+    fn from(
+        Activity {
+            model: a, speakers, ..
+        }: Activity,
+    ) -> Self {
         AdminActivity {
             id: a.id,
             kind: a.kind.as_str().into(),

@@ -189,15 +189,7 @@ fn event(
     } else {
         a.title.clone()
     };
-    let location = match a.kind {
-        ActivityKind::Workshop => [a.room.as_deref(), fair.map(|f| f.venue.as_str())]
-            .into_iter()
-            .flatten()
-            .filter(|s| !s.trim().is_empty())
-            .collect::<Vec<_>>()
-            .join(", "),
-        ActivityKind::Meeting => a.place.clone().unwrap_or_default(),
-    };
+    let location = crate::programme::location(a, fair.map(|f| f.venue.as_str()));
 
     // The note of a cancellation, the activity's own text, then the facts, one per line.
     let mut description = String::with_capacity(a.description.len() + 256);
@@ -367,7 +359,22 @@ mod tests {
                 name: "H. Košťálová".into(),
                 organisation: Some("Pomáháme školám k úspěchu".into()),
             }],
+            venue: None,
         }
+    }
+
+    #[test]
+    fn a_location_is_the_room_then_the_own_place_or_else_the_venue() {
+        let mut a = workshop(1, 1).model;
+        let venue = Some("Kampus Hybernská, Praha 1");
+        let location = |a: &activity::Model| crate::programme::location(a, venue);
+        assert_eq!(location(&a), "Sál A, Kampus Hybernská, Praha 1");
+        a.place = Some("Aula ZŠ Krnov".into());
+        assert_eq!(location(&a), "Sál A, Aula ZŠ Krnov");
+        a.room = Some("  ".into());
+        a.place = None;
+        assert_eq!(location(&a), "Kampus Hybernská, Praha 1");
+        assert_eq!(crate::programme::location(&a, None), "");
     }
 
     fn programme(events: i32, zone: &str, fair_revision: i32) -> Programme {

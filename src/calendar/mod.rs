@@ -76,6 +76,7 @@ pub fn activity_ics_from(
         activities: vec![Activity {
             model: activity.model.clone(),
             speakers: activity.speakers.clone(),
+            venue: activity.venue.clone(),
         }],
         fairs: fair
             .map(|f| (f.id, f.clone()))

@@ -518,6 +518,8 @@ async fn activities(conn: &impl ConnectionTrait, filter: Filter) -> Result<Vec<A
             Activity {
                 speakers: by_activity.remove(&model.id).unwrap_or_default(),
                 model,
+                // A feed holds the fairs themselves (`Programme::fairs`).
+                venue: None,
             }
         })
         .collect();

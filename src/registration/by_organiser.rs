@@ -34,7 +34,7 @@ pub async fn notify_changed(
         .find_also_related(person::Entity)
         .all(&**txn)
         .await?;
-    let old_place = before.room.as_deref().or(before.place.as_deref());
+    let old_place = programme::location(before, activity.venue.as_deref());
     let mut sent = 0;
     for (_, person) in rows {
         let Some(person) = person else { continue };
@@ -42,7 +42,7 @@ pub async fn notify_changed(
         let data = json!({
             "activity": mail_data::activity(&activity, lang, &state.links),
             "old_when": lang.when(before.starts_at, before.ends_at, timezone::DEFAULT),
-            "old_place": old_place.unwrap_or_default(),
+            "old_place": old_place,
         });
         let mail =
             mail_data::to_person(MailKind::ActivityChanged, &person, lang, &state.links, data);
@@ -109,8 +109,9 @@ pub async fn offer_freed_seats(
 
 /// Emails `activity_changed` to everyone holding or offered a seat of a scheduled workshop of
 /// the fair whose venue moved from `old_venue` to `fair.venue` (the fair as it is now in
-/// `txn`): the place reads "room, venue", before and after, so the message names the move.
-/// One message per registration, as for a moved workshop. Returns how many were written.
+/// `txn`), unless it names a place of its own: the place reads "room, venue", before and after,
+/// so the message names the move. One message per registration, as for a moved workshop.
+/// Returns how many were written.
 pub async fn notify_venue_changed(
     state: &AppState,
     txn: &WriteTxn,
@@ -119,19 +120,11 @@ pub async fn notify_venue_changed(
 ) -> Result<usize, DbErr> {
     use entity::enums::ActivityStatus;
     let workshops = programme::workshops(&**txn, fair.id).await?;
-    let place = |room: Option<&str>, venue: &str| {
-        [room, Some(venue)]
-            .into_iter()
-            .flatten()
-            .filter(|s| !s.trim().is_empty())
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
     let mut sent = 0;
-    for workshop in workshops
-        .iter()
-        .filter(|w| w.model.status == ActivityStatus::Scheduled)
-    {
+    for workshop in workshops.iter().filter(|w| {
+        w.model.status == ActivityStatus::Scheduled
+            && w.location() != programme::location(&w.model, Some(old_venue))
+    }) {
         let a = &workshop.model;
         let rows = registration::Entity::find()
             .filter(registration::Column::ActivityId.eq(a.id))
@@ -145,12 +138,10 @@ pub async fn notify_venue_changed(
                 continue;
             };
             let lang = Lang::parse(&person.language).unwrap_or_default();
-            let mut activity = mail_data::activity(workshop, lang, &state.links);
-            activity["place"] = place(a.room.as_deref(), &fair.venue).into();
             let data = json!({
-                "activity": activity,
+                "activity": mail_data::activity(workshop, lang, &state.links),
                 "old_when": lang.when(a.starts_at, a.ends_at, timezone::DEFAULT),
-                "old_place": place(a.room.as_deref(), old_venue),
+                "old_place": programme::location(a, Some(old_venue)),
             });
             let mail =
                 mail_data::to_person(MailKind::ActivityChanged, &person, lang, &state.links, data);

@@ -20,7 +20,7 @@ pub fn activity(activity: &Activity, lang: Lang, links: &Links) -> Value {
         "title": a.title,
         "kind": a.kind.as_str(),
         "when": lang.when(a.starts_at, a.ends_at, timezone::DEFAULT),
-        "place": a.room.as_deref().or(a.place.as_deref()).unwrap_or_default(),
+        "place": activity.location(),
         "speakers": activity.speaker_line(),
         "url": links.activity_url(a.kind, a.id),
     })

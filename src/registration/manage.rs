@@ -3,11 +3,13 @@
 use entity::{activity, person, registration};
 use sea_orm::{ColumnTrait, DbErr, EntityTrait, QueryFilter, QueryOrder};
 
-use crate::{domain::token, startup::AppState};
+use crate::{domain::token, programme, startup::AppState};
 
 pub struct MyRegistration {
     pub registration: registration::Model,
     pub activity: activity::Model,
+    /// Where the activity takes place (`programme::location`).
+    pub location: String,
 }
 
 pub struct MyRegistrations {
@@ -54,13 +56,21 @@ pub async fn my_registrations(
         .order_by_asc(activity::Column::StartsAt)
         .all(state.db.conn())
         .await?;
+    let rows: Vec<_> = rows
+        .into_iter()
+        .filter_map(|(registration, activity)| Some((registration, activity?)))
+        .collect();
+    let activities: Vec<activity::Model> = rows.iter().map(|(_, a)| a.clone()).collect();
+    let venues = programme::venues(state.db.conn(), &activities).await?;
     let registrations = rows
         .into_iter()
-        .filter_map(|(registration, activity)| {
-            Some(MyRegistration {
+        .map(|(registration, activity)| {
+            let venue = activity.fair_id.and_then(|id| venues.get(&id));
+            MyRegistration {
+                location: programme::location(&activity, venue.map(String::as_str)),
                 registration,
-                activity: activity?,
-            })
+                activity,
+            }
         })
         .collect();
     Ok(Some(MyRegistrations {

@@ -89,7 +89,7 @@ pub async fn page(
             title: a.title.clone(),
             kind: a.kind.as_str(),
             when: lang.when(a.starts_at, a.ends_at, tz),
-            place: a.room.clone().or_else(|| a.place.clone()),
+            place: Some(r.location.clone()).filter(|l| !l.is_empty()),
             status: reg.status.as_str(),
             hold_until: reg
                 .hold_expires_at

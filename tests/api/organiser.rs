@@ -535,7 +535,13 @@ async fn moving_a_workshop_emails_its_attendees_and_raises_the_feed_sequence(bac
     let new_when = Lang::Cs.when(starts, ends, timezone::DEFAULT);
     assert!(change.text.contains(&old_when), "{}", change.text);
     assert!(change.text.contains(&new_when), "{}", change.text);
-    assert!(change.text.contains("Aula"), "{}", change.text);
+    let old_place = format!("{}, Kampus Hybernská", before.room.as_deref().unwrap());
+    assert!(change.text.contains(&old_place), "{}", change.text);
+    assert!(
+        change.text.contains("Aula, Kampus Hybernská"),
+        "{}",
+        change.text
+    );
 
     let (sequence_after, _) = feed_event(&app, WORKSHOP, Some(&sequence_before)).await;
     assert!(

@@ -199,6 +199,10 @@ async fn signing_up_confirming_and_cancelling_through_the_pages(backend: Backend
     assert!(html.contains("Jana Dvořáková"));
     assert!(html.contains("Jak rozvíjet wellbeing žáků?"));
     assert_eq!(html.matches("potvrzeno").count(), 2);
+    assert!(
+        html.contains(", Kampus Hybernská, Hybernská 4"),
+        "the room and the fair's venue"
+    );
     assert!(html.contains("/workshops/3/calendar.ics"), "an .ics each");
     assert!(html.contains("webcal://127.0.0.1:"), "the personal feed");
     assert!(html.contains("/calendar.ics"));

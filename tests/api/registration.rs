@@ -104,6 +104,11 @@ async fn sign_up_email_confirm_manage_cancel(backend: Backend) {
             .text
             .contains("Jak propojovat formální a neformální vzdělávání?")
     );
+    assert!(
+        mails[0].text.contains(", Kampus Hybernská, Hybernská 4"),
+        "the place is the room and the fair's venue: {}",
+        mails[0].text
+    );
     let manage_link = mails[0].link(&app, "/me/");
     let confirm_link = mails[0].link(&app, "/confirm/");
     let token = mails[0].token(&app, "/confirm/");
