@@ -75,6 +75,7 @@ pub fn sample(kind: MailKind, lang: Lang) -> Value {
             "activity": activity,
             "old_when": when("2027-01-12T08:00:00Z", "2027-01-12T09:30:00Z"),
             "old_place": "Sál A",
+            "hold_until": null,
         }),
         MailKind::ExhibitorReceived => exhibitor(json!({})),
         MailKind::ExhibitorApproved => exhibitor(json!({ "stand": "12" })),

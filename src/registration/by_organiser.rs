@@ -17,6 +17,19 @@ const TOLD_OF_CHANGES: [RegistrationStatus; 3] = [
     RegistrationStatus::Confirmed,
 ];
 
+/// Until when a seat not yet confirmed (held or offered) waits, in the reader's words: the
+/// change email must not tell them there is nothing to do.
+fn hold_until(row: &registration::Model, lang: Lang) -> Option<String> {
+    row.hold_expires_at
+        .filter(|_| {
+            matches!(
+                row.status,
+                RegistrationStatus::Pending | RegistrationStatus::Offered
+            )
+        })
+        .map(|at| lang.moment(at, timezone::DEFAULT))
+}
+
 /// Emails `activity_changed` (old → new) to everyone holding or offered a seat of the activity
 /// as it is now in `txn`; `before` is the row before the edit. Returns how many were written.
 pub async fn notify_changed(
@@ -36,13 +49,14 @@ pub async fn notify_changed(
         .await?;
     let old_place = programme::location(before, activity.venue.as_deref());
     let mut sent = 0;
-    for (_, person) in rows {
+    for (row, person) in rows {
         let Some(person) = person else { continue };
         let lang = Lang::parse(&person.language).unwrap_or_default();
         let data = json!({
             "activity": mail_data::activity(&activity, lang, &state.links),
             "old_when": lang.when(before.starts_at, before.ends_at, timezone::DEFAULT),
             "old_place": old_place,
+            "hold_until": hold_until(&row, lang),
         });
         let mail =
             mail_data::to_person(MailKind::ActivityChanged, &person, lang, &state.links, data);
@@ -133,7 +147,7 @@ pub async fn notify_venue_changed(
             .find_also_related(person::Entity)
             .all(&**txn)
             .await?;
-        for (_, person) in rows {
+        for (row, person) in rows {
             let Some(person) = person.filter(|p| p.anonymised_at.is_none()) else {
                 continue;
             };
@@ -142,6 +156,7 @@ pub async fn notify_venue_changed(
                 "activity": mail_data::activity(workshop, lang, &state.links),
                 "old_when": lang.when(a.starts_at, a.ends_at, timezone::DEFAULT),
                 "old_place": programme::location(a, Some(old_venue)),
+                "hold_until": hold_until(&row, lang),
             });
             let mail =
                 mail_data::to_person(MailKind::ActivityChanged, &person, lang, &state.links, data);

@@ -610,6 +610,34 @@ async fn raising_the_capacity_offers_the_seat_to_the_waiting_list(backend: Backe
     assert_eq!(activity_row(&app, WORKSHOP).await.taken, 2);
     let offer = app.emails_to("b@skola.cz").await;
     assert!(offer.last().unwrap().text.contains("/confirm/"));
+
+    // A change then: the confirmed have nothing to do, the offered must still confirm.
+    let answer = call_api(
+        &app,
+        Some(&admin),
+        Method::PATCH,
+        &format!("/admin/activities/{WORKSHOP}"),
+        Some(json!({ "room": "Aula" })),
+    )
+    .await;
+    assert_eq!(answer.status(), 200);
+    let confirmed = app.emails_to("a@skola.cz").await.pop().unwrap();
+    assert!(
+        confirmed.text.contains("nemusíte nic dělat"),
+        "{}",
+        confirmed.text
+    );
+    let offered = app.emails_to("b@skola.cz").await.pop().unwrap();
+    assert!(
+        offered.text.contains("Místo vám dál držíme do"),
+        "{}",
+        offered.text
+    );
+    assert!(
+        !offered.text.contains("nemusíte nic dělat"),
+        "{}",
+        offered.text
+    );
 }
 
 async fn lowering_the_capacity_below_the_seats_taken_is_refused_on_the_field(backend: Backend) {
