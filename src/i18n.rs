@@ -1317,6 +1317,11 @@ const TEXTS: &[(&str, &str, &str)] = &[
         "Already confirmed",
     ),
     (
+        "confirm.outcome.clashed",
+        "Přihláška nebyla potvrzena",
+        "Sign-up not confirmed",
+    ),
+    (
         "confirm.outcome.confirmed",
         "Přihláška potvrzena",
         "Sign-up confirmed",
@@ -1325,6 +1330,11 @@ const TEXTS: &[(&str, &str, &str)] = &[
         "confirm.outcome.expired",
         "Odkaz vypršel",
         "The link has expired",
+    ),
+    (
+        "confirm.outcome.unknown",
+        "Odkaz už neplatí",
+        "This link is no longer valid",
     ),
     (
         "confirm.press",
@@ -1342,6 +1352,11 @@ const TEXTS: &[(&str, &str, &str)] = &[
         "Confirm your sign-up",
     ),
     ("confirm.to_manage", "Moje přihlášky", "My sign-ups"),
+    (
+        "confirm.unknown_text",
+        "Tento odkaz nahradil novější e-mail (po opakovaném přihlášení posíláme nový odkaz), nebo přihláška mezitím zanikla či byla zrušena. Použijte prosím odkaz z nejnovějšího e-mailu; své přihlášky uvidíte přes odkaz „Moje přihlášky“ v kterémkoli našem e-mailu.",
+        "A newer email has replaced this link (signing up again sends a new one), or the sign-up has lapsed or been cancelled since. Please use the link in the newest email; the “My sign-ups” link in any of our emails shows your sign-ups.",
+    ),
     (
         "delete.button",
         "Ano, smazat moje údaje",

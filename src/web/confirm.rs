@@ -61,7 +61,8 @@ pub async fn confirm(
             StatusCode::OK,
             context! {
                 here,
-                outcome => "confirmed",
+                // Every seat behind the link clashed with one held already: none confirmed.
+                outcome => if confirmed.is_empty() { "clashed" } else { "confirmed" },
                 confirmed,
                 conflicts => conflicts
                     .into_iter()
@@ -79,7 +80,11 @@ pub async fn confirm(
             },
         ),
         ConfirmOutcome::Expired => (StatusCode::GONE, context! { here, outcome => "expired" }),
-        ConfirmOutcome::Unknown => return Err(poem::Error::from_status(StatusCode::NOT_FOUND)),
+        // Mostly a link replaced by a newer email: say so, not just "page not found".
+        ConfirmOutcome::Unknown => (
+            StatusCode::NOT_FOUND,
+            context! { here, outcome => "unknown" },
+        ),
     };
     state.pages.respond(status, "confirmed.html", lang, ctx)
 }

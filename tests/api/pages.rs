@@ -356,7 +356,6 @@ async fn unknown_links_and_ids_get_a_404_page(backend: Backend) {
         assert!(html.contains("Stránka nenalezena"), "{path}: {html}");
     }
     for path in [
-        format!("/confirm/{unknown_token}"),
         format!("/me/{unknown_token}/registrations/1/cancel"),
         format!("/me/{unknown_token}/registrations/abc/cancel"),
         format!("/me/{unknown_token}/delete"),
@@ -385,6 +384,43 @@ async fn unknown_links_and_ids_get_a_404_page(backend: Backend) {
         registrations(&app).await[1].status,
         RegistrationStatus::Pending
     );
+}
+
+async fn a_replaced_or_clashing_confirm_link_says_what_happened(backend: Backend) {
+    let app = spawn_app(backend).await;
+    // Signing up again sends a new link: the first one no longer opens anything.
+    let first = signed_up(&app, "jana@skola.cz", &[WELLBEING]).await;
+    let second = signed_up(&app, "jana@skola.cz", &[WELLBEING]).await;
+    assert_ne!(first, second);
+    let replaced = app.client.post(&first).send().await.unwrap();
+    assert_eq!(replaced.status(), 404);
+    let html = replaced.text().await.unwrap();
+    assert!(html.contains("Odkaz už neplatí"), "{html}");
+    assert!(html.contains("nejnovějšího e-mailu"), "{html}");
+    let confirmed = app.client.post(&second).send().await.unwrap();
+    assert_eq!(confirmed.status(), 200);
+    assert!(
+        confirmed
+            .text()
+            .await
+            .unwrap()
+            .contains("Přihláška potvrzena")
+    );
+
+    // LEARNING runs at the same time as WELLBEING, now confirmed: its link confirms nothing,
+    // and the page must not say it did.
+    let clashing = signed_up(&app, "jana@skola.cz", &[LEARNING]).await;
+    let answer = app
+        .client
+        .post(format!("{clashing}?lang=en"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), 200);
+    let html = answer.text().await.unwrap();
+    assert!(html.contains("Sign-up not confirmed"), "{html}");
+    assert!(!html.contains("Sign-up confirmed"), "{html}");
+    assert!(!html.contains("on its way by email"), "{html}");
 }
 
 async fn pages_carry_security_headers_and_no_inline_style(backend: Backend) {
@@ -638,6 +674,7 @@ on_both_backends!(
     a_filled_in_honeypot_is_answered_like_success_and_changes_nothing,
     markup_in_a_name_is_shown_as_text_on_the_manage_page,
     unknown_links_and_ids_get_a_404_page,
+    a_replaced_or_clashing_confirm_link_says_what_happened,
     pages_carry_security_headers_and_no_inline_style,
     meetings_filter_by_place_and_take_sign_ups_on_their_own_page,
     exhibitors_show_the_workshops_their_people_run,
