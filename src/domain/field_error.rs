@@ -27,6 +27,14 @@ impl FieldError {
     }
 }
 
+/// A character no text from a person may hold: a control character (but line breaks and tabs
+/// where the text is `multiline`), or U+FFFD, which stands for bytes that were not UTF-8 (a
+/// form body is decoded lossily).
+pub fn is_unwanted(c: char, multiline: bool) -> bool {
+    c == char::REPLACEMENT_CHARACTER
+        || (c.is_control() && !(multiline && matches!(c, '\n' | '\r' | '\t')))
+}
+
 /// Free text from a person: trimmed, at most `max` characters, no control characters.
 /// `Ok(None)` when empty.
 pub fn optional_text(
@@ -41,7 +49,7 @@ pub fn optional_text(
     if value.chars().count() > max {
         return Err(FieldError::new(field, "too_long"));
     }
-    if value.chars().any(char::is_control) {
+    if value.chars().any(|c| is_unwanted(c, false)) {
         return Err(FieldError::new(field, "control_characters"));
     }
     Ok(Some(value.to_owned()))

@@ -16,7 +16,10 @@ impl PersonName {
         if value.chars().count() > Self::MAX_CHARS {
             return Err(FieldError::new("name", "too_long"));
         }
-        if value.chars().any(char::is_control) {
+        if value
+            .chars()
+            .any(|c| super::field_error::is_unwanted(c, false))
+        {
             return Err(FieldError::new("name", "control_characters"));
         }
         Ok(PersonName(value.to_owned()))
@@ -44,6 +47,11 @@ mod tests {
         assert_eq!(
             PersonName::parse("Eve\r\nBcc: x").unwrap_err().code,
             "control_characters"
+        );
+        assert_eq!(
+            PersonName::parse("Jana \u{FFFD}\u{FFFD}").unwrap_err().code,
+            "control_characters",
+            "what bytes that were not UTF-8 became"
         );
         assert_eq!(
             PersonName::parse(&"a".repeat(121)).unwrap_err().code,

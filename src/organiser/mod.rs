@@ -65,7 +65,7 @@ pub(crate) fn text(
     }
     if value
         .chars()
-        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+        .any(|c| crate::domain::field_error::is_unwanted(c, true))
     {
         return Err(FieldError::new(field, "control_characters"));
     }

@@ -592,7 +592,7 @@ pub(super) fn multiline(
     }
     if value
         .chars()
-        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+        .any(|c| crate::domain::field_error::is_unwanted(c, true))
     {
         return Err(FieldError::new(field, "control_characters"));
     }

@@ -62,7 +62,8 @@ pub fn parse(body: &[u8], lang: Lang) -> Posted {
             "role" => values.role = value,
             "district_id" => values.district_id = value,
             "activity" => values.activities.push(value),
-            "consent" => values.consent = !value.is_empty(),
+            // The ticked box sends "yes"; nothing else is consent.
+            "consent" => values.consent = value == "yes",
             "website" => honeypot |= !value.trim().is_empty(),
             _ => {}
         }

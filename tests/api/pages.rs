@@ -303,6 +303,29 @@ async fn bad_fields_come_back_with_their_values_and_errors_in_czech_and_english(
     )
     .await;
     assert_eq!(response.status(), 422);
+
+    // Bytes that are not UTF-8, and consent that is not the ticked box's "yes".
+    for (body, error) in [
+        (
+            "name=%ff%fe&email=jana%40skola.cz&activity=3&consent=yes",
+            "characters that are not allowed",
+        ),
+        (
+            "name=Jana&email=jana%40skola.cz&activity=3&consent=no",
+            "without your consent",
+        ),
+    ] {
+        let response = app
+            .client
+            .post(format!("{}{FAIR}/sign-up?lang=en", app.address))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 422, "{body}");
+        assert!(response.text().await.unwrap().contains(error), "{body}");
+    }
     nothing_was_written(&app).await;
 }
 
