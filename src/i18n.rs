@@ -1391,6 +1391,11 @@ const TEXTS: &[(&str, &str, &str)] = &[
         "This activity was cancelled: {detail}.",
     ),
     (
+        "error.activity_ended",
+        "Akce už skončila: {detail}.",
+        "This activity has already ended: {detail}.",
+    ),
+    (
         "error.already_registered",
         "Tento člověk už na akci přihlášený je: {detail}.",
         "This person is already signed up for: {detail}.",

@@ -4,7 +4,7 @@
 //! caller's transaction (`organiser::attendees` checks the role and writes the audit entry) and
 //! reports a refusal as field errors before it has written anything. Unlike a sign-up, an
 //! organiser may place people after sign-up has closed (walk-ins at the door); only a cancelled
-//! activity takes nobody.
+//! activity, or one that has ended, takes nobody.
 
 use chrono::{DateTime, Utc};
 use entity::{
@@ -44,7 +44,8 @@ fn refused(field: &'static str, code: &'static str, detail: &str) -> PlacementEr
 }
 
 /// The activity a person is placed on, if it still takes people: `NotFound` as a refusal on
-/// `field` when it does not exist, `activity_cancelled` when it was cancelled.
+/// `field` when it does not exist, `activity_cancelled` when it was cancelled,
+/// `activity_ended` when it is over.
 pub async fn open_activity(
     txn: &WriteTxn,
     id: i32,
@@ -55,6 +56,9 @@ pub async fn open_activity(
     };
     if activity.model.status == ActivityStatus::Cancelled {
         return Err(refused(field, "activity_cancelled", &activity.model.title));
+    }
+    if activity.model.ends_at <= Utc::now() {
+        return Err(refused(field, "activity_ended", &activity.model.title));
     }
     Ok(activity)
 }

@@ -662,6 +662,21 @@ async fn refused_changes_say_why_on_the_field_and_change_nothing(backend: Backen
             json!({ "activity_id": WELLBEING }),
             "full",
         ),
+        // Demo meeting 8 took place in May 2022.
+        (
+            "add: ended",
+            Method::POST,
+            "/admin/activities/8/attendees".to_owned(),
+            person("Ota", "ota@skola.cz", "ZŠ Opava"),
+            "activity_ended",
+        ),
+        (
+            "move: ended",
+            Method::POST,
+            format!("/admin/registrations/{jana_1}/move"),
+            json!({ "activity_id": 8 }),
+            "activity_ended",
+        ),
     ];
     for (what, method, path, body, code) in cases {
         let answer = call_api(&app, Some(&boss), method, &path, Some(body)).await;

@@ -131,13 +131,16 @@ async fn list_page(
         .await
         .map_err(manage_error)?;
     let live = crate::registration::live();
-    // Every activity of the list's fair (or the activity's region) this organiser may change.
+    // Every activity of the list's fair (or the activity's region) this organiser may change,
+    // while it is not over.
+    let now = chrono::Utc::now();
     let mut targets: Vec<Target> = activities::list(state, who)
         .await
         .map_err(error::db)?
         .into_iter()
         .filter(|a| {
             a.status == ActivityStatus::Scheduled
+                && a.ends_at > now
                 && can(who, Action::Edit, Subject::Activity(Scope::from(a)))
                 && match &subject.activity {
                     Some(this) => a.kind == this.kind && a.fair_id == this.fair_id,
