@@ -90,6 +90,7 @@ pub fn sample(kind: MailKind, lang: Lang) -> Value {
                 "accept_url": format!("{BASE}/admin/invitations/ukazkovy-token"),
                 "expires_at": moment("2027-01-08T11:00:00Z"),
                 "role": "organiser",
+                "scope": "Úspěch pro každého žáka",
             });
         }
     };

@@ -225,6 +225,18 @@ pub async fn invite(
     if !errors.is_empty() {
         return Err(ManageError::Invalid(errors));
     }
+    // What the invitee will organise, named in the email: their fair or region, if one.
+    let scope = match (new.fair_id, new.region_id) {
+        (Some(id), _) => fair::Entity::find_by_id(id)
+            .one(&*txn)
+            .await?
+            .map(|f| f.name),
+        (None, Some(id)) => region::Entity::find_by_id(id)
+            .one(&*txn)
+            .await?
+            .map(|r| r.name),
+        (None, None) => None,
+    };
     let invitation = organiser_invitation::ActiveModel {
         email: Set(new.email.clone()),
         name: Set(new.name.clone()),
@@ -262,6 +274,7 @@ pub async fn invite(
             "accept_url": accept_url(state, &secret.plain),
             "expires_at": lang.moment(expires_at, timezone::DEFAULT),
             "role": new.role.as_str(),
+            "scope": scope,
         }),
         attachments: Vec::new(),
     };

@@ -775,6 +775,11 @@ async fn an_invited_organiser_sets_a_password_and_signs_in(backend: Backend) {
         .pop()
         .expect("an invitation");
     assert!(mail.text.contains("Test Organiser"), "{}", mail.text);
+    assert!(
+        mail.text.contains("Pro: Úspěch pro každého žáka"),
+        "the fair they will organise: {}",
+        mail.text
+    );
     let link = mail.link(&app, "/admin/invitations/");
     let path = link.trim_start_matches(&app.address).to_owned();
     assert_eq!(app.get(&path).await.status(), 200);

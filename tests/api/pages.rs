@@ -560,6 +560,12 @@ async fn meetings_filter_by_place_and_take_sign_ups_on_their_own_page(backend: B
         "{}",
         mails[0].subject
     );
+    for part in [&mails[0].text, &mails[0].html] {
+        assert!(
+            !part.contains("Úspěch pro každého žáka"),
+            "a meeting's email names no fair: {part}"
+        );
+    }
 }
 
 async fn exhibitors_show_the_workshops_their_people_run(backend: Backend) {
