@@ -19,7 +19,7 @@ use std::collections::{HashMap, HashSet};
 use chrono::{DateTime, Utc};
 use entity::{
     activity, activity_district, district,
-    enums::{ActivityKind, RegistrationStatus},
+    enums::{ActivityKind, ActivityStatus, RegistrationStatus},
     fair, region, speaker,
 };
 use sea_orm::{
@@ -259,9 +259,30 @@ async fn probe_meetings(
     }))
 }
 
-/// The registrations a personal feed shows.
+/// The registrations a personal feed shows: confirmed and attended ones, and also (see
+/// [`cancelled_with_its_activity`]) confirmed ones the organisers cancelled with their activity.
 const IN_PERSONAL_FEED: [RegistrationStatus; 2] =
     [RegistrationStatus::Confirmed, RegistrationStatus::Attended];
+
+/// SQL on `registration r`, its parameters `$n` (a registration's cancelled status) and
+/// `$n+1` (an activity's), bound in this order: a confirmed registration cancelled because its
+/// activity was. Its event stays in the personal feed marked cancelled, as in every other
+/// feed, instead of vanishing from the calendar.
+fn cancelled_with_its_activity(n: usize) -> String {
+    format!(
+        "(r.status = ${n} AND r.confirmed_at IS NOT NULL \
+         AND r.activity_id IN (SELECT c.id FROM activity c WHERE c.status = ${}))",
+        n + 1
+    )
+}
+
+/// The parameters of [`cancelled_with_its_activity`].
+fn cancelled_values() -> [Value; 2] {
+    [
+        RegistrationStatus::Cancelled.as_str().into(),
+        ActivityStatus::Cancelled.as_str().into(),
+    ]
+}
 
 /// Last-Modified of a personal feed also covers registrations that left it (a cancellation
 /// bumps the row's `updated_at` while taking it out of the feed), hence the subquery over all of
@@ -270,23 +291,30 @@ async fn probe_person(conn: &impl ConnectionTrait, plain: &str) -> Result<Option
     if !token::is_well_formed(plain) {
         return Ok(None);
     }
-    let sql = "SELECT p.id, p.language, p.updated_at, \
-               CAST(count(a.id) AS BIGINT), CAST(coalesce(sum(a.id), 0) AS BIGINT), \
-               CAST(coalesce(sum(a.revision), 0) + coalesce(sum(f.revision), 0) AS BIGINT), \
-               max(a.updated_at), max(f.updated_at), \
-               (SELECT max(r2.updated_at) FROM registration r2 WHERE r2.person_id = p.id) \
-               FROM person p \
-               LEFT JOIN registration r ON r.person_id = p.id AND r.status IN ($1, $2) \
-               LEFT JOIN activity a ON a.id = r.activity_id \
-               LEFT JOIN fair f ON f.id = a.fair_id \
-               WHERE p.feed_token_hash = $3 AND p.anonymised_at IS NULL \
-               GROUP BY p.id, p.language, p.updated_at";
+    let sql = format!(
+        "SELECT p.id, p.language, p.updated_at, \
+         CAST(count(a.id) AS BIGINT), CAST(coalesce(sum(a.id), 0) AS BIGINT), \
+         CAST(coalesce(sum(a.revision), 0) + coalesce(sum(f.revision), 0) AS BIGINT), \
+         max(a.updated_at), max(f.updated_at), \
+         (SELECT max(r2.updated_at) FROM registration r2 WHERE r2.person_id = p.id) \
+         FROM person p \
+         LEFT JOIN registration r ON r.person_id = p.id \
+           AND (r.status IN ($1, $2) OR {}) \
+         LEFT JOIN activity a ON a.id = r.activity_id \
+         LEFT JOIN fair f ON f.id = a.fair_id \
+         WHERE p.feed_token_hash = $5 AND p.anonymised_at IS NULL \
+         GROUP BY p.id, p.language, p.updated_at",
+        cancelled_with_its_activity(3)
+    );
+    let [cancelled, activity_cancelled] = cancelled_values();
     let values = vec![
         IN_PERSONAL_FEED[0].as_str().into(),
         IN_PERSONAL_FEED[1].as_str().into(),
+        cancelled,
+        activity_cancelled,
         token::hash(plain).into(),
     ];
-    let Some(row) = conn.query_one_raw(statement(conn, sql, values)).await? else {
+    let Some(row) = conn.query_one_raw(statement(conn, &sql, values)).await? else {
         return Ok(None);
     };
     let id: i32 = row.try_get_by_index(0)?;
@@ -325,7 +353,7 @@ pub async fn load(
                 return Ok(None);
             };
             let filter = Filter {
-                sql: "a.fair_id = $1",
+                sql: "a.fair_id = $1".into(),
                 values: vec![id.into()],
             };
             let activities = activities(conn, filter).await?;
@@ -339,7 +367,7 @@ pub async fn load(
         }
         Feed::Activity(id) => {
             let filter = Filter {
-                sql: "a.id = $1",
+                sql: "a.id = $1".into(),
                 values: vec![id.into()],
             };
             let activities = activities(conn, filter).await?;
@@ -361,13 +389,19 @@ pub async fn load(
         }
         Feed::Person(id) => {
             let filter = Filter {
-                sql: "a.id IN (SELECT r.activity_id FROM registration r \
-                      WHERE r.person_id = $1 AND r.status IN ($2, $3))",
-                values: vec![
+                sql: format!(
+                    "a.id IN (SELECT r.activity_id FROM registration r WHERE r.person_id = $1 \
+                     AND (r.status IN ($2, $3) OR {}))",
+                    cancelled_with_its_activity(4)
+                ),
+                values: [
                     id.into(),
                     IN_PERSONAL_FEED[0].as_str().into(),
                     IN_PERSONAL_FEED[1].as_str().into(),
-                ],
+                ]
+                .into_iter()
+                .chain(cancelled_values())
+                .collect(),
             };
             let activities = activities(conn, filter).await?;
             let fairs = fairs_of(conn, &activities).await?;
@@ -392,7 +426,7 @@ async fn load_meetings(
     lang: Lang,
 ) -> Result<Programme, DbErr> {
     let filter = Filter {
-        sql: "a.kind = $1",
+        sql: "a.kind = $1".into(),
         values: vec![ActivityKind::Meeting.as_str().into()],
     };
     let mut meetings = activities(conn, filter).await?;
@@ -452,7 +486,7 @@ async fn load_meetings(
 /// Which activities a feed loads: an SQL condition on `activity a` with `$1`, `$2`, … and its
 /// values.
 struct Filter {
-    sql: &'static str,
+    sql: String,
     values: Vec<Value>,
 }
 

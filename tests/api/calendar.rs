@@ -898,7 +898,9 @@ async fn unknown_feeds_all_answer_the_same_404(backend: Backend) {
     );
 }
 
-async fn the_personal_feed_holds_confirmed_and_attended_sign_ups_only(backend: Backend) {
+async fn the_personal_feed_holds_confirmed_and_attended_sign_ups_and_cancelled_activities(
+    backend: Backend,
+) {
     let app = exact_app(backend).await;
     let workshops = demo_workshops(&app).await;
     let meetings = series_meetings(&app).await;
@@ -959,6 +961,32 @@ async fn the_personal_feed_holds_confirmed_and_attended_sign_ups_only(backend: B
             == 200,
         "Last-Modified moves when an event leaves the feed"
     );
+
+    // A confirmed sign-up cancelled with its activity stays in her feed, marked cancelled.
+    let cancelled = &workshops[1];
+    let now = Utc::now();
+    registration::ActiveModel {
+        person_id: Set(person.id),
+        activity_id: Set(cancelled.id),
+        status: Set(RegistrationStatus::Cancelled),
+        confirmed_at: Set(Some(now)),
+        cancelled_at: Set(Some(now)),
+        consent_version: Set("2026-11".into()),
+        created_at: Set(now),
+        updated_at: Set(now + Duration::seconds(2)),
+        ..Default::default()
+    }
+    .insert(conn)
+    .await
+    .unwrap();
+    edit(&app, cancelled.id, |row| {
+        row.status = Set(ActivityStatus::Cancelled)
+    })
+    .await;
+    let calendar = fetch(&app, &path).await.calendar();
+    assert_eq!(events(&calendar).len(), 2);
+    let event = event_with_uid(&calendar, &uid_of(cancelled));
+    assert_eq!(event.value("STATUS"), "CANCELLED");
 }
 
 async fn the_meetings_feed_filters_by_region_and_district(backend: Backend) {
@@ -1220,7 +1248,7 @@ on_both_backends!(
     an_edited_occurrence_of_a_series_changes_only_its_own_event,
     conditional_requests_are_answered_304_without_a_body,
     unknown_feeds_all_answer_the_same_404,
-    the_personal_feed_holds_confirmed_and_attended_sign_ups_only,
+    the_personal_feed_holds_confirmed_and_attended_sign_ups_and_cancelled_activities,
     the_meetings_feed_filters_by_region_and_district,
     feeds_come_from_memory_until_something_in_them_changes,
     two_instances_on_one_database_agree_and_follow_each_others_edits,
