@@ -20,10 +20,11 @@ pub enum MailKind {
     OrganiserInvitation,
     RemovedByOrganiser,
     MovedByOrganiser,
+    AlreadySignedUp,
 }
 
 impl MailKind {
-    pub const ALL: [MailKind; 14] = [
+    pub const ALL: [MailKind; 15] = [
         MailKind::ConfirmRequest,
         MailKind::RegistrationConfirmed,
         MailKind::Waitlisted,
@@ -38,6 +39,7 @@ impl MailKind {
         MailKind::OrganiserInvitation,
         MailKind::RemovedByOrganiser,
         MailKind::MovedByOrganiser,
+        MailKind::AlreadySignedUp,
     ];
 
     /// The template folder and the value stored in `outbox_message.kind`.
@@ -57,6 +59,7 @@ impl MailKind {
             MailKind::OrganiserInvitation => "organiser_invitation",
             MailKind::RemovedByOrganiser => "removed_by_organiser",
             MailKind::MovedByOrganiser => "moved_by_organiser",
+            MailKind::AlreadySignedUp => "already_signed_up",
         }
     }
 

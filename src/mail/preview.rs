@@ -77,6 +77,14 @@ pub fn sample(kind: MailKind, lang: Lang) -> Value {
             "old_place": "Sál A",
             "hold_until": null,
         }),
+        MailKind::AlreadySignedUp => {
+            let mut waiting = activity.clone();
+            waiting["title"] = "Čtenářská gramotnost v praxi".into();
+            waiting["status"] = "waitlisted".into();
+            let mut confirmed = activity.clone();
+            confirmed["status"] = "confirmed".into();
+            json!({ "activities": [confirmed, waiting] })
+        }
         MailKind::ExhibitorReceived => exhibitor(json!({})),
         MailKind::ExhibitorApproved => exhibitor(json!({ "stand": "12" })),
         MailKind::ExhibitorRejected => {

@@ -53,12 +53,13 @@ macro_rules! embed_all_kinds {
             "confirm_request", "registration_confirmed", "waitlisted", "seat_offered",
             "cancelled_by_attendee", "cancelled_by_organiser", "activity_changed", "reminder",
             "exhibitor_received", "exhibitor_approved", "exhibitor_rejected",
-            "organiser_invitation", "removed_by_organiser", "moved_by_organiser")
+            "organiser_invitation", "removed_by_organiser", "moved_by_organiser",
+            "already_signed_up")
     };
 }
 
-const CS: [(&str, &str); 44] = embed_all_kinds!("cs");
-const EN: [(&str, &str); 44] = embed_all_kinds!("en");
+const CS: [(&str, &str); 47] = embed_all_kinds!("cs");
+const EN: [(&str, &str); 47] = embed_all_kinds!("en");
 
 impl MailTemplates {
     /// The templates compiled into the binary, checked.

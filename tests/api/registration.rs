@@ -456,6 +456,31 @@ async fn signing_up_twice_creates_no_duplicate(backend: Backend) {
             .status(),
         200
     );
+
+    // Once confirmed, signing up again changes nothing, and the email the answer promised says
+    // so (in the language of the request).
+    let sent = app.emails_to("jana@skola.cz").await.len();
+    let again = app
+        .post_json(
+            "/api/registrations?lang=en",
+            &body("jana@skola.cz", &[LEADERSHIP]),
+        )
+        .await;
+    assert_eq!(again.status(), 202);
+    assert_eq!(
+        statuses(&app, LEADERSHIP).await,
+        [RegistrationStatus::Confirmed]
+    );
+    let mails = app.emails_to("jana@skola.cz").await;
+    assert_eq!(mails.len(), sent + 1);
+    let told = mails.last().unwrap();
+    assert!(
+        told.subject.starts_with("You are already signed up"),
+        "{}",
+        told.subject
+    );
+    assert!(told.text.contains("Status: confirmed"), "{}", told.text);
+    assert!(told.text.contains("/me/"), "with the manage link");
 }
 
 async fn an_unconfirmed_hold_expires_and_frees_its_seat(backend: Backend) {

@@ -38,8 +38,8 @@ enum Place {
     /// Already held and still pending (registration id, its deadline): the email carries a
     /// fresh link; the deadline stays.
     Renew(i32, Option<DateTime<Utc>>),
-    /// Already there (confirmed, waiting, …): nothing changes.
-    Keep,
+    /// Already there (confirmed, waiting, …, the status): nothing changes.
+    Keep(RegistrationStatus),
 }
 
 /// The writer's answer to one sign-up.
@@ -259,7 +259,7 @@ fn compose(
     for ((accepted, (person, _)), verdict) in batch.iter().zip(people).zip(verdicts) {
         let lang = accepted.new.lang;
         let confirm = NewToken::generate();
-        let mut to_confirm = Vec::new();
+        let (mut to_confirm, mut kept, mut waits) = (Vec::new(), Vec::new(), false);
         // The email names the first deadline of its seats.
         let mut deadline: Option<DateTime<Utc>> = None;
         let mut until = |at: Option<DateTime<Utc>>| {
@@ -271,7 +271,11 @@ fn compose(
         for (b, place) in accepted.activities.iter().zip(verdict.places()) {
             let (activity, a) = (&b.activity, &b.activity.model);
             match *place {
-                Place::Keep => {}
+                Place::Keep(status) => {
+                    let mut data = mail_data::activity(activity, lang, links);
+                    data["status"] = status.as_str().into();
+                    kept.push(data);
+                }
                 Place::Renew(id, held_until) => {
                     let renew = registration::Entity::update_many()
                         .col_expr(
@@ -291,6 +295,7 @@ fn compose(
                     to_confirm.push(mail_data::activity(activity, lang, links));
                 }
                 Place::Wait => {
+                    waits = true;
                     rows.push(new_row(person.id, a.id, None, &confirm, now));
                     let position = waiting.entry(a.id).or_insert(0);
                     *position += 1;
@@ -311,6 +316,11 @@ fn compose(
                 "expires_at": deadline.map(|at| lang.moment(at, crate::timezone::DEFAULT)),
             });
             let mail = mail_data::to_person(MailKind::ConfirmRequest, person, lang, links, data);
+            mails.push(mail);
+        } else if !waits && !kept.is_empty() {
+            // Nothing new: the answer was still "check your email", so an email says so.
+            let data = json!({ "activities": kept });
+            let mail = mail_data::to_person(MailKind::AlreadySignedUp, person, lang, links, data);
             mails.push(mail);
         }
     }
@@ -340,7 +350,7 @@ fn plan(
                     RegistrationStatus::Pending => {
                         Place::Renew(existing.id, existing.hold_expires_at)
                     }
-                    _ => Place::Keep,
+                    status => Place::Keep(status),
                 };
             }
             match left.get_mut(&a.id) {
