@@ -531,6 +531,11 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ),
     ("admin.field.region", "Kraj", "Region"),
     ("admin.field.region_hint", "u setkání", "for meetings"),
+    (
+        "admin.field.reject_reason",
+        "Důvod (bude v e-mailu kontaktní osobě)",
+        "Reason (goes into the email to the contact)",
+    ),
     ("admin.field.role", "Role", "Role"),
     ("admin.field.room", "Místnost", "Room"),
     (
@@ -664,11 +669,7 @@ const TEXTS: &[(&str, &str, &str)] = &[
         "Akce je zrušená a přihlášení dostanou e-mail.",
         "The activity is cancelled and the people signed up will get an email.",
     ),
-    (
-        "admin.notice.created",
-        "Akce je vytvořená.",
-        "The activity is created.",
-    ),
+    ("admin.notice.created", "Vytvořeno.", "Created."),
     ("admin.notice.deleted", "Smazáno.", "Deleted."),
     (
         "admin.notice.disabled",
@@ -714,6 +715,11 @@ const TEXTS: &[(&str, &str, &str)] = &[
         "admin.notice.signed_out",
         "Jste odhlášeni.",
         "You are signed out.",
+    ),
+    (
+        "admin.notice.unchanged",
+        "Nic se nezměnilo.",
+        "Nothing changed.",
     ),
     ("admin.organisers.access", "Přístup", "Access"),
     (
@@ -1507,8 +1513,8 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ),
     (
         "error.invalid_slug",
-        "Použijte jen malá písmena bez diakritiky, číslice a pomlčky, např. kraj-vysocina.",
-        "Use only lower-case letters without accents, digits and dashes, e.g. kraj-vysocina.",
+        "Použijte jen malá písmena bez diakritiky, číslice a pomlčky.",
+        "Use only lower-case letters without accents, digits and dashes.",
     ),
     (
         "error.invalid_time",

@@ -388,7 +388,9 @@ async fn decide(
 ) -> Result<exhibitor::Model, ManageError> {
     let txn = state.db.begin_write().await?;
     let before = find_for(&*txn, who, Action::Edit, id).await?;
-    if before.status == status {
+    // Deciding again changes nothing, unless it gives an approved exhibitor another stand.
+    let new_stand = status == ExhibitorStatus::Approved && stand.is_some() && stand != before.stand;
+    if before.status == status && !new_stand {
         return Ok(before);
     }
     let mut row: exhibitor::ActiveModel = before.clone().into();

@@ -500,6 +500,36 @@ async fn an_application_on_the_page_is_acknowledged_then_approved_into_the_direc
         audit_actions(&app, "exhibitor", stored.id).await,
         ["exhibitor.apply", "exhibitor.approve"]
     );
+
+    // Approving again with another stand moves them there, and tells them.
+    let moved = call_api(
+        &app,
+        Some(&organiser),
+        Method::POST,
+        &format!("/admin/exhibitors/{}/approve", stored.id),
+        Some(json!({ "stand": "C9" })),
+    )
+    .await;
+    assert_eq!(moved.status(), 200);
+    let mails = app.emails_to("petra@ctenarstvi.cz").await;
+    assert_eq!(mails.len(), 3);
+    assert!(mails[2].text.contains("C9"), "{}", mails[2].text);
+    assert_eq!(
+        audit_actions(&app, "exhibitor", stored.id).await,
+        ["exhibitor.apply", "exhibitor.approve", "exhibitor.approve"]
+    );
+    // On the page, approving again at the same stand says that nothing changed.
+    let page = post_form(
+        &app,
+        Some(&organiser),
+        &format!("/admin/exhibitors/{}/approve", stored.id),
+        &[("stand", "C9")],
+    )
+    .await;
+    assert_eq!(page.status(), 303);
+    let to = page.headers()["location"].to_str().unwrap();
+    assert!(to.contains("?done=unchanged"), "{to}");
+    assert_eq!(app.emails_to("petra@ctenarstvi.cz").await.len(), 3);
 }
 
 async fn an_application_through_the_api_is_rejected_with_an_email_and_stays_unlisted(

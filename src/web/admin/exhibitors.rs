@@ -41,7 +41,14 @@ fn query_value(req: &Request, key: &str) -> Option<String> {
 }
 
 /// The `?done=` notices this page shows.
-const NOTICES: &[&str] = &["saved", "created", "approved", "rejected", "deleted"];
+const NOTICES: &[&str] = &[
+    "saved",
+    "created",
+    "approved",
+    "rejected",
+    "deleted",
+    "unchanged",
+];
 
 #[handler]
 pub async fn list(
@@ -268,17 +275,24 @@ async fn decide(
         .await
         .map_err(manage_error)?;
     let field = |k: &str| fields.get(k).map(String::as_str);
+    // Whether anything changed: deciding again what was decided does nothing, and says so.
+    let changed = |after: exhibitor::Model| after.updated_at != found.updated_at;
     let result = match what {
         "approved" => exhibitors::approve(state, &signed.who, id, field("stand"))
             .await
-            .map(drop),
+            .map(changed),
         "rejected" => exhibitors::reject(state, &signed.who, id, field("reason"))
             .await
-            .map(drop),
-        _ => exhibitors::delete(state, &signed.who, id).await,
+            .map(changed),
+        _ => exhibitors::delete(state, &signed.who, id)
+            .await
+            .map(|()| true),
     };
     let fair_id = found.fair_id;
-    let to = |()| format!("/admin/fairs/{fair_id}/exhibitors?done={what}");
+    let to = |changed: bool| {
+        let done = if changed { what } else { "unchanged" };
+        format!("/admin/fairs/{fair_id}/exhibitors?done={done}")
+    };
     answer(result, lang, to, async |errors| {
         let view = FormView::new(values_of(&found), &errors, lang);
         let status = StatusCode::UNPROCESSABLE_ENTITY;
