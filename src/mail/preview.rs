@@ -53,6 +53,7 @@ pub fn sample(kind: MailKind, lang: Lang) -> Value {
         MailKind::CancelledByOrganiser => json!({
             "activity": activity,
             "reason": "Lektor onemocněl.",
+            "calendar_update": true,
         }),
         MailKind::RemovedByOrganiser => json!({
             "activity": activity,
@@ -76,6 +77,7 @@ pub fn sample(kind: MailKind, lang: Lang) -> Value {
             "old_when": when("2027-01-12T08:00:00Z", "2027-01-12T09:30:00Z"),
             "old_place": "Sál A",
             "hold_until": null,
+            "calendar_update": true,
         }),
         MailKind::AlreadySignedUp => {
             let mut waiting = activity.clone();

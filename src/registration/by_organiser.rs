@@ -8,7 +8,14 @@ use sea_orm::{ColumnTrait, DbErr, EntityTrait, QueryFilter, QueryOrder};
 use serde_json::json;
 
 use super::{cancel::cancel_row, mail_data, seats, sign_up::live};
-use crate::{db::WriteTxn, i18n::Lang, mail::MailKind, programme, startup::AppState, timezone};
+use crate::{
+    db::WriteTxn,
+    i18n::Lang,
+    mail::{Attachment, MailKind, OutgoingMail},
+    programme::{self, Activity},
+    startup::AppState,
+    timezone,
+};
 
 /// Statuses told about a new time or place: everyone who holds or is offered a seat.
 const TOLD_OF_CHANGES: [RegistrationStatus; 3] = [
@@ -48,6 +55,7 @@ pub async fn notify_changed(
         .all(&**txn)
         .await?;
     let old_place = programme::location(before, activity.venue.as_deref());
+    let events = Events::of(state, txn, &activity).await?;
     let mut sent = 0;
     for (row, person) in rows {
         let Some(person) = person else { continue };
@@ -60,10 +68,46 @@ pub async fn notify_changed(
         });
         let mail =
             mail_data::to_person(MailKind::ActivityChanged, &person, lang, &state.links, data);
+        let mail = events.attach_for(&row, mail);
         state.outbox.enqueue(&**txn, mail).await?;
         sent += 1;
     }
     Ok(sent)
+}
+
+/// An activity's `.ics` in both languages ([`mail_data::ics`]), for the emails that update the
+/// calendars of those who got it with their confirmation.
+struct Events {
+    cs: Option<Attachment>,
+    en: Option<Attachment>,
+}
+
+impl Events {
+    async fn of(state: &AppState, txn: &WriteTxn, activity: &Activity) -> Result<Self, DbErr> {
+        let ics = |lang| mail_data::ics(&**txn, &state.links, activity, lang);
+        Ok(Events {
+            cs: ics(Lang::Cs).await?,
+            en: ics(Lang::En).await?,
+        })
+    }
+
+    /// `mail` to the holder of `row` (as it was before the change it tells of) with the event
+    /// attached when they got it with their confirmation, and `calendar_update` in its data
+    /// saying whether it is.
+    fn attach_for(&self, row: &registration::Model, mut mail: OutgoingMail) -> OutgoingMail {
+        let confirmed = matches!(
+            row.status,
+            RegistrationStatus::Confirmed | RegistrationStatus::Attended
+        );
+        let event = match mail.lang {
+            Lang::Cs => &self.cs,
+            Lang::En => &self.en,
+        };
+        let event = event.clone().filter(|_| confirmed);
+        mail.data["calendar_update"] = event.is_some().into();
+        mail.attachments.extend(event);
+        mail
+    }
 }
 
 /// Cancels every live registration of an activity the organiser cancelled (set its status to
@@ -78,6 +122,7 @@ pub async fn cancel_all(
     let Some(activity) = programme::activity(&**txn, activity_id).await? else {
         return Ok(0);
     };
+    let events = Events::of(state, txn, &activity).await?;
     let rows = registration::Entity::find()
         .filter(registration::Column::ActivityId.eq(activity_id))
         .filter(registration::Column::Status.is_in(live()))
@@ -107,6 +152,7 @@ pub async fn cancel_all(
             &state.links,
             data,
         );
+        let mail = events.attach_for(&row, mail);
         state.outbox.enqueue(&**txn, mail).await?;
     }
     Ok(cancelled)
@@ -147,6 +193,10 @@ pub async fn notify_venue_changed(
             .find_also_related(person::Entity)
             .all(&**txn)
             .await?;
+        if rows.is_empty() {
+            continue;
+        }
+        let events = Events::of(state, txn, workshop).await?;
         for (row, person) in rows {
             let Some(person) = person.filter(|p| p.anonymised_at.is_none()) else {
                 continue;
@@ -160,6 +210,7 @@ pub async fn notify_venue_changed(
             });
             let mail =
                 mail_data::to_person(MailKind::ActivityChanged, &person, lang, &state.links, data);
+            let mail = events.attach_for(&row, mail);
             state.outbox.enqueue(&**txn, mail).await?;
             sent += 1;
         }

@@ -67,17 +67,28 @@ pub async fn confirmed(
         "checkin_url": links.checkin_url(registration_id),
     });
     let mut mail = to_person(MailKind::RegistrationConfirmed, person, lang, links, data);
-    if let Some(ics) =
-        crate::calendar::activity_ics(conn, activity.model.id, lang, &links.base).await?
-    {
-        mail.attachments.push(Attachment {
-            filename: format!(
-                "{}.ics",
-                crate::domain::slug::slugify(&activity.model.title)
-            ),
-            content_type: "text/calendar; charset=utf-8; method=PUBLISH".into(),
-            content: ics,
-        });
-    }
+    mail.attachments
+        .extend(ics(conn, links, activity, lang).await?);
     Ok(mail)
+}
+
+/// The activity's event as an `.ics` attachment, as the feeds show it now (`None` when the
+/// activity is gone). The confirmation carries it; a change or a cancellation carries it again
+/// to those who have it, so a calendar that imported it takes the update (same UID, a higher
+/// SEQUENCE, STATUS:CANCELLED when cancelled).
+pub async fn ics(
+    conn: &impl ConnectionTrait,
+    links: &Links,
+    activity: &Activity,
+    lang: Lang,
+) -> Result<Option<Attachment>, DbErr> {
+    let ics = crate::calendar::activity_ics(conn, activity.model.id, lang, &links.base).await?;
+    Ok(ics.map(|content| Attachment {
+        filename: format!(
+            "{}.ics",
+            crate::domain::slug::slugify(&activity.model.title)
+        ),
+        content_type: "text/calendar; charset=utf-8; method=PUBLISH".into(),
+        content,
+    }))
 }

@@ -542,6 +542,14 @@ async fn moving_a_workshop_emails_its_attendees_and_raises_the_feed_sequence(bac
         "{}",
         change.text
     );
+    let [(_, ics)] = &change.attachments[..] else {
+        panic!("the updated event: {:?}", change.attachments)
+    };
+    assert!(
+        ics.replace("\r\n ", "")
+            .contains("LOCATION:Aula\\, Kampus Hybernská"),
+        "{ics}"
+    );
 
     let (sequence_after, _) = feed_event(&app, WORKSHOP, Some(&sequence_before)).await;
     assert!(
@@ -736,6 +744,19 @@ async fn a_cancelled_workshop_stays_in_its_feed_as_cancelled(backend: Backend) {
 
     let (sequence_after, status_after) = feed_event(&app, WORKSHOP, Some(&sequence_before)).await;
     assert_eq!(status_after, "CANCELLED");
+    // The confirmed attendee had the event from their confirmation: this one cancels it.
+    let [(name, ics)] = &mail.attachments[..] else {
+        panic!("one attachment: {:?}", mail.attachments)
+    };
+    assert!(name.ends_with(".ics"), "{name}");
+    let ics = ics.replace("\r\n ", "");
+    assert!(ics.contains("STATUS:CANCELLED"), "{ics}");
+    assert!(ics.contains(&format!("SEQUENCE:{sequence_after}")), "{ics}");
+    assert!(
+        mail.text.contains("zrušenou událost (.ics)"),
+        "{}",
+        mail.text
+    );
     assert!(sequence_after.parse::<i32>().unwrap() > sequence_before.parse::<i32>().unwrap());
     assert_eq!(audit_actions(&app, WORKSHOP).await, ["activity.cancel"]);
 
