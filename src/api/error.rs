@@ -118,23 +118,17 @@ impl ApiError {
     }
 
     /// A request that poem-openapi refused before our code ran (a body or parameter that does
-    /// not parse, a wrong media type, an unknown path): its own message (English, names the
-    /// field) as the detail. `None` for statuses that are not the client's mistake.
+    /// not parse, a wrong media type, an unknown path): the title in the request's language,
+    /// poem-openapi's own message (English, names the field) as the technical detail. `None`
+    /// for statuses that are not the client's mistake.
     pub fn from_framework(status: u16, detail: String, lang: Lang) -> Option<ApiError> {
-        let title = format!(
-            "{} / {}",
-            Lang::Cs.text("api.bad_request"),
-            Lang::En.text("api.bad_request")
-        );
+        let title = lang.text("api.bad_request");
         Some(match status {
-            400 => ApiError::BadRequest(problem("invalid-request", 400, &title, Some(detail))),
+            400 => ApiError::BadRequest(problem("invalid-request", 400, title, Some(detail))),
             404 | 405 => ApiError::not_found(lang),
-            415 => ApiError::UnsupportedMediaType(problem(
-                "invalid-request",
-                415,
-                &title,
-                Some(detail),
-            )),
+            415 => {
+                ApiError::UnsupportedMediaType(problem("invalid-request", 415, title, Some(detail)))
+            }
             _ => return None,
         })
     }

@@ -304,10 +304,14 @@ async fn malformed_requests_get_problem_details_not_500(backend: Backend) {
             400,
         ),
     ];
-    for (raw, status) in cases {
+    for ((raw, status), (lang, title)) in cases.into_iter().zip([
+        ("cs", "Požadavek nemá očekávaný tvar"),
+        ("en", "The request does not have the expected shape"),
+        ("cs", "Požadavek nemá očekávaný tvar"),
+    ]) {
         let response = app
             .client
-            .post(format!("{}/api/registrations", app.address))
+            .post(format!("{}/api/registrations?lang={lang}", app.address))
             .header("content-type", "application/json")
             .body(raw)
             .send()
@@ -316,6 +320,7 @@ async fn malformed_requests_get_problem_details_not_500(backend: Backend) {
         assert_eq!(response.status(), status, "{raw}");
         let problem: Value = response.json().await.unwrap();
         assert_eq!(problem["type"], "invalid-request", "{raw}");
+        assert_eq!(problem["title"], title, "in the request's language: {raw}");
     }
     let status = app
         .status_for_announced_body("/api/registrations", 100_000)
