@@ -215,6 +215,7 @@ impl Application {
         let worker = tokio::spawn(worker.run(state.mail_wake.clone(), stopped.clone()));
         let chores = tokio::spawn(run_chores(state.clone(), stopped));
         let app = routes(&state.config.base_url)
+            .around(undecodable_path)
             .around(limit_body)
             .around(crate::metrics::track)
             .data(state.clone());
@@ -239,6 +240,32 @@ pub fn routes(base_url: &str) -> Route {
 
 /// No form or API request needs more; a larger body is refused with 413 before it is read.
 const MAX_BODY_BYTES: u64 = 64 * 1024;
+
+/// Sends an address whose percent-escapes are not UTF-8 (`/me/%ff`) to the not-found answer of
+/// its part, page or API. It names nothing that exists; left alone, poem's router drops such a
+/// segment and answers a bare 400, before any page or API error handling runs.
+async fn undecodable_path<E: Endpoint>(ep: E, mut req: Request) -> poem::Result<Response> {
+    let path = req.uri().path();
+    if percent_encoding::percent_decode_str(path)
+        .decode_utf8()
+        .is_err()
+    {
+        let part = if path.starts_with("/api/") {
+            "/api"
+        } else {
+            ""
+        };
+        let query = req
+            .uri()
+            .query()
+            .map(|q| format!("?{q}"))
+            .unwrap_or_default();
+        if let Ok(nowhere) = format!("{part}/.not-found{query}").parse() {
+            *req.uri_mut() = nowhere;
+        }
+    }
+    ep.call(req).await.map(IntoResponse::into_response)
+}
 
 /// Refuses a body over [`MAX_BODY_BYTES`] by its Content-Length, and a body of unknown length
 /// (chunked), which no client of ours sends, with 411. Bodiless requests pass.

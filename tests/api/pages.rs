@@ -373,6 +373,11 @@ async fn unknown_links_and_ids_get_a_404_page(backend: Backend) {
         "/fairs/no-such-fair".to_owned(),
         "/fairs/no-such-fair/exhibitors".to_owned(),
         "/no/such/page".to_owned(),
+        // Percent-escapes that are not UTF-8.
+        "/me/%ff%fe".to_owned(),
+        "/workshops/%ff".to_owned(),
+        "/confirm/%ff".to_owned(),
+        "/me/%ff%fe/calendar.ics".to_owned(),
     ] {
         let (status, html) = page(&app, &path).await;
         assert_eq!(status, 404, "{path}");

@@ -347,7 +347,7 @@ async fn malformed_requests_get_problem_details_not_500(backend: Backend) {
         problem["title"],
         "The request is too large (64 KiB at most)"
     );
-    for token in ["nonexistent", "../../etc/passwd", &"A".repeat(43)] {
+    for token in ["nonexistent", "../../etc/passwd", &"A".repeat(43), "%ff%fe"] {
         let response = app.get(&format!("/api/me/{token}")).await;
         assert_eq!(response.status(), 404, "{token}");
     }
