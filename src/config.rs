@@ -11,6 +11,7 @@
 //! | `SMTP_URL` | unset: mail goes to `VELETRH_MAIL_DIR` | `smtp://user:pass@host:587` (STARTTLS) or `smtps://…` |
 //! | `VELETRH_MAIL_DIR` | `mail-outbox` | folder for `.eml` files when `SMTP_URL` is unset |
 //! | `VELETRH_MAIL_FROM` | `Veletrh <veletrh@localhost>` | sender of every email |
+//! | `VELETRH_MAIL_REPLY_TO` | unset: replies go to the sender | where replies to every email go, e.g. the organisers' inbox |
 //! | `VELETRH_BIND` | `127.0.0.1:8080` | address the HTTP server listens on |
 //! | `VELETRH_BASE_URL` | `http://` + bind address | public URL used in links, emails and feeds |
 //! | `VELETRH_DEMO` | `true` | load the demo programme into an empty database |
@@ -61,6 +62,8 @@ pub struct Config {
     pub base_url: String,
     pub mail: MailTransport,
     pub mail_from: Mailbox,
+    /// Where replies go, when not to `mail_from` (often a system address nobody reads).
+    pub mail_reply_to: Option<Mailbox>,
     pub load_demo: bool,
     pub hold: Duration,
     /// Months after a person's last activity ended until their data is anonymised; 0: never.
@@ -88,6 +91,7 @@ impl Default for Config {
                 Some("Veletrh".into()),
                 Address::new("veletrh", "localhost").expect("a valid constant address"),
             ),
+            mail_reply_to: None,
             load_demo: true,
             hold: Duration::from_secs(24 * 3600),
             retention_months: 12,
@@ -128,6 +132,7 @@ struct FileSettings {
     smtp_url: Option<String>,
     mail_dir: Option<String>,
     mail_from: Option<String>,
+    mail_reply_to: Option<String>,
     bind: Option<String>,
     base_url: Option<String>,
     demo: Option<Scalar>,
@@ -245,6 +250,14 @@ impl Config {
                     format!("'{from}' is not a mailbox, e.g. Veletrh <veletrh@example.cz>"),
                 )
             })?;
+        }
+        if let Some(to) = get("VELETRH_MAIL_REPLY_TO", file.mail_reply_to) {
+            config.mail_reply_to = Some(to.trim().parse().map_err(|_| {
+                ConfigError::new(
+                    "VELETRH_MAIL_REPLY_TO",
+                    format!("'{to}' is not a mailbox, e.g. Organizátoři <tym@example.cz>"),
+                )
+            })?);
         }
         if let Some(demo) = get("VELETRH_DEMO", scalar(file.demo)) {
             config.load_demo = parse_bool("VELETRH_DEMO", &demo)?;
@@ -483,6 +496,7 @@ mod tests {
             ("VELETRH_BASE_URL", "ftp://x"),
             ("SMTP_URL", "http://mail"),
             ("VELETRH_MAIL_FROM", "not a mailbox"),
+            ("VELETRH_MAIL_REPLY_TO", "tym@"),
             ("VELETRH_DEMO", "maybe"),
             ("VELETRH_HOLD_HOURS", "0"),
             ("VELETRH_LOG_FORMAT", "xml"),

@@ -125,6 +125,11 @@ impl Lang {
 const TEXTS: &[(&str, &str, &str)] = &[
     ("activity.districts", "Okresy", "Districts"),
     (
+        "activity.join_waitlist",
+        "Zapsat se na čekací listinu",
+        "Join the waiting list",
+    ),
+    (
         "activity.not_bookable.closed",
         "Přihlašování na tuto akci je uzavřeno.",
         "Registration for this activity is closed.",
@@ -1548,8 +1553,8 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ),
     (
         "error.overlap",
-        "Tyto akce se časově překrývají: {detail}. Vyberte jen jednu z nich.",
-        "These activities overlap in time: {detail}. Choose only one of them.",
+        "Tyto akce se časově překrývají: {detail} – vyberte jen jednu z nich.",
+        "These activities overlap in time: {detail} – choose only one of them.",
     ),
     (
         "error.password_too_short",
@@ -1944,6 +1949,26 @@ const TEXTS: &[(&str, &str, &str)] = &[
         "page_error.bad_request.title",
         "Neplatný požadavek",
         "Bad request",
+    ),
+    (
+        "page_error.conflict.text",
+        "Mezitím se to změnilo (například to bylo zrušeno nebo už vyřízeno). Načtěte prosím stránku znovu a podívejte se, jak to vypadá teď.",
+        "It has changed in the meantime (for example, it was cancelled or already dealt with). Please reload the page to see how things are now.",
+    ),
+    (
+        "page_error.conflict.title",
+        "Teď to nejde",
+        "This cannot be done now",
+    ),
+    (
+        "page_error.forbidden.text",
+        "Váš účet k této stránce nebo akci nemá přístup. Pokud ho potřebujete, obraťte se na správce.",
+        "Your account has no access to this page or action. Ask an administrator if you need it.",
+    ),
+    (
+        "page_error.forbidden.title",
+        "Na to nemáte oprávnění",
+        "You are not allowed to do this",
     ),
     (
         "page_error.internal.text",

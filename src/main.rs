@@ -49,7 +49,7 @@ enum Command {
 
 #[derive(Subcommand)]
 enum OrganiserCommand {
-    /// Create an account and print its one-time password: `--admin`, `--role organiser --fair
+    /// Create an account and print its initial password: `--admin`, `--role organiser --fair
     /// SLUG`, `--role organiser --region SLUG` or `--role viewer`.
     Add {
         email: String,

@@ -68,7 +68,7 @@ pub struct Application {
     worker: MailWorker,
     /// Whether the demo programme was written by this start (for the banner).
     pub demo_loaded: bool,
-    /// The one-time password of the admin made on the embedded default's first start.
+    /// The initial password of the admin made on the embedded default's first start.
     pub first_admin_password: Option<String>,
 }
 
@@ -113,6 +113,7 @@ impl Application {
             templates: Arc::new(templates),
             mailer: Arc::new(mailer),
             from: config.mail_from.clone(),
+            reply_to: config.mail_reply_to.clone(),
             policy: RetryPolicy {
                 max_attempts: config.mail_max_attempts,
                 first_wait: config.mail_first_retry,
@@ -182,7 +183,8 @@ impl Application {
         let url = &config.base_url;
         let sign_in = match &self.first_admin_password {
             Some(password) => format!(
-                "\n  sign in:  {url}/admin/login as {} with the one-time password {password}",
+                "\n  sign in:  {url}/admin/login as {} with the initial password {password} \
+                 (then change it at {url}/admin/password)",
                 crate::organiser::accounts::FIRST_ADMIN
             ),
             None => String::new(),

@@ -8,7 +8,8 @@ use entity::outbox_message;
 use lettre::{
     Message,
     message::{
-        Attachment as LettreAttachment, Mailbox, MultiPart, SinglePart, header::ContentType,
+        Attachment as LettreAttachment, Mailbox, MultiPart, SinglePart,
+        header::{ContentType, Header, HeaderName, HeaderValue},
     },
 };
 use sea_orm::DbErr;
@@ -40,6 +41,8 @@ pub struct MailWorker {
     pub templates: Arc<MailTemplates>,
     pub mailer: Arc<Mailer>,
     pub from: Mailbox,
+    /// `Reply-To` of every message (`VELETRH_MAIL_REPLY_TO`), if replies go elsewhere.
+    pub reply_to: Option<Mailbox>,
     pub policy: RetryPolicy,
     /// How long a claimed message stays invisible to other workers; longer than any send.
     pub lease: Duration,
@@ -54,6 +57,24 @@ enum BuildError {
     Recipient(String),
     #[error("rendering failed: {0}")]
     Render(String),
+}
+
+/// `Auto-Submitted: auto-generated` (RFC 3834) on every message.
+#[derive(Clone)]
+struct AutoSubmitted;
+
+impl Header for AutoSubmitted {
+    fn name() -> HeaderName {
+        HeaderName::new_from_ascii_str("Auto-Submitted")
+    }
+
+    fn parse(_: &str) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
+        Ok(AutoSubmitted)
+    }
+
+    fn display(&self) -> HeaderValue {
+        HeaderValue::new(Self::name(), "auto-generated".to_owned())
+    }
 }
 
 /// The Content-ID the templates' `<img src="cid:checkin-qr">` refers to.
@@ -181,8 +202,14 @@ impl MailWorker {
             }
             mixed
         };
-        Message::builder()
+        let mut message = Message::builder()
             .from(self.from.clone())
+            // RFC 3834: made by a program, so out-of-office replies stay away.
+            .header(AutoSubmitted);
+        if let Some(reply_to) = &self.reply_to {
+            message = message.reply_to(reply_to.clone());
+        }
+        message
             .to(Mailbox::new(name, address))
             .subject(rendered.subject)
             .message_id(Some(row.message_id.clone()))

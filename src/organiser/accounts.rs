@@ -185,7 +185,7 @@ fn public(account: &organiser::Model) -> serde_json::Value {
 }
 
 /// On the embedded default's first start (SQLite, no organiser yet) makes the admin
-/// [`FIRST_ADMIN`] and returns its one-time password for the start-up banner.
+/// [`FIRST_ADMIN`] and returns its initial password for the start-up banner.
 pub async fn bootstrap_admin(db: &Db, sqlite: bool) -> Result<Option<String>, DbErr> {
     if !sqlite || organiser::Entity::find().count(db.conn()).await? > 0 {
         return Ok(None);

@@ -1,5 +1,5 @@
 //! `veletrh organiser add EMAIL [--admin | --role organiser --fair SLUG | --role organiser
-//! --region SLUG | --role viewer] [--name NAME]`: makes an account and prints its one-time
+//! --region SLUG | --role viewer] [--name NAME]`: makes an account and prints its initial
 //! password (shown once; only its argon2 hash is stored).
 
 use entity::enums::OrganiserRole;
@@ -59,8 +59,11 @@ pub async fn add(config: &Config, args: AddArgs) -> anyhow::Result<String> {
     db.close().await;
     match result {
         Ok((account, password)) => Ok(format!(
-            "organiser {} ({}) created; one-time password: {password}\nsign in at {}/admin/login",
-            account.email, account.role, config.base_url
+            "organiser {} ({}) created; initial password: {password}\nsign in at {url}/admin/login \
+             and change it at {url}/admin/password",
+            account.email,
+            account.role,
+            url = config.base_url
         )),
         Err(ManageError::Invalid(errors)) => anyhow::bail!(describe(&errors)),
         Err(other) => Err(other.into()),

@@ -86,7 +86,9 @@ impl ErrorPage {
             None => None,
         };
         let kind = match status.as_u16() {
+            403 => "forbidden",
             404 | 405 => "not_found",
+            409 => "conflict",
             413 => "too_large",
             429 => "too_many",
             503 => "unavailable",

@@ -65,6 +65,7 @@ fn standalone_worker(db: &Db, smtp: &SmtpServer) -> MailWorker {
         templates: Arc::new(MailTemplates::embedded().unwrap()),
         mailer: Arc::new(Mailer::new(&MailTransport::Smtp(smtp.url())).unwrap()),
         from: "Veletrh <veletrh@test.example>".parse().unwrap(),
+        reply_to: None,
         policy: RetryPolicy {
             max_attempts: 5,
             first_wait: Duration::ZERO,
@@ -76,6 +77,7 @@ fn standalone_worker(db: &Db, smtp: &SmtpServer) -> MailWorker {
 async fn spawn_with_smtp(backend: Backend, smtp: url::Url) -> TestApp {
     spawn_app_with(backend, |c| {
         c.mail = MailTransport::Smtp(smtp);
+        c.mail_reply_to = Some("Organizátoři <tym@veletrh.example>".parse().unwrap());
         c.mail_first_retry = Duration::from_secs(1);
         c.mail_max_attempts = 10;
     })
@@ -118,6 +120,15 @@ async fn a_committed_message_arrives_whole_over_smtp(backend: Backend) {
     );
     let to = msg.to().unwrap().first().unwrap();
     assert_eq!(to.name().unwrap(), "Jana Dvořáková");
+    assert_eq!(
+        msg.reply_to().unwrap().first().unwrap().address().unwrap(),
+        "tym@veletrh.example",
+        "replies go to the organisers"
+    );
+    assert_eq!(
+        msg.header_raw("Auto-Submitted").map(str::trim),
+        Some("auto-generated")
+    );
     let subject = msg.subject().unwrap();
     assert!(
         subject.contains("Jak rozvíjet wellbeing žáků?"),

@@ -184,6 +184,13 @@ async fn each_route_answers_each_role_as_its_permissions_say(backend: Backend) {
                 let location = answer.headers()["location"].to_str().unwrap();
                 assert!(location.starts_with("/admin/login"), "{what}: {location}");
             }
+            if *status == 403 {
+                let page = answer.text().await.unwrap();
+                assert!(
+                    page.contains("Na to nemáte oprávnění"),
+                    "page {what} as {role} says why: {page}"
+                );
+            }
         }
     }
     let new_workshop = json!({
@@ -770,6 +777,19 @@ async fn a_cancelled_workshop_stays_in_its_feed_as_cancelled(backend: Backend) {
     )
     .await;
     assert_eq!(answer.status(), 409);
+    // Nor on the page, which says why.
+    let mut fields = workshop_form(&fair.to_string(), "x");
+    fields.retain(|(k, _)| *k != "kind");
+    let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let page = post_form(
+        &app,
+        Some(&organiser),
+        &format!("/admin/activities/{WORKSHOP}"),
+        &fields,
+    )
+    .await;
+    assert_eq!(page.status(), 409);
+    assert!(page.text().await.unwrap().contains("Teď to nejde"));
 }
 
 async fn an_invited_organiser_sets_a_password_and_signs_in(backend: Backend) {

@@ -609,6 +609,29 @@ async fn a_workshop_page_has_its_facts_and_calendar_links(backend: Backend) {
     );
     let (_, html) = page(&app, "/fairs/uspech-pro-kazdeho-zaka?activity=7").await;
     assert!(html.contains(r#"value="7" id="activity-7" checked"#));
+
+    // Full: the button says it is the waiting list. Cancelled: nothing to add to a calendar.
+    use sea_orm::{ActiveModelTrait, ActiveValue::Set};
+    let conn = app.state.db.conn();
+    let full = activity::ActiveModel {
+        id: Set(7),
+        capacity: Set(0),
+        ..Default::default()
+    };
+    full.update(conn).await.unwrap();
+    let (_, html) = page(&app, "/workshops/7?lang=en").await;
+    assert!(html.contains("Join the waiting list"), "{html}");
+    let cancelled = activity::ActiveModel {
+        id: Set(7),
+        status: Set(entity::enums::ActivityStatus::Cancelled),
+        ..Default::default()
+    };
+    cancelled.update(conn).await.unwrap();
+    let (_, html) = page(&app, "/workshops/7?lang=en").await;
+    assert!(!html.contains("Add to your calendar"), "{html}");
+    // Past: no seats to count. Meeting 8 took place in May 2022.
+    let (_, html) = page(&app, "/meetings/8?lang=en").await;
+    assert!(!html.contains("seats left"), "{html}");
 }
 
 async fn deleting_my_data_asks_first_then_forgets_me(backend: Backend) {
