@@ -515,8 +515,8 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ),
     (
         "admin.field.no_show_release_minutes_hint",
-        "Kdo do té doby nebude odbaven u vstupu, přijde o místo ve prospěch čekajících. Prázdné = neuvolňovat.",
-        "Seats of people not checked in by then go to the waiting list. Empty: never.",
+        "Kdo do té doby nebude odbaven u vstupu, přijde o místo; uvolněná místa mohou obsadit příchozí bez přihlášky. Prázdné = neuvolňovat.",
+        "Seats of people not checked in by then are released for walk-ins at the door. Empty: never.",
     ),
     (
         "admin.field.per_school_limit",
@@ -1226,6 +1226,11 @@ const TEXTS: &[(&str, &str, &str)] = &[
         "Not admitted – no valid sign-up",
     ),
     (
+        "checkin.outcome.too_early",
+        "Ještě ne – odbavuje se až v den akce",
+        "Not yet – check-in opens on the day of the event",
+    ),
+    (
         "checkin.outcome.undone",
         "Odbavení vráceno zpět",
         "Check-in undone",
@@ -1280,6 +1285,11 @@ const TEXTS: &[(&str, &str, &str)] = &[
         "checkin.verdict.not_admitted",
         "Nevpouštět – přihláška neplatí",
         "Not admitted – no valid sign-up",
+    ),
+    (
+        "checkin.verdict.too_early",
+        "Ještě ne – odbavuje se až v den akce",
+        "Not yet – check-in opens on the day of the event",
     ),
     (
         "checkin.verdict.wrong_activity",

@@ -2,7 +2,7 @@
 //! (`crate::checkin`), with an organiser's API token (a door app or a scanner's bridge).
 //!
 //! A check-in answers 200 with an `outcome` for every decision the door makes
-//! (`checked_in`, `already_checked_in`, `wrong_activity`, `not_admitted`): they are answers
+//! (`checked_in`, `already_checked_in`, `wrong_activity`, `not_admitted`, `too_early`): they are answers
 //! about the person, not failures of the request. Errors are those of [`super::admin`].
 
 use chrono::{DateTime, Utc};
@@ -72,7 +72,8 @@ pub struct CheckInRequest {
 pub struct CheckInResult {
     /// `checked_in` (now), `already_checked_in` (a duplicate: see `checked_in_at`),
     /// `wrong_activity` (the registration is for `registration.activity_id`), `not_admitted`
-    /// (see `registration.status`). Only `checked_in` changed anything.
+    /// (see `registration.status`), `too_early` (the door opens on the activity's day, at
+    /// midnight in Prague). Only `checked_in` changed anything.
     pub outcome: String,
     pub registration: CheckInRecord,
 }

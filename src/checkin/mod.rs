@@ -5,7 +5,9 @@
 //!
 //! What a check-in answers ([`decide`]): checked in now; already checked in (a duplicate scan,
 //! with the time); the wrong activity (the code belongs to another workshop than the door's);
-//! not admitted (pending, waitlisted, offered, cancelled, expired or a released no-show).
+//! not admitted (pending, waitlisted, offered, cancelled, expired or a released no-show); too
+//! early (the door opens on the activity's day, [`door_opens`], so a tap weeks before cannot
+//! mark anyone attended).
 //! Checking in sets status `attended` and `checked_in_at` (the seat stays taken); undo puts the
 //! registration back to `confirmed`. Both are audited. [`no_show`] releases the seats of people
 //! who did not come.
@@ -40,15 +42,34 @@ pub enum Decision {
     WrongActivity,
     /// No seat to check in to (the status says why).
     NotAdmitted(RegistrationStatus),
+    /// Confirmed, but the door opens only on the activity's day.
+    TooEarly,
+}
+
+/// When the door of `activity` opens: the start of its day in Prague.
+pub fn door_opens(activity: &activity::Model) -> DateTime<Utc> {
+    use chrono::TimeZone;
+    let tz = crate::timezone::DEFAULT;
+    let day = activity.starts_at.with_timezone(&tz).date_naive();
+    tz.from_local_datetime(&day.and_time(chrono::NaiveTime::MIN))
+        .earliest()
+        .map_or(activity.starts_at, |midnight| midnight.with_timezone(&Utc))
 }
 
 /// The rule: the door's activity first (a code for another workshop is never admitted here,
-/// whatever its status), then the status.
-pub fn decide(registration: &registration::Model, door: Option<i32>) -> Decision {
+/// whatever its status), then the status, then the day (`opens`: [`door_opens`] of the
+/// registration's activity).
+pub fn decide(
+    registration: &registration::Model,
+    door: Option<i32>,
+    opens: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Decision {
     if door.is_some_and(|door| door != registration.activity_id) {
         return Decision::WrongActivity;
     }
     match registration.status {
+        RegistrationStatus::Confirmed if now < opens => Decision::TooEarly,
         RegistrationStatus::Confirmed => Decision::Admit,
         RegistrationStatus::Attended => Decision::AlreadyIn(
             registration
@@ -70,6 +91,8 @@ pub enum Outcome {
     WrongActivity,
     /// Not admitted (`registration.status` says why); nothing changed.
     NotAdmitted,
+    /// Not yet: the door opens on the activity's day; nothing changed.
+    TooEarly,
 }
 
 impl Outcome {
@@ -80,6 +103,7 @@ impl Outcome {
             Outcome::AlreadyCheckedIn => "already_checked_in",
             Outcome::WrongActivity => "wrong_activity",
             Outcome::NotAdmitted => "not_admitted",
+            Outcome::TooEarly => "too_early",
         }
     }
 
@@ -89,6 +113,7 @@ impl Outcome {
             Outcome::AlreadyCheckedIn,
             Outcome::WrongActivity,
             Outcome::NotAdmitted,
+            Outcome::TooEarly,
         ]
         .into_iter()
         .find(|o| o.as_str() == code)
@@ -103,6 +128,7 @@ impl From<Decision> for Outcome {
             Decision::AlreadyIn(_) => Outcome::AlreadyCheckedIn,
             Decision::WrongActivity => Outcome::WrongActivity,
             Decision::NotAdmitted(_) => Outcome::NotAdmitted,
+            Decision::TooEarly => Outcome::TooEarly,
         }
     }
 }
@@ -113,6 +139,13 @@ pub struct Attendee {
     pub registration: registration::Model,
     pub person: person::Model,
     pub activity: activity::Model,
+}
+
+impl Attendee {
+    /// [`decide`] for this registration at `door`, at `now`.
+    pub fn decide(&self, door: Option<i32>, now: DateTime<Utc>) -> Decision {
+        decide(&self.registration, door, door_opens(&self.activity), now)
+    }
 }
 
 /// The registration behind `target`, with its person and activity; `NotFound` for a token we
@@ -192,7 +225,7 @@ pub async fn preview(
     let attendee = load(state, conn, target).await?;
     let door_activity = authorise(conn, who, Action::Export, &attendee, door).await?;
     Ok(Preview {
-        decision: decide(&attendee.registration, door),
+        decision: attendee.decide(door, Utc::now()),
         attendee,
         door: door_activity,
     })
@@ -210,9 +243,9 @@ pub async fn check_in(
     let txn = state.db.begin_write().await?;
     let mut attendee = load(state, &*txn, target).await?;
     authorise(&*txn, who, Action::CheckIn, &attendee, door).await?;
-    if decide(&attendee.registration, door) != Decision::Admit {
-        let outcome = decide(&attendee.registration, door).into();
-        return Ok((outcome, attendee));
+    let decision = attendee.decide(door, now);
+    if decision != Decision::Admit {
+        return Ok((decision.into(), attendee));
     }
     let before = attendee.registration.clone();
     let changed = move_status(
@@ -227,7 +260,7 @@ pub async fn check_in(
     attendee = load(state, &*txn, Target::Registration(before.id)).await?;
     if !changed {
         // Another scan (or the no-show release) got there first: say what it left.
-        let outcome = decide(&attendee.registration, door).into();
+        let outcome = attendee.decide(door, now).into();
         return Ok((outcome, attendee));
     }
     audit::record(
@@ -476,9 +509,64 @@ mod tests {
                 Decision::NotAdmitted(NoShow),
             ),
         ];
+        let (opens, now): (DateTime<Utc>, DateTime<Utc>) = (
+            "2027-01-11T23:00:00Z".parse().unwrap(),
+            "2027-01-12T07:30:00Z".parse().unwrap(),
+        );
         for (row, door, expected) in cases {
-            assert_eq!(decide(&row, door), expected, "{:?} at {door:?}", row.status);
+            let decided = decide(&row, door, opens, now);
+            assert_eq!(decided, expected, "{:?} at {door:?}", row.status);
         }
+        // The day before, a confirmed person is not checked in yet; the rest is as on the day.
+        let before = opens - chrono::Duration::minutes(1);
+        let confirmed = registration(Confirmed, 3);
+        assert_eq!(
+            decide(&confirmed, Some(3), opens, before),
+            Decision::TooEarly
+        );
+        assert_eq!(
+            decide(&registration(Confirmed, 4), Some(3), opens, before),
+            Decision::WrongActivity
+        );
+        assert_eq!(
+            decide(&registration(Pending, 3), Some(3), opens, before),
+            Decision::NotAdmitted(Pending)
+        );
+    }
+
+    #[test]
+    fn the_door_opens_at_midnight_in_prague_on_the_activitys_day() {
+        let mut activity = activity::Model {
+            id: 1,
+            kind: entity::enums::ActivityKind::Workshop,
+            fair_id: None,
+            series_id: None,
+            region_id: None,
+            title: String::new(),
+            description: String::new(),
+            topic: None,
+            room: None,
+            place: None,
+            starts_at: "2027-01-12T08:30:00Z".parse().unwrap(),
+            ends_at: "2027-01-12T10:00:00Z".parse().unwrap(),
+            capacity: 1,
+            taken: 0,
+            waitlist_enabled: false,
+            registration_opens_at: None,
+            registration_closes_at: None,
+            per_school_limit: None,
+            no_show_release_minutes: None,
+            status: entity::enums::ActivityStatus::Scheduled,
+            revision: 1,
+            created_at: "2026-11-01T00:00:00Z".parse().unwrap(),
+            updated_at: "2026-11-01T00:00:00Z".parse().unwrap(),
+        };
+        let utc = |s: &str| s.parse::<DateTime<Utc>>().unwrap();
+        // Winter: Prague is UTC+1.
+        assert_eq!(door_opens(&activity), utc("2027-01-11T23:00:00Z"));
+        // Summer (UTC+2), and a start just after midnight local time is still that day.
+        activity.starts_at = utc("2027-06-30T22:30:00Z");
+        assert_eq!(door_opens(&activity), utc("2027-06-30T22:00:00Z"));
     }
 
     #[test]
@@ -488,6 +576,7 @@ mod tests {
             Outcome::AlreadyCheckedIn,
             Outcome::WrongActivity,
             Outcome::NotAdmitted,
+            Outcome::TooEarly,
         ] {
             assert_eq!(Outcome::parse(outcome.as_str()), Some(outcome));
         }

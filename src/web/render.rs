@@ -315,8 +315,10 @@ mod tests {
             "activity.not_bookable.not_yet_open",
             "activity.not_bookable.open",
             "confirm.outcome.already",
+            "confirm.outcome.clashed",
             "confirm.outcome.confirmed",
             "confirm.outcome.expired",
+            "confirm.outcome.unknown",
             "fair.closed.cancelled",
             "fair.closed.closed",
             "fair.closed.not_yet_open",
@@ -327,14 +329,17 @@ mod tests {
             "admin.notice.approved",
             "admin.notice.deleted",
             "admin.notice.rejected",
+            "admin.notice.unchanged",
             "checkin.outcome.already_checked_in",
             "checkin.outcome.checked_in",
             "checkin.outcome.not_admitted",
+            "checkin.outcome.too_early",
             "checkin.outcome.undone",
             "checkin.outcome.wrong_activity",
             "checkin.verdict.admit",
             "checkin.verdict.already_checked_in",
             "checkin.verdict.not_admitted",
+            "checkin.verdict.too_early",
             "checkin.verdict.wrong_activity",
         ];
         let statuses = [
@@ -353,6 +358,8 @@ mod tests {
             "unavailable",
             "bad_request",
             "internal",
+            "forbidden",
+            "conflict",
         ];
         let keys = built
             .iter()

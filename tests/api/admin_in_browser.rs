@@ -202,8 +202,21 @@ async fn flow(app: &TestApp, c: &Client, password: &str, downloads: &Path) -> Re
         [NAME, SCHOOL, &new_start, "potvrzeno"]
     );
 
-    // The door: a phone. Two organisers find the attendee; the first checks them in, the
-    // second's page still offers the button and is told it is a duplicate.
+    // The door, on the day (it opens then: the workshop is moved to have just begun), on a
+    // phone. Two organisers find the attendee; the first checks them in, the second's page
+    // still offers the button and is told it is a duplicate.
+    let row = activity::Entity::find_by_id(WORKSHOP)
+        .one(app.state.db.conn())
+        .await
+        .unwrap()
+        .unwrap();
+    let begun = Utc::now() - chrono::Duration::minutes(1);
+    let mut today: activity::ActiveModel = row.clone().into();
+    today.starts_at = sea_orm::ActiveValue::Set(begun);
+    today.ends_at = sea_orm::ActiveValue::Set(begun + (row.ends_at - row.starts_at));
+    sea_orm::ActiveModelTrait::update(today, app.state.db.conn())
+        .await
+        .unwrap();
     fit_viewport(c).await?;
     c.goto(&format!(
         "{}/admin/activities/{WORKSHOP}/checkin",

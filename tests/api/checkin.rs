@@ -101,6 +101,22 @@ async fn set_status(app: &TestApp, r: &registration::Model, status: Registration
     .unwrap();
 }
 
+/// Moves `activity` to have started a minute ago, its length kept: the door opens on the
+/// activity's day. Sign-ups close at the start, so this comes after them.
+async fn doors_open(app: &TestApp, activity: i32) {
+    let row = activity_row(app, activity).await;
+    let starts = chrono::Utc::now() - Duration::minutes(1);
+    activity::ActiveModel {
+        id: Set(activity),
+        starts_at: Set(starts),
+        ends_at: Set(starts + (row.ends_at - row.starts_at)),
+        ..Default::default()
+    }
+    .update(app.state.db.conn())
+    .await
+    .unwrap();
+}
+
 /// The check-in link's token, as the QR code carries it.
 fn token_of(app: &TestApp, r: &registration::Model) -> String {
     app.state.links.checkin_token(r.id)
@@ -194,7 +210,8 @@ async fn the_qr_code_is_in_the_email_and_on_the_manage_page_and_its_link_checks_
     );
     assert!(!body.contains("style="), "the CSP forbids inline styles");
 
-    // The organiser opens the scanned link: one tap checks her in.
+    // The organiser opens the scanned link on the day: one tap checks her in.
+    doors_open(&app, WORKSHOP).await;
     let door = staff(
         &app,
         "door@veletrh.cz",
@@ -297,6 +314,35 @@ async fn the_door_tells_a_duplicate_a_wrong_activity_and_a_cancelled_registratio
     )
     .await;
     set_status(&app, &eva, RegistrationStatus::Cancelled).await;
+
+    // Weeks before the workshop: not yet, and nothing changes.
+    let early = api_check_in(
+        &app,
+        &door,
+        json!({ "token": token_of(&app, &jana), "activity_id": WORKSHOP }),
+    )
+    .await;
+    assert_eq!(early.json::<Value>().await.unwrap()["outcome"], "too_early");
+    assert_eq!(
+        reload(&app, &jana).await.status,
+        RegistrationStatus::Confirmed
+    );
+    let (_, page_html) = page(
+        &door.web,
+        &app,
+        &format!(
+            "/admin/checkin/{}?activity={WORKSHOP}",
+            token_of(&app, &jana)
+        ),
+    )
+    .await;
+    assert!(
+        page_html.contains("odbavuje se až v den akce"),
+        "{page_html}"
+    );
+
+    doors_open(&app, WORKSHOP).await;
+    doors_open(&app, OTHER_WORKSHOP).await;
 
     let first = api_check_in(
         &app,
@@ -627,6 +673,7 @@ async fn a_check_in_without_the_csrf_token_is_refused(backend: Backend) {
     let app = spawn_app(backend).await;
     let door = staff(&app, "door@veletrh.cz", OrganiserRole::Admin, None, None).await;
     let jana = jana_confirmed(&app).await;
+    doors_open(&app, WORKSHOP).await;
     let button = format!("/admin/activities/{WORKSHOP}/checkin/{}", jana.id);
     let scan = format!("/admin/checkin/{}", token_of(&app, &jana));
     for path in [&button, &scan] {
@@ -748,6 +795,7 @@ async fn no_shows_are_released_once_and_their_seats_freed(backend: Backend) {
     )
     .await;
     assert_eq!(unconfirmed.status, RegistrationStatus::Pending);
+    doors_open(&app, WORKSHOP).await;
     let checked_in = api_check_in(&app, &door, json!({ "registration_id": came.id })).await;
     assert_eq!(checked_in.status(), 200);
 

@@ -295,6 +295,7 @@ pub async fn show(
         Decision::AlreadyIn(_) => "already_checked_in",
         Decision::WrongActivity => "wrong_activity",
         Decision::NotAdmitted(_) => "not_admitted",
+        Decision::TooEarly => "too_early",
     };
     state.pages.respond(
         StatusCode::OK,
