@@ -1653,8 +1653,8 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ),
     (
         "error.too_long",
-        "Text je příliš dlouhý.",
-        "The text is too long.",
+        "Text je příliš dlouhý (nejvýše {detail} znaků).",
+        "The text is too long (at most {detail} characters).",
     ),
     (
         "error.too_many",
@@ -2109,6 +2109,19 @@ mod tests {
         for (key, cs, en) in TEXTS {
             assert!(!cs.is_empty() && !en.is_empty(), "{key}");
         }
+    }
+
+    #[test]
+    fn a_too_long_text_is_told_its_limit() {
+        let error = crate::domain::FieldError::too_long("name", 120);
+        assert_eq!(
+            Lang::Cs.field_error(&error),
+            "Text je příliš dlouhý (nejvýše 120 znaků)."
+        );
+        assert_eq!(
+            Lang::En.field_error(&error),
+            "The text is too long (at most 120 characters)."
+        );
     }
 
     #[test]

@@ -25,6 +25,11 @@ impl FieldError {
         self.detail = Some(detail.into());
         self
     }
+
+    /// Longer than `max` characters: the message names the limit.
+    pub fn too_long(field: &'static str, max: usize) -> FieldError {
+        FieldError::new(field, "too_long").with_detail(max.to_string())
+    }
 }
 
 /// A character no text from a person may hold: a control character (but line breaks and tabs
@@ -47,7 +52,7 @@ pub fn optional_text(
         return Ok(None);
     }
     if value.chars().count() > max {
-        return Err(FieldError::new(field, "too_long"));
+        return Err(FieldError::too_long(field, max));
     }
     if value.chars().any(|c| is_unwanted(c, false)) {
         return Err(FieldError::new(field, "control_characters"));

@@ -14,7 +14,7 @@ impl PersonName {
             return Err(FieldError::new("name", "required"));
         }
         if value.chars().count() > Self::MAX_CHARS {
-            return Err(FieldError::new("name", "too_long"));
+            return Err(FieldError::too_long("name", Self::MAX_CHARS));
         }
         if value
             .chars()

@@ -61,7 +61,7 @@ pub(crate) fn text(
     }
     let value = value.trim();
     if value.chars().count() > max {
-        return Err(FieldError::new(field, "too_long"));
+        return Err(FieldError::too_long(field, max));
     }
     if value
         .chars()

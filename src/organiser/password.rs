@@ -75,7 +75,7 @@ pub fn check_new(password: &str, again: &str) -> Result<(), FieldError> {
         );
     }
     if length > MAX_LENGTH {
-        return Err(FieldError::new("password", "too_long"));
+        return Err(FieldError::too_long("password", MAX_LENGTH));
     }
     if password != again {
         return Err(FieldError::new("password_again", "passwords_differ"));

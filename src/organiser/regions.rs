@@ -586,17 +586,7 @@ pub(super) fn multiline(
     value: &str,
     max: usize,
 ) -> Result<String, FieldError> {
-    let value = value.trim();
-    if value.chars().count() > max {
-        return Err(FieldError::new(field, "too_long"));
-    }
-    if value
-        .chars()
-        .any(|c| crate::domain::field_error::is_unwanted(c, true))
-    {
-        return Err(FieldError::new(field, "control_characters"));
-    }
-    Ok(value.to_owned())
+    super::text(field, value, max, true).map(Option::unwrap_or_default)
 }
 
 /// Creates or changes the partnership of district `district_id` (one per district). On edit a

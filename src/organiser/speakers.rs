@@ -7,7 +7,7 @@ use sea_orm::{
     QueryFilter,
 };
 
-use crate::domain::FieldError;
+use crate::domain::{FieldError, field_error::is_unwanted};
 
 /// At most this many speakers per activity, and characters per name or organisation.
 const MAX_SPEAKERS: usize = 20;
@@ -77,10 +77,12 @@ pub fn validate(speakers: &[SpeakerInput]) -> Result<Vec<SpeakerInput>, FieldErr
             if name.is_empty() {
                 return Err(FieldError::new("speakers", "speaker_name_required"));
             }
-            let too_long =
-                |t: &str| t.chars().count() > MAX_CHARS || t.chars().any(char::is_control);
-            if too_long(name) || organisation.is_some_and(too_long) {
-                return Err(FieldError::new("speakers", "too_long"));
+            let both = || std::iter::once(name).chain(organisation);
+            if both().any(|t| t.chars().count() > MAX_CHARS) {
+                return Err(FieldError::too_long("speakers", MAX_CHARS));
+            }
+            if both().any(|t| t.chars().any(|c| is_unwanted(c, false))) {
+                return Err(FieldError::new("speakers", "control_characters"));
             }
             Ok(SpeakerInput {
                 name: name.to_owned(),
@@ -146,7 +148,11 @@ mod tests {
         );
         assert_eq!(
             validate(&from_lines(&"x".repeat(201))),
-            Err(FieldError::new("speakers", "too_long"))
+            Err(FieldError::too_long("speakers", MAX_CHARS))
+        );
+        assert_eq!(
+            validate(&from_lines("Jan\u{7}; ZŠ Vrbno")),
+            Err(FieldError::new("speakers", "control_characters"))
         );
     }
 
