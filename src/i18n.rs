@@ -1861,6 +1861,12 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ("lang.switch", "English", "Česky"),
     ("manage.cancel", "Zrušit přihlášku", "Cancel"),
     (
+        "manage.cancel_question",
+        "Opravdu? Místo hned nabídneme dalším zájemcům a nelze to vrátit.",
+        "Are you sure? The seat goes to someone else at once, and this cannot be undone.",
+    ),
+    ("manage.cancel_yes", "Ano, zrušit", "Yes, cancel"),
+    (
         "manage.checkin_hint",
         "Při příchodu ukažte tento kód u vstupu (stačí v telefonu).",
         "Show this code at the entrance when you arrive (on your phone is fine).",
@@ -1905,9 +1911,19 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ),
     ("manage.ics", "Stáhnout .ics", "Download .ics"),
     (
+        "manage.leave_waitlist",
+        "Odhlásit se z čekací listiny",
+        "Leave the waiting list",
+    ),
+    (
         "manage.none",
         "Nemáte žádné platné přihlášky.",
         "You have no current sign-ups.",
+    ),
+    (
+        "manage.notice.already",
+        "Tato přihláška už zrušená byla, nic dalšího se nestalo.",
+        "This sign-up was already cancelled; nothing else happened.",
     ),
     (
         "manage.notice.cancelled",
@@ -1921,6 +1937,11 @@ const TEXTS: &[(&str, &str, &str)] = &[
         "Sign up for more",
     ),
     ("manage.title", "Moje přihlášky", "My sign-ups"),
+    (
+        "manage.waiting_position",
+        "{position}. v pořadí",
+        "number {position} in line",
+    ),
     ("meetings.all_districts", "Všechny okresy", "All districts"),
     ("meetings.all_regions", "Všechny kraje", "All regions"),
     ("meetings.district", "Okres", "District"),

@@ -1,8 +1,9 @@
 //! What the manage link shows: the person and their registrations.
 
-use entity::{activity, person, registration};
+use entity::{activity, enums::RegistrationStatus, person, registration};
 use sea_orm::{ColumnTrait, DbErr, EntityTrait, QueryFilter, QueryOrder};
 
+use super::seats;
 use crate::{domain::token, programme, startup::AppState};
 
 pub struct MyRegistration {
@@ -10,6 +11,8 @@ pub struct MyRegistration {
     pub activity: activity::Model,
     /// Where the activity takes place (`programme::location`).
     pub location: String,
+    /// On the waiting list: the place in line, from 1.
+    pub waiting_position: Option<u64>,
 }
 
 pub struct MyRegistrations {
@@ -62,17 +65,22 @@ pub async fn my_registrations(
         .collect();
     let activities: Vec<activity::Model> = rows.iter().map(|(_, a)| a.clone()).collect();
     let venues = programme::venues(state.db.conn(), &activities).await?;
-    let registrations = rows
-        .into_iter()
-        .map(|(registration, activity)| {
-            let venue = activity.fair_id.and_then(|id| venues.get(&id));
-            MyRegistration {
-                location: programme::location(&activity, venue.map(String::as_str)),
-                registration,
-                activity,
+    let mut registrations = Vec::with_capacity(rows.len());
+    for (registration, activity) in rows {
+        let venue = activity.fair_id.and_then(|id| venues.get(&id));
+        let waiting_position = match registration.status {
+            RegistrationStatus::Waitlisted => {
+                Some(seats::waiting_position(state.db.conn(), &registration).await?)
             }
-        })
-        .collect();
+            _ => None,
+        };
+        registrations.push(MyRegistration {
+            location: programme::location(&activity, venue.map(String::as_str)),
+            waiting_position,
+            registration,
+            activity,
+        });
+    }
     Ok(Some(MyRegistrations {
         person,
         registrations,

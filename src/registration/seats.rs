@@ -246,6 +246,30 @@ pub fn hold_deadline(
     Ord::min(now + window, starts_at)
 }
 
+/// Where `row` (waitlisted) stands in its activity's line, from 1: the order in which freed
+/// seats are offered ([`offer_to_waiting`]), by sign-up time, then id.
+pub async fn waiting_position(
+    conn: &impl ConnectionTrait,
+    row: &registration::Model,
+) -> Result<u64, DbErr> {
+    use sea_orm::{PaginatorTrait, sea_query::Condition};
+    let ahead = registration::Entity::find()
+        .filter(registration::Column::ActivityId.eq(row.activity_id))
+        .filter(registration::Column::Status.eq(RegistrationStatus::Waitlisted))
+        .filter(
+            Condition::any()
+                .add(registration::Column::CreatedAt.lt(row.created_at))
+                .add(
+                    Condition::all()
+                        .add(registration::Column::CreatedAt.eq(row.created_at))
+                        .add(registration::Column::Id.lt(row.id)),
+                ),
+        )
+        .count(conn)
+        .await?;
+    Ok(ahead + 1)
+}
+
 /// Offers freed seats to the waiting list, first come first served. A waiting person who now
 /// holds an overlapping activity is passed over (and stays in line).
 pub async fn offer_to_waiting(

@@ -38,6 +38,8 @@ struct RegistrationView {
     status: &'static str,
     /// "pending until …": when the held seat goes back unless confirmed.
     hold_until: Option<String>,
+    /// On the waiting list: the place in line.
+    waiting_position: Option<u64>,
     cancellable: bool,
     path: String,
     ics: String,
@@ -100,6 +102,7 @@ pub async fn page(
                     )
                 })
                 .map(|at| lang.moment(at, timezone::DEFAULT)),
+            waiting_position: r.waiting_position,
             cancellable: matches!(
                 reg.status,
                 RegistrationStatus::Pending
@@ -139,6 +142,7 @@ pub async fn page(
             .find(|(k, _)| k == "done")
             .map(|(_, v)| match &*v {
                 "cancelled" => "cancelled",
+                "already" => "already",
                 _ => "",
             })
             .filter(|v| !v.is_empty())
@@ -178,8 +182,13 @@ pub async fn cancel(
         .await
         .map_err(error::db)?
     {
-        CancelOutcome::Cancelled | CancelOutcome::AlreadyCancelled => {
+        CancelOutcome::Cancelled => {
             let back = with_lang(&format!("/me/{plain}?done=cancelled"), lang);
+            Ok(Redirect::see_other(back).into_response())
+        }
+        // A second click: nothing happened this time, and no email comes.
+        CancelOutcome::AlreadyCancelled => {
+            let back = with_lang(&format!("/me/{plain}?done=already"), lang);
             Ok(Redirect::see_other(back).into_response())
         }
         CancelOutcome::NotFound => Err(not_found()),

@@ -322,6 +322,7 @@ mod tests {
             "fair.closed.cancelled",
             "fair.closed.closed",
             "fair.closed.not_yet_open",
+            "manage.notice.already",
             "manage.notice.cancelled",
             "admin.exhibitor.status.applied",
             "admin.exhibitor.status.approved",

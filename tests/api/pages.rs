@@ -221,8 +221,39 @@ async fn signing_up_confirming_and_cancelling_through_the_pages(backend: Backend
         registrations(&app).await[0].status,
         RegistrationStatus::Cancelled
     );
-    // A second click is harmless.
-    assert_eq!(post_form(&app, &cancel, &[]).await.status(), 303);
+    // A second click is harmless, and does not claim another email.
+    let again = post_form(&app, &cancel, &[]).await;
+    assert_eq!(again.status(), 303);
+    assert_eq!(location(&again), format!("{me}?done=already&lang=cs"));
+    let (_, html) = page(&app, &location(&again)).await;
+    assert!(html.contains("už zrušená byla"), "{html}");
+}
+
+async fn the_manage_page_shows_the_place_in_line_and_asks_before_cancelling(backend: Backend) {
+    let app = spawn_app(backend).await;
+    use sea_orm::{ActiveModelTrait, ActiveValue::Set};
+    let full = activity::ActiveModel {
+        id: Set(WELLBEING.parse().unwrap()),
+        capacity: Set(0),
+        waitlist_enabled: Set(true),
+        ..Default::default()
+    };
+    full.update(app.state.db.conn()).await.unwrap();
+    for email in ["a@skola.cz", "b@skola.cz"] {
+        let form = good_form(email, &[WELLBEING]);
+        let response = post_form(&app, &format!("{FAIR}/sign-up"), &form).await;
+        assert_eq!(response.status(), 303);
+    }
+    let mails = app.emails_to("b@skola.cz").await;
+    let me = mails[0].link(&app, "/me/");
+    let (status, html) = page(&app, me.trim_start_matches(&app.address)).await;
+    assert_eq!(status, 200);
+    assert!(html.contains("2. v pořadí"), "{html}");
+    assert!(html.contains("Odhlásit se z čekací listiny"), "{html}");
+    assert!(
+        html.contains("<details class=\"confirm\">") && html.contains("Opravdu?"),
+        "the button is behind a question: {html}"
+    );
 }
 
 async fn bad_fields_come_back_with_their_values_and_errors_in_czech_and_english(backend: Backend) {
@@ -731,6 +762,7 @@ on_both_backends!(
     a_filled_in_honeypot_is_answered_like_success_and_changes_nothing,
     markup_in_a_name_is_shown_as_text_on_the_manage_page,
     unknown_links_and_ids_get_a_404_page,
+    the_manage_page_shows_the_place_in_line_and_asks_before_cancelling,
     a_replaced_or_clashing_confirm_link_says_what_happened,
     pages_carry_security_headers_and_no_inline_style,
     meetings_filter_by_place_and_take_sign_ups_on_their_own_page,

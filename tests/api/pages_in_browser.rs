@@ -141,6 +141,16 @@ async fn flow(app: &TestApp, c: &Client) -> Result<(), fantoccini::error::CmdErr
     assert!(text_of(c, ".cards").await.contains("potvrzeno"));
     screenshot(c, "veletrh-manage.png").await;
 
+    // Cancelling asks first: the button appears once the question is opened.
+    let confirm = c
+        .find(Locator::Css("form[action*='/cancel'] button"))
+        .await?;
+    assert!(!confirm.is_displayed().await?, "not before it is asked");
+    c.find(Locator::Css("details.confirm summary"))
+        .await?
+        .click()
+        .await?;
+    assert!(text_of(c, "details.confirm").await.contains("Opravdu?"));
     click_and_wait(c, "form[action*='/cancel'] button").await?;
     assert!(text_of(c, ".notice").await.contains("Přihláška je zrušená"));
     assert_eq!(
