@@ -6,7 +6,7 @@ use sea_orm::{
 };
 use serde_json::{Value, json};
 
-use crate::helpers::organisers::set_capacity;
+use crate::helpers::organisers::{activity_row, set_capacity};
 use crate::helpers::{
     Backend, TestApp, held_and_waiting, on_both_backends, spawn_app, spawn_app_with,
 };
@@ -45,12 +45,7 @@ async fn statuses(app: &TestApp, activity_id: i32) -> Vec<RegistrationStatus> {
 }
 
 async fn taken(app: &TestApp, id: i32) -> i32 {
-    activity::Entity::find_by_id(id)
-        .one(app.state.db.conn())
-        .await
-        .unwrap()
-        .unwrap()
-        .taken
+    activity_row(app, id).await.taken
 }
 
 /// Signs up and opens the link from the email; returns the manage token.
@@ -536,12 +531,7 @@ async fn a_seat_is_held_or_offered_no_longer_than_until_the_start(backend: Backe
     .update(app.state.db.conn())
     .await
     .unwrap();
-    let starts = activity::Entity::find_by_id(LEADERSHIP)
-        .one(app.state.db.conn())
-        .await
-        .unwrap()
-        .unwrap()
-        .starts_at;
+    let starts = activity_row(&app, LEADERSHIP).await.starts_at;
     let deadlines = || async {
         registration::Entity::find()
             .filter(registration::Column::ActivityId.eq(LEADERSHIP))
@@ -778,12 +768,7 @@ on_both_backends!(
 async fn the_reminder_goes_out_once_the_day_before(backend: Backend) {
     let app = spawn_app(backend).await;
     signed_up_and_confirmed(&app, "jana@skola.cz", &[LEADERSHIP]).await;
-    let starts = activity::Entity::find_by_id(LEADERSHIP)
-        .one(app.state.db.conn())
-        .await
-        .unwrap()
-        .unwrap()
-        .starts_at;
+    let starts = activity_row(&app, LEADERSHIP).await.starts_at;
     // Not yet: more than a day ahead.
     let two_days_before = starts - chrono::Duration::hours(48);
     assert_eq!(
@@ -827,12 +812,7 @@ async fn the_reminder_goes_out_once_the_day_before(backend: Backend) {
 
     // Confirmed late, for something that starts the same day: "today", not "tomorrow".
     signed_up_and_confirmed(&app, "petr@skola.cz", &[INFORMAL]).await;
-    let starts = activity::Entity::find_by_id(INFORMAL)
-        .one(app.state.db.conn())
-        .await
-        .unwrap()
-        .unwrap()
-        .starts_at;
+    let starts = activity_row(&app, INFORMAL).await.starts_at;
     let two_hours_before = starts - chrono::Duration::hours(2);
     assert_eq!(
         veletrh::registration::queue_reminders(&app.state, two_hours_before)
