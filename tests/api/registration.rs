@@ -48,6 +48,22 @@ async fn taken(app: &TestApp, id: i32) -> i32 {
     activity_row(app, id).await.taken
 }
 
+/// Cancels, through the manage link's API, the person's first registration.
+async fn cancel_first(app: &TestApp, manage: &str) -> reqwest::Response {
+    let me: Value = app
+        .get(&format!("/api/me/{manage}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let id = me["registrations"][0]["id"].as_i64().unwrap();
+    app.post_json(
+        &format!("/api/me/{manage}/registrations/{id}/cancel"),
+        &json!({}),
+    )
+    .await
+}
+
 /// Signs up and opens the link from the email; returns the manage token.
 async fn signed_up_and_confirmed(app: &TestApp, email: &str, activities: &[i32]) -> String {
     assert_eq!(sign_up(app, email, activities).await.status(), 202);
@@ -200,18 +216,7 @@ async fn a_freed_seat_goes_to_the_first_in_line_who_confirms_it(backend: Backend
     assert_eq!(waiting.len(), 1);
     assert!(waiting[0].text.contains('1'), "position in line");
 
-    let me: Value = app
-        .get(&format!("/api/me/{manage_a}"))
-        .await
-        .json()
-        .await
-        .unwrap();
-    let id = me["registrations"][0]["id"].as_i64().unwrap();
-    app.post_json(
-        &format!("/api/me/{manage_a}/registrations/{id}/cancel"),
-        &json!({}),
-    )
-    .await;
+    cancel_first(&app, &manage_a).await;
 
     let offer = app.emails_to("b@skola.cz").await.pop().unwrap();
     let token = offer.token(&app, "/confirm/");
@@ -572,19 +577,7 @@ async fn a_seat_is_held_or_offered_no_longer_than_until_the_start(backend: Backe
         .as_str()
         .unwrap()
         .to_owned();
-    let me: Value = app
-        .get(&format!("/api/me/{manage}"))
-        .await
-        .json()
-        .await
-        .unwrap();
-    let id = me["registrations"][0]["id"].as_i64().unwrap();
-    let cancelled = app
-        .post_json(
-            &format!("/api/me/{manage}/registrations/{id}/cancel"),
-            &json!({}),
-        )
-        .await;
+    let cancelled = cancel_first(&app, &manage).await;
     assert_eq!(cancelled.status(), 200);
     assert_eq!(statuses(&app, LEADERSHIP).await.len(), 2);
     assert_eq!(deadlines().await, [starts], "b's offer ends at the start");
@@ -842,18 +835,7 @@ async fn a_waiting_person_is_not_offered_a_seat_that_clashes_with_one_they_hold(
         202
     );
 
-    let me: Value = app
-        .get(&format!("/api/me/{manage_a}"))
-        .await
-        .json()
-        .await
-        .unwrap();
-    let id = me["registrations"][0]["id"].as_i64().unwrap();
-    app.post_json(
-        &format!("/api/me/{manage_a}/registrations/{id}/cancel"),
-        &json!({}),
-    )
-    .await;
+    cancel_first(&app, &manage_a).await;
 
     // The seat skips b (who would clash) and goes to c; b keeps waiting.
     let offered_to_c = app
