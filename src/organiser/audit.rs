@@ -242,7 +242,8 @@ pub struct Change {
     pub changed: bool,
 }
 
-/// The fields of `before` and `after` (objects), in key order, each marked changed or not; a
+/// The fields of `before` and `after` (objects), in key order, each marked changed or not (only
+/// when there is both a before and an after: a record created or deleted is shown as it is); a
 /// value that is not an object is shown as one field named `value`.
 pub fn changes(before: Option<&Value>, after: Option<&Value>) -> Vec<Change> {
     let object = |v: Option<&Value>| match v {
@@ -251,6 +252,10 @@ pub fn changes(before: Option<&Value>, after: Option<&Value>) -> Vec<Change> {
         Some(other) => serde_json::Map::from_iter([("value".to_owned(), other.clone())]),
     };
     let (before, after) = (object(before), object(after));
+    let compared = !before.is_empty() && !after.is_empty();
+    let value = |map: &serde_json::Map<String, Value>, field: &str| {
+        map.get(field).cloned().unwrap_or(Value::Null)
+    };
     let mut fields: Vec<&String> = before.keys().chain(after.keys()).collect();
     fields.sort();
     fields.dedup();
@@ -265,7 +270,7 @@ pub fn changes(before: Option<&Value>, after: Option<&Value>) -> Vec<Change> {
             field: field.clone(),
             before: show(before.get(field)),
             after: show(after.get(field)),
-            changed: before.get(field) != after.get(field),
+            changed: compared && value(&before, field) != value(&after, field),
         })
         .collect()
 }
@@ -428,7 +433,8 @@ mod tests {
             fields,
             [
                 ("capacity", "20", "25", true),
-                ("room", "null", "null", true),
+                // A field left out reads as null: nothing changed.
+                ("room", "null", "null", false),
                 ("title", "Čtení", "Čtení", false),
                 ("topic", "null", "jazyk", true),
             ]
@@ -439,7 +445,10 @@ mod tests {
     fn a_creation_has_only_an_after_and_a_bare_value_is_one_field() {
         let got = changes(None, Some(&json!({"id": 3})));
         assert_eq!(got[0].before, "null");
-        assert!(got[0].changed);
+        assert!(
+            !got[0].changed,
+            "a new record is shown as it is, not as all changed"
+        );
         assert_eq!(changes(Some(&json!(5)), None)[0].field, "value");
     }
 

@@ -301,14 +301,17 @@ async fn the_audit_log_shows_and_exports_before_and_after(backend: Backend) {
         .text()
         .await
         .unwrap();
-    assert!(page.contains("organiser.update · organiser #"), "{page}");
+    assert!(page.contains("Úprava účtu · Účet organizátora #"), "{page}");
     assert!(
         page.contains(
             "<del>viewer</del> → <span class=\"visually-hidden\">po: </span><ins>organiser</ins>"
         ),
         "{page}"
     );
-    assert!(!page.contains("organiser.sign_in ·"), "filtered by action");
+    assert!(
+        !page.contains("Přihlášení do administrace ·"),
+        "filtered by action"
+    );
 
     let csv_text = get_page(&app, Some(&admin), "/admin/audit/export?format=csv")
         .await

@@ -93,11 +93,11 @@ pub async fn list(
     let filter_query = url::form_urlencoded::Serializer::new(String::new())
         .extend_pairs(fields.iter().filter(|(_, v)| !v.is_empty()))
         .finish();
-    let plain = |values: Vec<String>| -> Vec<Choice> {
+    let labelled = |prefix: &str, values: Vec<String>| -> Vec<Choice> {
         values
             .into_iter()
             .map(|v| Choice {
-                label: v.clone(),
+                label: label(lang, prefix, &v),
                 value: v,
             })
             .collect()
@@ -117,10 +117,19 @@ pub async fn list(
                 value: id.to_string(),
                 label: email,
             }).collect::<Vec<_>>(),
-            actions => plain(choices.actions),
-            subject_types => plain(choices.subject_types),
+            actions => labelled("audit.action", choices.actions),
+            subject_types => labelled("audit.subject", choices.subject_types),
         },
     )
+}
+
+/// An action's or subject type's name in `lang` (`{prefix}.{code}`), or the code itself for one
+/// without a name (written by a newer version, say).
+fn label(lang: Lang, prefix: &str, code: &str) -> String {
+    match lang.text(&format!("{prefix}.{code}")) {
+        "??" => code.to_owned(),
+        text => text.to_owned(),
+    }
 }
 
 fn entry_view(entry: &audit::Entry, lang: Lang) -> EntryView {
@@ -129,10 +138,13 @@ fn entry_view(entry: &audit::Entry, lang: Lang) -> EntryView {
         id: e.id,
         at: lang.moment(e.at, crate::timezone::DEFAULT),
         organiser: entry.organiser.clone(),
-        action: e.action.clone(),
-        subject: match e.subject_id {
-            Some(id) => format!("{} #{id}", e.subject_type),
-            None => e.subject_type.clone(),
+        action: label(lang, "audit.action", &e.action),
+        subject: {
+            let subject = label(lang, "audit.subject", &e.subject_type);
+            match e.subject_id {
+                Some(id) => format!("{subject} #{id}"),
+                None => subject,
+            }
         },
         changes: audit::changes(entry.before().as_ref(), entry.after().as_ref()),
     }
