@@ -183,8 +183,8 @@ impl Application {
         let url = &config.base_url;
         let sign_in = match &self.first_admin_password {
             Some(password) => format!(
-                "\n  sign in:  {url}/admin/login as {} with the initial password {password} \
-                 (then change it at {url}/admin/password)",
+                "\n  sign in:  {url}/admin/login as {} with the initial password {password}\
+                 \n            (then change it at {url}/admin/password)",
                 crate::organiser::accounts::FIRST_ADMIN
             ),
             None => String::new(),
