@@ -157,7 +157,7 @@ pub fn body(conn: DatabaseConnection, request: ExportRequest) -> poem::Body {
 }
 
 /// A file name for the download: `ucastnici-uspech-pro-kazdeho-zaka.csv` / `attendees-….xlsx`.
-/// `subject` should be a slug (ASCII, no quotes), e.g. the fair's or `activity-12`.
+/// `subject` should be a slug (ASCII, no quotes), e.g. the fair's.
 pub fn file_name(subject: &str, format: Format, lang: Lang) -> String {
     let stem = match lang {
         Lang::Cs => "ucastnici",

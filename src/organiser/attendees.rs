@@ -37,7 +37,8 @@ use crate::{
 #[derive(Clone, Debug, Serialize)]
 pub struct ListSubject {
     pub title: String,
-    /// ASCII, for the download's file name: the fair's slug or `activity-12`.
+    /// ASCII, for the download's file name: the fair's slug, or the activity's title as a slug
+    /// with its id (`jak-rozvijet-wellbeing-zaku-3`): no word of either language around it.
     pub slug: String,
     /// The activity of a one-activity list.
     pub activity: Option<activity::Model>,
@@ -63,7 +64,12 @@ pub async fn subject(
             }
             Ok(ListSubject {
                 title: found.title.clone(),
-                slug: format!("activity-{id}"),
+                slug: {
+                    // ASCII, so any cut is on a character; a long title need not be whole.
+                    let mut title = crate::domain::slug::slugify(&found.title);
+                    title.truncate(60);
+                    format!("{}-{id}", title.trim_end_matches('-'))
+                },
                 fair_id: found.fair_id,
                 activity: Some(found),
             })

@@ -346,7 +346,9 @@ async fn exports_over_http_open_in_real_parsers_with_czech_diacritics(backend: B
         answer.headers()["content-disposition"]
             .to_str()
             .unwrap()
-            .contains("attendees-activity-1.csv")
+            .contains("attendees-proc-a-jak-rozvijet-pedagogicky-leadership-vedeni-skol-1.csv"),
+        "{:?}",
+        answer.headers()["content-disposition"]
     );
     let bytes = answer.bytes().await.unwrap();
     let mut csv = csv::ReaderBuilder::new()
