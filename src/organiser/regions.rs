@@ -245,7 +245,8 @@ async fn region_taken(
     if others.iter().any(|r| r.name == name) {
         errors.push(FieldError::new("name", "taken"));
     }
-    if others.iter().any(|r| r.slug == slug) {
+    // A slug made from a taken name is that region's: one error, on the name, is enough.
+    if others.iter().any(|r| r.slug == slug && r.name != name) {
         errors.push(FieldError::new("slug", "taken"));
     }
     Ok(errors)
