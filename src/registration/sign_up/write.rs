@@ -262,12 +262,7 @@ fn compose(
         let (mut to_confirm, mut kept, mut waits) = (Vec::new(), Vec::new(), false);
         // The email names the first deadline of its seats.
         let mut deadline: Option<DateTime<Utc>> = None;
-        let mut until = |at: Option<DateTime<Utc>>| {
-            deadline = match (deadline, at) {
-                (Some(first), Some(at)) => Some(first.min(at)),
-                (first, at) => first.or(at),
-            }
-        };
+        let mut until = |at: Option<DateTime<Utc>>| deadline = deadline.into_iter().chain(at).min();
         for (b, place) in accepted.activities.iter().zip(verdict.places()) {
             let (activity, a) = (&b.activity, &b.activity.model);
             match *place {
