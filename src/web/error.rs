@@ -73,13 +73,7 @@ impl ErrorPage {
 
     /// The page for `err`, with its status and, when waiting helps, `Retry-After`.
     pub fn render(self, err: poem::Error) -> poem::Response {
-        // A token or id in the address that does not even decode (`/me/%ff`) names nothing
-        // that exists, like any other unknown one.
-        let status = if err.is::<poem::error::ParsePathError>() {
-            StatusCode::NOT_FOUND
-        } else {
-            err.status()
-        };
+        let status = err.status();
         let retry_after = match err.downcast_ref::<TooMany>() {
             Some(TooMany(seconds)) => Some(*seconds),
             None if status == StatusCode::SERVICE_UNAVAILABLE => Some(5),
