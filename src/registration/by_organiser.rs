@@ -27,14 +27,7 @@ const TOLD_OF_CHANGES: [RegistrationStatus; 3] = [
 /// Until when a seat not yet confirmed (held or offered) waits, in the reader's words: the
 /// change email must not tell them there is nothing to do.
 fn hold_until(row: &registration::Model, lang: Lang) -> Option<String> {
-    row.hold_expires_at
-        .filter(|_| {
-            matches!(
-                row.status,
-                RegistrationStatus::Pending | RegistrationStatus::Offered
-            )
-        })
-        .map(|at| lang.moment(at, timezone::DEFAULT))
+    seats::waits_until(row).map(|at| lang.moment(at, timezone::DEFAULT))
 }
 
 /// Emails `activity_changed` (old → new) to everyone holding or offered a seat of the activity

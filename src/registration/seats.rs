@@ -246,6 +246,17 @@ pub fn hold_deadline(
     Ord::min(now + window, starts_at)
 }
 
+/// Until when `row`'s seat waits for its confirmation: a held (pending) or offered seat's
+/// deadline; `None` for any other status.
+pub fn waits_until(row: &registration::Model) -> Option<DateTime<Utc>> {
+    row.hold_expires_at.filter(|_| {
+        matches!(
+            row.status,
+            RegistrationStatus::Pending | RegistrationStatus::Offered
+        )
+    })
+}
+
 /// Where `row` (waitlisted) stands in its activity's line, from 1: the order in which freed
 /// seats are offered ([`offer_to_waiting`]), by sign-up time, then id.
 pub async fn waiting_position(

@@ -93,14 +93,7 @@ pub async fn page(
             when: lang.when(a.starts_at, a.ends_at, tz),
             place: Some(r.location.clone()).filter(|l| !l.is_empty()),
             status: reg.status.as_str(),
-            hold_until: reg
-                .hold_expires_at
-                .filter(|_| {
-                    matches!(
-                        reg.status,
-                        RegistrationStatus::Pending | RegistrationStatus::Offered
-                    )
-                })
+            hold_until: crate::registration::seats::waits_until(reg)
                 .map(|at| lang.moment(at, timezone::DEFAULT)),
             waiting_position: r.waiting_position,
             cancellable: matches!(
