@@ -241,12 +241,12 @@ pub async fn activity(conn: &impl ConnectionTrait, id: i32) -> Result<Option<Act
     Ok(with_speakers(conn, vec![model]).await?.pop())
 }
 
-/// The venues of the fairs of `activities`, by fair id.
+/// The venues of `fairs`, by fair id.
 pub async fn venues(
     conn: &impl ConnectionTrait,
-    activities: &[activity::Model],
+    fairs: impl IntoIterator<Item = i32>,
 ) -> Result<HashMap<i32, String>, DbErr> {
-    let fairs: BTreeSet<i32> = activities.iter().filter_map(|a| a.fair_id).collect();
+    let fairs: BTreeSet<i32> = fairs.into_iter().collect();
     if fairs.is_empty() {
         return Ok(HashMap::new());
     }
@@ -267,7 +267,7 @@ pub async fn with_speakers(
     models: Vec<activity::Model>,
 ) -> Result<Vec<Activity>, DbErr> {
     let speakers = models.load_many(speaker::Entity, conn).await?;
-    let venues = venues(conn, &models).await?;
+    let venues = venues(conn, models.iter().filter_map(|m| m.fair_id)).await?;
     Ok(models
         .into_iter()
         .zip(speakers)

@@ -63,8 +63,8 @@ pub async fn my_registrations(
         .into_iter()
         .filter_map(|(registration, activity)| Some((registration, activity?)))
         .collect();
-    let activities: Vec<activity::Model> = rows.iter().map(|(_, a)| a.clone()).collect();
-    let venues = programme::venues(state.db.conn(), &activities).await?;
+    let fairs = rows.iter().filter_map(|(_, a)| a.fair_id);
+    let venues = programme::venues(state.db.conn(), fairs).await?;
     let mut registrations = Vec::with_capacity(rows.len());
     for (registration, activity) in rows {
         let venue = activity.fair_id.and_then(|id| venues.get(&id));
