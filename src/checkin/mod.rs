@@ -48,12 +48,9 @@ pub enum Decision {
 
 /// When the door of `activity` opens: the start of its day in Prague.
 pub fn door_opens(activity: &activity::Model) -> DateTime<Utc> {
-    use chrono::TimeZone;
     let tz = crate::timezone::DEFAULT;
     let day = activity.starts_at.with_timezone(&tz).date_naive();
-    tz.from_local_datetime(&day.and_time(chrono::NaiveTime::MIN))
-        .earliest()
-        .map_or(activity.starts_at, |midnight| midnight.with_timezone(&Utc))
+    crate::timezone::start_of_day(day, tz).unwrap_or(activity.starts_at)
 }
 
 /// The rule: the door's activity first (a code for another workshop is never admitted here,

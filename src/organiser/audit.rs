@@ -5,7 +5,7 @@
 //! [`changes`] turns a before/after pair into the fields that differ, and [`export`] writes the
 //! filtered log as CSV or JSON page by page.
 
-use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use entity::{audit_event, organiser};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait,
@@ -87,11 +87,7 @@ impl AuditFilter {
             v => match NaiveDate::parse_from_str(v, "%Y-%m-%d") {
                 Ok(d) => {
                     let d = if next { d.succ_opt().unwrap_or(d) } else { d };
-                    let midnight = d.and_hms_opt(0, 0, 0).expect("midnight exists");
-                    timezone::DEFAULT
-                        .from_local_datetime(&midnight)
-                        .earliest()
-                        .map(|t| t.with_timezone(&Utc))
+                    timezone::start_of_day(d, timezone::DEFAULT)
                 }
                 Err(_) => {
                     errors.push(FieldError::new(field, "invalid_date"));
