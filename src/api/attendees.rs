@@ -15,7 +15,7 @@ use poem_openapi::{
 use super::{admin::OrganiserToken, error::AdminError, request_lang};
 use crate::{
     domain::FieldError,
-    export::{self, AttendeeRow, Column, DEFAULT_COLUMNS, ExportRequest, Format},
+    export::{self, AttendeeRow, ExportRequest},
     i18n::Lang,
     organiser::{
         Action,
@@ -280,25 +280,10 @@ async fn export_of(
     )
     .map_err(|e| errors.push(e))
     .ok();
-    let format = match choice.format.as_deref().unwrap_or("csv").parse::<Format>() {
-        Ok(format) => Some(format),
-        Err(err) => {
-            errors.push(FieldError::new("format", "unknown_choice").with_detail(err.0));
-            None
-        }
-    };
-    let columns = match choice.columns.as_deref() {
-        None => Some(DEFAULT_COLUMNS.to_vec()),
-        Some(list) => Column::parse_list(list)
-            .map_err(|err| {
-                errors
-                    .push(FieldError::new("columns", "unknown_choice").with_detail(err.to_string()))
-            })
-            .ok(),
-    };
-    let (Some(query), Some(format), Some(columns), true) =
-        (query, format, columns, errors.is_empty())
-    else {
+    let chosen = export::choose(choice.format.as_deref(), choice.columns.as_deref())
+        .map_err(|mut bad| errors.append(&mut bad))
+        .ok();
+    let (Some(query), Some((format, columns)), true) = (query, chosen, errors.is_empty()) else {
         return Err(AdminError::invalid(&errors, lang));
     };
     let name = export::file_name(&subject.slug, format, lang);

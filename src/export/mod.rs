@@ -43,7 +43,7 @@ pub use cli::ExportArgs;
 pub use column::{Column, ColumnListError, DEFAULT_COLUMNS};
 pub use format::{Format, UnknownFormat};
 
-use crate::i18n::Lang;
+use crate::{domain::FieldError, i18n::Lang};
 use cell::Wording;
 
 /// Everything that decides an export's bytes.
@@ -55,6 +55,29 @@ pub struct ExportRequest {
     pub format: Format,
     /// Header labels and the words for statuses and roles (JSON always has ids and codes).
     pub lang: Lang,
+}
+
+/// The format and columns an organiser asked for, from the page's form or the API's query:
+/// `format` defaults to CSV and `columns` (comma-separated) to [`DEFAULT_COLUMNS`]. Each bad
+/// choice is an error on its own field, so one answer names both.
+pub fn choose(
+    format: Option<&str>,
+    columns: Option<&str>,
+) -> Result<(Format, Vec<Column>), Vec<FieldError>> {
+    let format = format
+        .unwrap_or("csv")
+        .parse::<Format>()
+        .map_err(|err| FieldError::new("format", "unknown_choice").with_detail(err.0));
+    let columns = match columns {
+        None => Ok(DEFAULT_COLUMNS.to_vec()),
+        Some(list) => Column::parse_list(list).map_err(|err| {
+            FieldError::new("columns", "unknown_choice").with_detail(err.to_string())
+        }),
+    };
+    match (format, columns) {
+        (Ok(format), Ok(columns)) => Ok((format, columns)),
+        (format, columns) => Err(format.err().into_iter().chain(columns.err()).collect()),
+    }
 }
 
 #[derive(Debug, thiserror::Error)]

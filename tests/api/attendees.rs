@@ -415,6 +415,33 @@ async fn exports_over_http_open_in_real_parsers_with_czech_diacritics(backend: B
     .await;
     let fields: Vec<String> = problem_fields(bad).await.into_iter().map(|f| f.0).collect();
     assert_eq!(fields, ["format", "columns"]);
+
+    // The page's download, hand-edited the same way: the list again, each bad choice told on
+    // its fieldset in the page's language, the good ones kept.
+    let bad = get_page(
+        &app,
+        Some(&boss),
+        &format!(
+            "/admin/fairs/{fair}/attendees/export?format=pdf&columns=name&columns=phone&lang=en"
+        ),
+    )
+    .await;
+    assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
+    let page = bad.text().await.unwrap();
+    assert!(
+        page.contains(r#"<fieldset id="format" class="field-error">"#),
+        "{page}"
+    );
+    assert!(
+        page.contains(r#"<fieldset id="columns" class="field-error">"#),
+        "{page}"
+    );
+    assert!(
+        page.contains("Please choose one of the options offered."),
+        "{page}"
+    );
+    assert!(page.contains(r#"value="name" checked"#), "{page}");
+    assert!(!page.contains(r#"value="email" checked"#), "{page}");
 }
 
 async fn adding_cancelling_and_moving_email_the_person_and_move_the_seats(backend: Backend) {

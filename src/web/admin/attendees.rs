@@ -217,14 +217,27 @@ async fn list_page(
                 .map(|(k, v)| (k.as_str(), v.as_str())),
         )
         .finish();
+    // The export form keeps what a refused download picked.
+    let picked = picked_columns(&pairs);
     let columns: Vec<Choice> = Column::ALL
         .into_iter()
         .map(|c| Choice {
             id: c.id(),
-            selected: DEFAULT_COLUMNS.contains(&c),
+            selected: match &picked {
+                Some(list) => list.split(',').any(|id| Column::parse(id) == Some(c)),
+                None => DEFAULT_COLUMNS.contains(&c),
+            },
         })
         .collect();
-    let formats: Vec<&str> = Format::ALL.into_iter().map(Format::id).collect();
+    let format = first(&pairs, "format");
+    let formats: Vec<Choice> = Format::ALL
+        .into_iter()
+        .enumerate()
+        .map(|(i, f)| Choice {
+            id: f.id(),
+            selected: format.map_or(i == 0, |picked| picked == f.id()),
+        })
+        .collect();
     let problems = problems.unwrap_or_default();
     state.pages.respond(
         status,
@@ -283,6 +296,16 @@ pub async fn fair_list(
     list_page(state, req, lang, &signed, scope, StatusCode::OK, None).await
 }
 
+/// The download's repeated `columns` as one comma-separated list; none means the defaults.
+fn picked_columns(pairs: &[(String, String)]) -> Option<String> {
+    let picked: Vec<&str> = pairs
+        .iter()
+        .filter(|(k, _)| k == "columns")
+        .map(|(_, v)| v.as_str())
+        .collect();
+    (!picked.is_empty()).then(|| picked.join(","))
+}
+
 /// A download of the list: `format`, `columns` (repeated; none picked means the defaults) and
 /// the list's filter, streamed with a file name.
 async fn export_of(
@@ -296,20 +319,14 @@ async fn export_of(
     let subject = attendees::subject(state, &signed.who, scope, Action::Export)
         .await
         .map_err(manage_error)?;
-    let format = match first(&pairs, "format").unwrap_or("csv").parse::<Format>() {
-        Ok(format) => format,
-        Err(_) => return Err(poem::Error::from_status(StatusCode::BAD_REQUEST)),
-    };
-    let picked: Vec<&str> = pairs
-        .iter()
-        .filter(|(k, _)| k == "columns")
-        .map(|(_, v)| v.as_str())
-        .collect();
-    let columns = if picked.is_empty() {
-        DEFAULT_COLUMNS.to_vec()
-    } else {
-        Column::parse_list(&picked.join(","))
-            .map_err(|_| poem::Error::from_status(StatusCode::BAD_REQUEST))?
+    let picked = picked_columns(&pairs);
+    let (format, columns) = match export::choose(first(&pairs, "format"), picked.as_deref()) {
+        Ok(chosen) => chosen,
+        Err(errors) => {
+            let problems = FormView::new(BTreeMap::new(), &errors, lang);
+            let status = StatusCode::BAD_REQUEST;
+            return list_page(state, req, lang, &signed, scope, status, Some(problems)).await;
+        }
     };
     let request = ExportRequest {
         query: attendee_query(scope, &pairs),
