@@ -370,7 +370,11 @@ fn csv_row(entry: &Entry) -> [String; 8] {
     let e = &entry.event;
     [
         e.id.to_string(),
-        e.at.to_rfc3339(),
+        // Local time to the second, with its offset: readable in a spreadsheet, unambiguous
+        // across the autumn hour.
+        e.at.with_timezone(&crate::timezone::DEFAULT)
+            .format("%Y-%m-%d %H:%M:%S %:z")
+            .to_string(),
         entry.organiser.clone().unwrap_or_default(),
         e.action.clone(),
         e.subject_type.clone(),

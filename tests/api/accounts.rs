@@ -339,6 +339,13 @@ async fn the_audit_log_shows_and_exports_before_and_after(backend: Backend) {
         .find(|r| &r[3] == "organiser.update")
         .expect("the update in the CSV");
     assert_eq!(&update[2], "boss@veletrh.cz");
+    let at = chrono::DateTime::parse_from_str(&update[1], "%Y-%m-%d %H:%M:%S %:z")
+        .unwrap_or_else(|e| panic!("{}: {e}", &update[1]));
+    assert!((chrono::Utc::now() - at.to_utc()).num_minutes() < 5, "{at}");
+    assert!(
+        matches!(at.offset().local_minus_utc(), 3600 | 7200),
+        "Prague: {at}"
+    );
     let before: Value = serde_json::from_str(&update[6]).unwrap();
     let after: Value = serde_json::from_str(&update[7]).unwrap();
     assert_eq!(
