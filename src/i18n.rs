@@ -1660,6 +1660,11 @@ const TEXTS: &[(&str, &str, &str)] = &[
         "Choose at least one activity.",
     ),
     (
+        "error.closes_after_end",
+        "Přihlašování musí skončit nejpozději s koncem veletrhu.",
+        "Sign-ups must close by the end of the fair at the latest.",
+    ),
+    (
         "error.consent_required",
         "Bez souhlasu se zpracováním osobních údajů vás nemůžeme přihlásit.",
         "We cannot sign you up without your consent to the processing of personal data.",
@@ -1703,6 +1708,11 @@ const TEXTS: &[(&str, &str, &str)] = &[
         "error.full",
         "Akce je plně obsazena: {detail}.",
         "This activity is full: {detail}.",
+    ),
+    (
+        "error.in_the_past",
+        "Tento čas už je minulostí. Zadejte prosím budoucí datum a čas.",
+        "This time is already in the past. Please enter a future date and time.",
     ),
     (
         "error.in_use_districts",
@@ -1783,6 +1793,11 @@ const TEXTS: &[(&str, &str, &str)] = &[
         "error.organiser_exists",
         "Organizátor s touto adresou už existuje.",
         "An organiser with this address already exists.",
+    ),
+    (
+        "error.outside_fair",
+        "Dílna musí proběhnout ve dnech veletrhu ({detail}).",
+        "A workshop must take place on the days of its fair ({detail}).",
     ),
     (
         "error.overlap",
@@ -1918,6 +1933,11 @@ const TEXTS: &[(&str, &str, &str)] = &[
         "error.until_before_start",
         "Datum posledního setkání nemůže být před prvním.",
         "The date of the last meeting cannot be before the first.",
+    ),
+    (
+        "error.workshops_outside",
+        "Mimo nové dny veletrhu by zůstaly naplánované dílny (počet: {detail}). Nejdřív je přesuňte nebo zrušte.",
+        "Scheduled workshops would fall outside the fair's new days ({detail} of them). Move or cancel them first.",
     ),
     (
         "error.wrong_password",

@@ -34,7 +34,12 @@ use super::{
     speakers::{self, SpeakerInput},
     text,
 };
-use crate::{domain::FieldError, registration::by_organiser, startup::AppState};
+use crate::{
+    domain::{FieldError, TimeSlot},
+    registration::by_organiser,
+    startup::AppState,
+    timezone,
+};
 
 /// The most seats an activity may have.
 pub const MAX_CAPACITY: i32 = 100_000;
@@ -228,23 +233,61 @@ fn has(errors: &[FieldError], field: &str) -> bool {
     errors.iter().any(|e| e.field == field)
 }
 
-/// A fair or region the draft names that does not exist.
+/// What the draft gets wrong against stored rows and the clock: a fair or region that does not
+/// exist, a workshop outside its fair's days, a start set (or moved) into the past. `before` is
+/// the stored row of an edit; an edit that keeps a past start (a meeting under way) is fine.
 async fn check_references(
     conn: &impl ConnectionTrait,
     draft: &activity::Model,
+    before: Option<&activity::Model>,
+    now: DateTime<Utc>,
 ) -> Result<Vec<FieldError>, DbErr> {
     let mut errors = Vec::new();
-    if let Some(id) = draft.fair_id
-        && fair::Entity::find_by_id(id).one(conn).await?.is_none()
-    {
-        errors.push(FieldError::new("fair_id", "unknown_choice"));
+    if let Some(id) = draft.fair_id {
+        match fair::Entity::find_by_id(id).one(conn).await? {
+            None => errors.push(FieldError::new("fair_id", "unknown_choice")),
+            Some(fair) => errors.extend(outside_fair(&fair, draft)),
+        }
     }
     if let Some(id) = draft.region_id
         && region::Entity::find_by_id(id).one(conn).await?.is_none()
     {
         errors.push(FieldError::new("region_id", "unknown_choice"));
     }
+    if before.is_none_or(|b| b.starts_at != draft.starts_at) && draft.starts_at < now {
+        errors.push(FieldError::new("starts_at", "in_the_past"));
+    }
     Ok(errors)
+}
+
+/// The fair's local days, the span its workshops must lie within.
+pub fn fair_days(fair: &fair::Model) -> TimeSlot {
+    TimeSlot {
+        start: fair.starts_at,
+        end: fair.ends_at,
+    }
+    .whole_days(timezone::zone_of(&fair.timezone))
+}
+
+/// The error for an activity of `fair` that starts or ends outside its days, naming them.
+fn outside_fair(fair: &fair::Model, activity: &activity::Model) -> Option<FieldError> {
+    let days = fair_days(fair);
+    let field = if activity.starts_at < days.start || activity.starts_at >= days.end {
+        "starts_at"
+    } else if activity.ends_at > days.end {
+        "ends_at"
+    } else {
+        return None;
+    };
+    let tz = timezone::zone_of(&fair.timezone);
+    let first = fair.starts_at.with_timezone(&tz).date_naive();
+    let last = fair.ends_at.with_timezone(&tz).date_naive();
+    let detail = if first == last {
+        first.to_string()
+    } else {
+        format!("{first} – {last}")
+    };
+    Some(FieldError::new(field, "outside_fair").with_detail(detail))
 }
 
 pub async fn create(
@@ -306,7 +349,7 @@ pub async fn create(
         return Err(ManageError::Forbidden);
     }
     let txn = state.db.begin_write().await?;
-    let errors = check_references(&*txn, &draft).await?;
+    let errors = check_references(&*txn, &draft, None, now).await?;
     if !errors.is_empty() {
         return Err(ManageError::Invalid(errors));
     }
@@ -358,7 +401,7 @@ pub async fn update(
     if before.status == ActivityStatus::Cancelled {
         return Err(ManageError::Conflict("cancelled"));
     }
-    let mut errors = check_references(&*txn, &draft).await?;
+    let mut errors = check_references(&*txn, &draft, Some(&before), now).await?;
     if draft.capacity < before.taken {
         errors.push(capacity_below_taken(before.taken));
     }

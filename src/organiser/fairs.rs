@@ -30,11 +30,11 @@ use entity::{
 use sea_orm::{
     ActiveModelTrait,
     ActiveValue::{NotSet, Set},
-    ColumnTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
     sea_query::{Expr, ExprTrait},
 };
 
-use super::{Action, ManageError, Principal, Subject, audit, can, cancel_reason, text};
+use super::{Action, ManageError, Principal, Subject, activities, audit, can, cancel_reason, text};
 use crate::{
     domain::{FieldError, slug::slugify},
     registration::by_organiser,
@@ -106,6 +106,7 @@ fn merge(
     base: &fair::Model,
     input: &FairInput,
     creating: bool,
+    now: DateTime<Utc>,
 ) -> Result<fair::Model, Vec<FieldError>> {
     let mut errors = input.problems.clone();
     let mut next = base.clone();
@@ -167,6 +168,22 @@ fn merge(
     if !has(&errors, "starts_at") && !has(&errors, "ends_at") && next.ends_at <= next.starts_at {
         errors.push(FieldError::new("ends_at", "ends_before_start"));
     }
+    if !has(&errors, "starts_at")
+        && (creating || next.starts_at != base.starts_at)
+        && next.starts_at < now
+    {
+        errors.push(FieldError::new("starts_at", "in_the_past"));
+    }
+    if let Some(closes) = next.registration_closes_at
+        && closes > next.ends_at
+        && !has(&errors, "registration_closes_at")
+        && !has(&errors, "ends_at")
+    {
+        errors.push(FieldError::new(
+            "registration_closes_at",
+            "closes_after_end",
+        ));
+    }
     if let (Some(opens), Some(closes)) = (next.registration_opens_at, next.registration_closes_at)
         && closes <= opens
         && !has(&errors, "registration_opens_at")
@@ -221,7 +238,7 @@ pub async fn create(
         created_at: now,
         updated_at: now,
     };
-    let draft = merge(&blank, &input, true).map_err(ManageError::Invalid)?;
+    let draft = merge(&blank, &input, true, now).map_err(ManageError::Invalid)?;
     let txn = state.db.begin_write().await?;
     let taken = fair::Entity::find()
         .filter(fair::Column::Slug.eq(&draft.slug))
@@ -272,9 +289,13 @@ pub async fn update(
     if before.status == ActivityStatus::Cancelled {
         return Err(ManageError::Conflict("cancelled"));
     }
-    let draft = merge(&before, &input, false).map_err(ManageError::Invalid)?;
+    let draft = merge(&before, &input, false, now).map_err(ManageError::Invalid)?;
     if draft == before {
         return Ok(before);
+    }
+    let errors = workshops_outside(&*txn, &draft).await?;
+    if !errors.is_empty() {
+        return Err(ManageError::Invalid(errors));
     }
     let changes = fair::ActiveModel {
         name: Set(draft.name.clone()),
@@ -323,6 +344,34 @@ pub async fn update(
     txn.commit().await?;
     state.mail_wake.notify_one();
     Ok(after)
+}
+
+/// The fair's new dates would leave scheduled workshops outside its days: how many start before
+/// them (on `starts_at`) and how many end after them (on `ends_at`), so the organiser moves them
+/// first.
+async fn workshops_outside(
+    conn: &impl ConnectionTrait,
+    draft: &fair::Model,
+) -> Result<Vec<FieldError>, DbErr> {
+    let days = activities::fair_days(draft);
+    let (mut early, mut late) = (0, 0);
+    for a in activity::Entity::find()
+        .filter(activity::Column::FairId.eq(draft.id))
+        .filter(activity::Column::Status.eq(ActivityStatus::Scheduled))
+        .all(conn)
+        .await?
+    {
+        if a.starts_at < days.start {
+            early += 1;
+        } else if a.ends_at > days.end {
+            late += 1;
+        }
+    }
+    Ok([("starts_at", early), ("ends_at", late)]
+        .into_iter()
+        .filter(|(_, n)| *n > 0)
+        .map(|(field, n)| FieldError::new(field, "workshops_outside").with_detail(n.to_string()))
+        .collect())
 }
 
 /// Cancels a fair and its scheduled workshops (see the module docs). Cancelling a cancelled
@@ -434,6 +483,9 @@ pub async fn cancel(
 mod tests {
     use super::*;
 
+    /// Before [`base`]'s fair.
+    const NOW: DateTime<Utc> = DateTime::from_timestamp_nanos(1_800_000_000_000_000_000);
+
     fn base() -> fair::Model {
         let at: DateTime<Utc> = "2030-01-10T08:00:00Z".parse().unwrap();
         fair::Model {
@@ -464,7 +516,7 @@ mod tests {
 
     #[test]
     fn a_new_fair_needs_its_name_slug_venue_and_times() {
-        let found = codes(merge(&base(), &FairInput::default(), true));
+        let found = codes(merge(&base(), &FairInput::default(), true, NOW));
         assert_eq!(
             found,
             [
@@ -486,7 +538,7 @@ mod tests {
             registration_closes_at: Some(Some("2029-11-01T00:00:00Z".parse().unwrap())),
             ..FairInput::default()
         };
-        let found = codes(merge(&base(), &input, false));
+        let found = codes(merge(&base(), &input, false, NOW));
         assert_eq!(
             found,
             [
@@ -500,14 +552,38 @@ mod tests {
             ..FairInput::default()
         };
         assert_eq!(
-            codes(merge(&base(), &renamed, false)),
+            codes(merge(&base(), &renamed, false, NOW)),
             [("slug", "slug_fixed")]
         );
         let bad_slug = FairInput {
             slug: Some("Veletrh 2030".into()),
             ..FairInput::default()
         };
-        assert!(codes(merge(&base(), &bad_slug, true)).contains(&("slug", "invalid_slug")));
+        assert!(codes(merge(&base(), &bad_slug, true, NOW)).contains(&("slug", "invalid_slug")));
+    }
+
+    #[test]
+    fn a_start_set_in_the_past_and_sign_ups_closing_after_the_end_are_refused() {
+        let moved = FairInput {
+            starts_at: Some("2027-01-10T08:00:00Z".parse().unwrap()),
+            registration_closes_at: Some(Some("2030-01-10T17:00:00Z".parse().unwrap())),
+            ..FairInput::default()
+        };
+        assert_eq!(
+            codes(merge(&base(), &moved, false, NOW)),
+            [
+                ("starts_at", "in_the_past"),
+                ("registration_closes_at", "closes_after_end")
+            ]
+        );
+        // An edit that keeps a start already past (a fair under way) is fine.
+        let later = base().starts_at + chrono::Duration::hours(1);
+        let renamed = FairInput {
+            name: Some("Veletrh 2030".into()),
+            registration_closes_at: Some(Some(base().ends_at)),
+            ..FairInput::default()
+        };
+        assert!(merge(&base(), &renamed, false, later).is_ok());
     }
 
     #[test]
@@ -520,7 +596,7 @@ mod tests {
             registration_opens_at: Some(None),
             ..FairInput::default()
         };
-        let next = merge(&current, &input, false).unwrap();
+        let next = merge(&current, &input, false, NOW).unwrap();
         assert_eq!(next.venue, "Brno");
         assert_eq!(next.timezone, "Europe/London");
         assert_eq!(next.name, "Veletrh");

@@ -358,6 +358,14 @@ pub async fn create(
         Some(first) if !(2000..=2200).contains(&first.year()) => {
             errors.push(FieldError::new("first_starts_at", "invalid_time"))
         }
+        Some(first)
+            if timezone::DEFAULT
+                .from_local_datetime(&first)
+                .earliest()
+                .is_some_and(|at| at < Utc::now()) =>
+        {
+            errors.push(FieldError::new("first_starts_at", "in_the_past"))
+        }
         _ => {}
     }
     let count = match input.count {

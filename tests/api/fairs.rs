@@ -14,7 +14,7 @@ use serde_json::{Value, json};
 use veletrh::demo::FAIR_SLUG;
 
 use crate::helpers::organisers::{
-    Roles, Staff, WORKSHOP, another_fair, call_api, each_role, get_page, post_form,
+    Roles, Staff, WORKSHOP, another_fair, call_api, each_role, fair_day, get_page, post_form,
     signed_up_and_confirmed, staff,
 };
 use crate::helpers::{Backend, TestApp, on_both_backends, spawn_app, spawn_app_with};
@@ -769,6 +769,7 @@ async fn each_fair_and_exhibitor_route_answers_each_role(backend: Backend) {
     let app = spawn_app(backend).await;
     let fair = demo_fair(&app).await.id;
     let other_fair = another_fair(&app).await;
+    let day = fair_day(&app, fair).await;
     let Roles {
         viewer,
         other,
@@ -831,8 +832,8 @@ async fn each_fair_and_exhibitor_route_answers_each_role(backend: Backend) {
                 ("name", "Veletrh".into()),
                 ("venue", "Kampus Hybernská, Hybernská 4, Praha 1".into()),
                 ("timezone", "Europe/Prague".into()),
-                ("starts_at", "2031-01-12T09:00".into()),
-                ("ends_at", "2031-01-12T16:00".into()),
+                ("starts_at", format!("{day}T08:30")),
+                ("ends_at", format!("{day}T16:00")),
             ],
         ),
         (

@@ -3,13 +3,14 @@
 
 use chrono::{Duration, Utc};
 use entity::{
-    audit_event,
+    activity, audit_event,
     enums::{ActivityStatus, OrganiserRole, RegistrationStatus},
-    organiser, organiser_session, registration,
+    fair, organiser, organiser_session, registration,
 };
 use reqwest::Method;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder,
 };
 use serde_json::{Value, json};
 use veletrh::{
@@ -20,20 +21,21 @@ use veletrh::{
 
 use crate::helpers::organisers::{
     Roles, Staff, WORKSHOP, account, activity_row, admin, another_fair, browser, call_api, csrf_of,
-    demo_fair, each_role, get_page, post_form, set_capacity, sign_in, signed_up_and_confirmed,
-    staff,
+    demo_fair, each_role, fair_day, field_errors, get_page, post_form, set_capacity, sign_in,
+    signed_up_and_confirmed, staff,
 };
 use crate::helpers::{Backend, TestApp, on_both_backends, sign_up_body, spawn_app};
 
 const OTHER_WORKSHOP: i32 = 5;
 
-fn workshop_form(fair: &str, title: &'static str) -> Vec<(&'static str, String)> {
+/// A new workshop of `fair` on `day` (its [`fair_day`]).
+fn workshop_form(fair: &str, day: &str, title: &'static str) -> Vec<(&'static str, String)> {
     vec![
         ("kind", "workshop".into()),
         ("fair_id", fair.into()),
         ("title", title.into()),
-        ("starts_at", "2030-03-01T09:00".into()),
-        ("ends_at", "2030-03-01T10:30".into()),
+        ("starts_at", format!("{day}T09:00")),
+        ("ends_at", format!("{day}T10:30")),
         ("capacity", "20".into()),
     ]
 }
@@ -68,9 +70,10 @@ async fn each_route_answers_each_role_as_its_permissions_say(backend: Backend) {
         ("admin", Some(&admin)),
     ];
     let fair_s = fair.to_string();
-    let create = workshop_form(&fair_s, "Nový workshop");
+    let day = fair_day(&app, fair).await;
+    let create = workshop_form(&fair_s, &day, "Nový workshop");
     let create: Vec<(&str, &str)> = create.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let mut edit = workshop_form(&fair_s, "Přejmenovaný workshop");
+    let mut edit = workshop_form(&fair_s, &day, "Přejmenovaný workshop");
     edit.retain(|(k, _)| *k != "kind");
     let original = activity_row(&app, WORKSHOP).await;
     for (k, v) in edit.iter_mut() {
@@ -195,7 +198,7 @@ async fn each_route_answers_each_role_as_its_permissions_say(backend: Backend) {
     }
     let new_workshop = json!({
         "kind": "workshop", "fair_id": fair, "title": "API workshop",
-        "starts_at": "2030-03-01T08:00:00Z", "ends_at": "2030-03-01T09:00:00Z", "capacity": 10,
+        "starts_at": format!("{day}T08:00:00Z"), "ends_at": format!("{day}T09:00:00Z"), "capacity": 10,
     });
     let api: Vec<(Case, Method, String, Option<Value>)> = vec![
         (
@@ -681,7 +684,8 @@ async fn lowering_the_capacity_below_the_seats_taken_is_refused_on_the_field(bac
         "{problem}"
     );
     // The page says it in Czech at the field.
-    let mut fields = workshop_form(&before.fair_id.unwrap().to_string(), "x");
+    let fair = before.fair_id.unwrap();
+    let mut fields = workshop_form(&fair.to_string(), &fair_day(&app, fair).await, "x");
     fields.retain(|(k, _)| *k != "kind");
     let local = |at: chrono::DateTime<Utc>| {
         at.with_timezone(&timezone::DEFAULT)
@@ -714,6 +718,135 @@ async fn lowering_the_capacity_below_the_seats_taken_is_refused_on_the_field(bac
         before,
         "nothing changed"
     );
+}
+
+async fn dates_outside_the_fair_or_in_the_past_are_refused_on_the_field(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let boss = admin(&app).await;
+    let fair = demo_fair(&app).await;
+    let day = fair_day(&app, fair).await;
+    let next_day = (chrono::NaiveDate::parse_from_str(&day, "%Y-%m-%d").unwrap()
+        + Duration::days(1))
+    .to_string();
+    let activities = activity::Entity::find()
+        .count(app.state.db.conn())
+        .await
+        .unwrap();
+    let workshop = |starts: String, ends: String| {
+        json!({ "kind": "workshop", "fair_id": fair, "title": "Mimo", "starts_at": starts,
+                "ends_at": ends, "capacity": 10 })
+    };
+    // The day after the fair, from 9:00 Prague time (UTC+1 in the winter the demo fair is in,
+    // or +2: either way on that local day).
+    let after = workshop(
+        format!("{next_day}T08:00:00Z"),
+        format!("{next_day}T09:00:00Z"),
+    );
+    let refused = call_api(
+        &app,
+        Some(&boss),
+        Method::POST,
+        "/admin/activities",
+        Some(after),
+    )
+    .await;
+    assert_eq!(field_errors(refused).await, ["starts_at:outside_fair"]);
+    // Ending after the fair's last day.
+    let late = workshop(format!("{day}T20:00:00Z"), format!("{next_day}T01:00:00Z"));
+    let refused = call_api(
+        &app,
+        Some(&boss),
+        Method::POST,
+        "/admin/activities",
+        Some(late),
+    )
+    .await;
+    assert_eq!(field_errors(refused).await, ["ends_at:outside_fair"]);
+    // A meeting (no fair) set in the past.
+    let past = json!({ "kind": "meeting", "title": "Loni", "starts_at": "2025-03-01T08:00:00Z",
+                       "ends_at": "2025-03-01T09:00:00Z", "capacity": 10 });
+    let refused = call_api(
+        &app,
+        Some(&boss),
+        Method::POST,
+        "/admin/activities",
+        Some(past),
+    )
+    .await;
+    assert_eq!(field_errors(refused).await, ["starts_at:in_the_past"]);
+    assert_eq!(
+        activity::Entity::find()
+            .count(app.state.db.conn())
+            .await
+            .unwrap(),
+        activities,
+        "nothing created"
+    );
+
+    // Moving a workshop off the fair's day, on the page: the field says why, in Czech, with
+    // the fair's day.
+    let before = activity_row(&app, WORKSHOP).await;
+    let mut fields = workshop_form(&fair.to_string(), &next_day, "Přesunutý");
+    fields.retain(|(k, _)| *k != "kind");
+    let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let page = post_form(
+        &app,
+        Some(&boss),
+        &format!("/admin/activities/{WORKSHOP}"),
+        &fields,
+    )
+    .await;
+    assert_eq!(page.status(), 422);
+    let page = page.text().await.unwrap();
+    assert!(
+        page.contains(&format!("Dílna musí proběhnout ve dnech veletrhu ({day}).")),
+        "{page}"
+    );
+    assert_eq!(
+        activity_row(&app, WORKSHOP).await,
+        before,
+        "nothing changed"
+    );
+
+    // The fair moved a week on would leave every scheduled workshop before its new days.
+    let fair_row = fair::Entity::find_by_id(fair)
+        .one(app.state.db.conn())
+        .await
+        .unwrap()
+        .unwrap();
+    let scheduled = activity::Entity::find()
+        .filter(activity::Column::FairId.eq(fair))
+        .filter(activity::Column::Status.eq(ActivityStatus::Scheduled))
+        .count(app.state.db.conn())
+        .await
+        .unwrap();
+    assert!(scheduled > 0);
+    let week = Duration::weeks(1);
+    let answer = call_api(
+        &app,
+        Some(&boss),
+        Method::PATCH,
+        &format!("/admin/fairs/{fair}"),
+        Some(json!({ "starts_at": fair_row.starts_at + week, "ends_at": fair_row.ends_at + week })),
+    )
+    .await;
+    assert_eq!(answer.status(), 422);
+    let problem: Value = answer.json().await.unwrap();
+    assert_eq!(problem["errors"][0]["field"], "starts_at");
+    assert_eq!(problem["errors"][0]["code"], "workshops_outside");
+    assert!(
+        problem["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains(&format!("(počet: {scheduled})")),
+        "{problem}"
+    );
+    let unchanged = fair::Entity::find_by_id(fair)
+        .one(app.state.db.conn())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(unchanged, fair_row);
 }
 
 async fn a_cancelled_workshop_stays_in_its_feed_as_cancelled(backend: Backend) {
@@ -778,7 +911,7 @@ async fn a_cancelled_workshop_stays_in_its_feed_as_cancelled(backend: Backend) {
     .await;
     assert_eq!(answer.status(), 409);
     // Nor on the page, which says why.
-    let mut fields = workshop_form(&fair.to_string(), "x");
+    let mut fields = workshop_form(&fair.to_string(), &fair_day(&app, fair).await, "x");
     fields.retain(|(k, _)| *k != "kind");
     let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let page = post_form(
@@ -924,6 +1057,7 @@ on_both_backends!(
     raising_the_capacity_offers_the_seat_to_the_waiting_list,
     lowering_the_capacity_below_the_seats_taken_is_refused_on_the_field,
     a_cancelled_workshop_stays_in_its_feed_as_cancelled,
+    dates_outside_the_fair_or_in_the_past_are_refused_on_the_field,
     an_invited_organiser_sets_a_password_and_signs_in,
     an_api_token_made_on_the_page_works_until_revoked,
     the_first_start_on_sqlite_makes_an_admin_for_the_banner,

@@ -9,27 +9,8 @@ use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder}
 use serde_json::{Value, json};
 use veletrh::timezone;
 
-use crate::helpers::organisers::{Staff, browser, call_api, post_form, staff};
+use crate::helpers::organisers::{Staff, browser, call_api, field_errors, post_form, staff};
 use crate::helpers::{Backend, TestApp, on_both_backends, sign_up_body, spawn_app};
-
-/// The field errors of a problem+json answer as `field:code`.
-async fn field_errors(answer: reqwest::Response) -> Vec<String> {
-    assert_eq!(answer.status(), 422);
-    assert_eq!(answer.headers()["content-type"], "application/problem+json");
-    let body: Value = answer.json().await.unwrap();
-    body["errors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| {
-            format!(
-                "{}:{}",
-                e["field"].as_str().unwrap(),
-                e["code"].as_str().unwrap()
-            )
-        })
-        .collect()
-}
 
 async fn region_by_name(app: &TestApp, name: &str) -> region::Model {
     region::Entity::find()
@@ -380,6 +361,17 @@ async fn a_series_makes_its_meetings_at_the_same_local_time_across_the_clock_cha
         field_errors(refused).await,
         ["first_starts_at:invalid_time"]
     );
+    let mut past = weekly_series(olomouc.id, jesenik.id, 3);
+    past["first_starts_at"] = json!("2020-01-07T15:00:00Z");
+    let refused = call_api(
+        &app,
+        Some(&admin),
+        Method::POST,
+        "/admin/series",
+        Some(past),
+    )
+    .await;
+    assert_eq!(field_errors(refused).await, ["first_starts_at:in_the_past"]);
     let mut elsewhere = weekly_series(olomouc.id, jesenik.id, 3);
     elsewhere["district_ids"] = json!([district_by_name(&app, "Opava").await.id]);
     let refused = call_api(

@@ -159,6 +159,25 @@ pub async fn call_api(
     request.send().await.unwrap()
 }
 
+/// The field errors of a problem+json answer as `field:code`.
+pub async fn field_errors(answer: reqwest::Response) -> Vec<String> {
+    assert_eq!(answer.status(), 422);
+    assert_eq!(answer.headers()["content-type"], "application/problem+json");
+    let body: Value = answer.json().await.unwrap();
+    body["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            format!(
+                "{}:{}",
+                e["field"].as_str().unwrap(),
+                e["code"].as_str().unwrap()
+            )
+        })
+        .collect()
+}
+
 /// The JSON of a GET that must succeed.
 pub async fn api_json(app: &TestApp, who: &Staff, path: &str) -> Value {
     let answer = call_api(app, Some(who), Method::GET, path, None).await;
@@ -188,6 +207,19 @@ pub async fn set_capacity(app: &TestApp, id: i32, capacity: i32) {
 /// The id of the demo fair.
 pub async fn demo_fair(app: &TestApp) -> i32 {
     activity_row(app, WORKSHOP).await.fair_id.unwrap()
+}
+
+/// The local day `fair` begins, `2030-03-01`, for activities that must lie within its days.
+pub async fn fair_day(app: &TestApp, fair: i32) -> String {
+    let fair = fair::Entity::find_by_id(fair)
+        .one(app.state.db.conn())
+        .await
+        .unwrap()
+        .unwrap();
+    fair.starts_at
+        .with_timezone(&veletrh::timezone::DEFAULT)
+        .format("%Y-%m-%d")
+        .to_string()
 }
 
 /// A second fair, two months ahead.
