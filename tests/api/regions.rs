@@ -9,7 +9,9 @@ use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder}
 use serde_json::{Value, json};
 use veletrh::timezone;
 
-use crate::helpers::organisers::{Staff, browser, call_api, field_errors, post_form, staff};
+use crate::helpers::organisers::{
+    Staff, browser, call_api, field_errors, get_page, post_form, staff,
+};
 use crate::helpers::{Backend, TestApp, on_both_backends, sign_up_body, spawn_app};
 
 async fn region_by_name(app: &TestApp, name: &str) -> region::Model {
@@ -856,6 +858,46 @@ async fn who_may_manage_regions_partnerships_and_series(backend: Backend) {
         .await
         .unwrap();
     assert_eq!(fair_sees.as_array().unwrap().len(), 0, "not their meetings");
+
+    // The new-activity form offers each organiser only what they may create: the regional one
+    // a meeting of their region, the fair's one a workshop of their fair, the admin everything.
+    let options = |page: &str, select: &str| -> Vec<String> {
+        let Some(start) = page.find(&format!(r#"<select id="{select}""#)) else {
+            return Vec::new();
+        };
+        let end = start + page[start..].find("</select>").unwrap();
+        page[start..end]
+            .split("<option value=\"")
+            .skip(1)
+            .map(|o| o[..o.find('"').unwrap()].to_owned())
+            .filter(|v| !v.is_empty())
+            .collect()
+    };
+    let (olomouc_id, vysocina_id) = (olomouc.id.to_string(), vysocina.id.to_string());
+    for (who, kinds, fairs, regions) in [
+        (&here, vec!["meeting"], vec![], vec![olomouc_id.clone()]),
+        (&fair_org, vec!["workshop"], vec![fair.to_string()], vec![]),
+        (
+            &admin,
+            vec!["workshop", "meeting"],
+            vec![fair.to_string()],
+            vec![],
+        ),
+    ] {
+        let page = get_page(&app, Some(who), "/admin/activities/new")
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert_eq!(options(&page, "kind"), kinds, "{}", who.email);
+        assert_eq!(options(&page, "fair_id"), fairs, "{}", who.email);
+        let offered = options(&page, "region_id");
+        if who.email == admin.email {
+            assert!(offered.contains(&olomouc_id) && offered.contains(&vysocina_id));
+        } else {
+            assert_eq!(offered, regions, "{}", who.email);
+        }
+    }
 }
 
 async fn the_admin_pages_manage_places_and_series_and_refuse_forms_without_csrf(backend: Backend) {

@@ -273,10 +273,36 @@ async fn form_page(
     view: FormView,
 ) -> poem::Result<Response> {
     let conn = state.db.conn();
+    let who = &signed.who;
+    // The kinds this form may make; the fair and region lists hold only what the organiser may
+    // pick (and what the activity already has), so no choice on the form ends in "forbidden".
+    let kinds: Vec<&str> = match existing {
+        Some(a) => vec![a.kind.as_str()],
+        None => {
+            let (workshop, meeting) = may_create(signed);
+            [(workshop, "workshop"), (meeting, "meeting")]
+                .into_iter()
+                .filter_map(|(may, kind)| may.then_some(kind))
+                .collect()
+        }
+    };
+    let chosen = |field: &str, id: i32| view.values.get(field) == Some(&id.to_string());
+    let allowed = |kind, fair_id, region_id| {
+        can(
+            who,
+            Action::Create,
+            Subject::Activity(Scope {
+                kind,
+                fair_id,
+                region_id,
+            }),
+        )
+    };
     let fairs: Vec<Choice> = programme::fairs(conn)
         .await
         .map_err(error::db)?
         .into_iter()
+        .filter(|f| allowed(ActivityKind::Workshop, Some(f.id), None) || chosen("fair_id", f.id))
         .map(|f| Choice {
             id: f.id,
             name: f.name,
@@ -285,12 +311,12 @@ async fn form_page(
     let regions: Vec<Choice> = regions(state)
         .await?
         .into_iter()
+        .filter(|r| allowed(ActivityKind::Meeting, None, Some(r.id)) || chosen("region_id", r.id))
         .map(|r| Choice {
             id: r.id,
             name: r.name,
         })
         .collect();
-    let who = &signed.who;
     let (editable, cancellable, kind) = match existing {
         Some(a) => {
             let scope = Subject::Activity(Scope::from(a));
@@ -324,6 +350,7 @@ async fn form_page(
             revision => existing.map(|a| a.revision),
             editable,
             cancellable,
+            kinds,
             fairs,
             regions,
             notice,
