@@ -3,7 +3,15 @@
 use crate::{
     calendar,
     domain::token::{self, LinkKey, LinkPurpose},
+    i18n::Lang,
 };
+
+/// `url` asking for `lang` with `?lang=` (`&lang=` after a query): an email's link opens its
+/// page in the email's language, whatever the browser prefers.
+pub fn in_lang(url: String, lang: Lang) -> String {
+    let join = if url.contains('?') { '&' } else { '?' };
+    format!("{url}{join}lang={}", lang.code())
+}
 
 #[derive(Clone, Debug)]
 pub struct Links {
@@ -21,8 +29,10 @@ impl Links {
         self.key.derive(LinkPurpose::Feed, person_id, generation)
     }
 
-    pub fn manage_url(&self, person_id: i32) -> String {
-        format!("{}/me/{}", self.base, self.manage_token(person_id))
+    /// The person's own page, as their emails link it.
+    pub fn manage_url(&self, person_id: i32, lang: Lang) -> String {
+        let url = format!("{}/me/{}", self.base, self.manage_token(person_id));
+        in_lang(url, lang)
     }
 
     pub fn feed_url(&self, person_id: i32, generation: i32) -> String {
@@ -54,12 +64,24 @@ impl Links {
         (token::is_well_formed(mac) && token::hash(mac) == token::hash(&expected)).then_some(id)
     }
 
-    pub fn confirm_url(&self, token: &str) -> String {
-        format!("{}/confirm/{token}", self.base)
+    /// The confirmation link of an email.
+    pub fn confirm_url(&self, token: &str, lang: Lang) -> String {
+        in_lang(format!("{}/confirm/{token}", self.base), lang)
     }
 
+    /// An activity's public page (as the API gives it).
     pub fn activity_url(&self, kind: entity::enums::ActivityKind, id: i32) -> String {
         calendar::links::activity_page(&self.base, kind, id)
+    }
+
+    /// An activity's public page, as an email in `lang` links it.
+    pub fn activity_url_in(
+        &self,
+        kind: entity::enums::ActivityKind,
+        id: i32,
+        lang: Lang,
+    ) -> String {
+        in_lang(self.activity_url(kind, id), lang)
     }
 }
 

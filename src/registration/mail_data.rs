@@ -22,7 +22,7 @@ pub fn activity(activity: &Activity, lang: Lang, links: &Links) -> Value {
         "when": lang.when(a.starts_at, a.ends_at, timezone::DEFAULT),
         "place": activity.location(),
         "speakers": activity.speaker_line(),
-        "url": links.activity_url(a.kind, a.id),
+        "url": links.activity_url_in(a.kind, a.id, lang),
     })
 }
 
@@ -37,7 +37,7 @@ pub fn to_person(
     let mut data = json!({
         "person_name": person.name,
         "base_url": links.base,
-        "manage_url": links.manage_url(person.id),
+        "manage_url": links.manage_url(person.id, lang),
     });
     if let (Some(data), Value::Object(specific)) = (data.as_object_mut(), specific) {
         data.extend(specific);

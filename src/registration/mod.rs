@@ -7,7 +7,7 @@ pub mod by_organiser;
 mod cancel;
 mod confirm;
 mod expiry;
-mod links;
+pub mod links;
 mod mail_data;
 mod manage;
 mod new_registration;

@@ -338,7 +338,7 @@ pub async fn offer_to_waiting(
         let lang = Lang::parse(&person.language).unwrap_or_default();
         let data = serde_json::json!({
             "activity": mail_data::activity(&activity, lang, links),
-            "confirm_url": links.confirm_url(&token.plain),
+            "confirm_url": links.confirm_url(&token.plain, lang),
             "deadline": lang.moment(deadline, crate::timezone::DEFAULT),
         });
         outbox

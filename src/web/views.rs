@@ -136,7 +136,6 @@ impl CalendarLinks {
 pub fn in_lang(feed_url: String, lang: Lang) -> String {
     match lang {
         Lang::Cs => feed_url,
-        Lang::En if feed_url.contains('?') => format!("{feed_url}&lang=en"),
-        Lang::En => format!("{feed_url}?lang=en"),
+        Lang::En => crate::registration::links::in_lang(feed_url, lang),
     }
 }

@@ -148,7 +148,11 @@ impl Email {
             "{link} is not on {}",
             app.address
         );
-        link
+        // Participant links end in the email's `?lang=`; callers build on the bare address.
+        match link.split_once("?lang=") {
+            Some((bare, _)) => bare.to_owned(),
+            None => link,
+        }
     }
 
     /// The last path segment of the link containing `marker`.

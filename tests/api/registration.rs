@@ -583,6 +583,44 @@ async fn a_seat_is_held_or_offered_no_longer_than_until_the_start(backend: Backe
     assert_eq!(deadlines().await, [starts], "b's offer ends at the start");
 }
 
+/// An email's links open their pages in the email's language, whatever the browser asks for.
+async fn email_links_open_pages_in_the_emails_language(backend: Backend) {
+    let app = spawn_app(backend).await;
+    for (lang, browser, other) in [("en", "cs", "cs"), ("cs", "en", "en")] {
+        let email = format!("{lang}@skola.cz");
+        let response = app
+            .post_json(
+                &format!("/api/registrations?lang={lang}"),
+                &body(&email, &[LEADERSHIP]),
+            )
+            .await;
+        assert_eq!(response.status(), 202);
+        let mail = app.emails_to(&email).await.remove(0);
+        for marker in ["/confirm/", "/me/", "/workshops/"] {
+            let link = mail
+                .text
+                .split_whitespace()
+                .find(|w| w.contains(marker))
+                .unwrap_or_else(|| panic!("no {marker} link in: {}", mail.text));
+            assert!(link.ends_with(&format!("?lang={lang}")), "{link}");
+            let page = app
+                .client
+                .get(link)
+                .header("Accept-Language", browser)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(page.status(), 200, "{link}");
+            let html = page.text().await.unwrap();
+            assert!(
+                html.contains(&format!(r#"<html lang="{lang}""#)),
+                "{link}: {html}"
+            );
+            assert!(!html.contains(&format!(r#"<html lang="{other}""#)));
+        }
+    }
+}
+
 async fn past_and_closed_activities_take_no_sign_ups(backend: Backend) {
     let app = spawn_app(backend).await;
     // Meeting 8 is the Prague meeting of May 2022.
@@ -754,6 +792,7 @@ on_both_backends!(
     signing_up_twice_creates_no_duplicate,
     an_unconfirmed_hold_expires_and_frees_its_seat,
     a_seat_is_held_or_offered_no_longer_than_until_the_start,
+    email_links_open_pages_in_the_emails_language,
     past_and_closed_activities_take_no_sign_ups,
     the_programme_and_openapi_document_are_served,
 );

@@ -307,7 +307,7 @@ fn compose(
         if !to_confirm.is_empty() {
             let data = json!({
                 "activities": to_confirm,
-                "confirm_url": links.confirm_url(&confirm.plain),
+                "confirm_url": links.confirm_url(&confirm.plain, lang),
                 "expires_at": deadline.map(|at| lang.moment(at, crate::timezone::DEFAULT)),
             });
             let mail = mail_data::to_person(MailKind::ConfirmRequest, person, lang, links, data);
