@@ -849,15 +849,16 @@ async fn check_emails(app: &TestApp, admin: &Admin<'_>, x: &Hostile) {
     // Waiting list and seat offered; confirmed, room changed and reminder.
     assert_eq!(sent_to("cekajici@xss.test"), 2);
     assert_eq!(sent_to("pridany@xss.test"), 3);
+    // Czech emails greet without the name (see the templates), so names show on pages only.
     for email in &emails {
         let expected = match &*email.to {
-            "invitee@xss.test" => "Xinvite~",
-            "ucitel@xss.test" => "Xtitle~ Xname~",
-            "reditel@xss.test" => "Xseries~ Xsplace~ Xapiname~",
-            "vystavovatel@xss.test" => "Xfname~ Xexorg~ Xexcontact~",
+            "invitee@xss.test" => "",
+            "ucitel@xss.test" => "Xtitle~",
+            "reditel@xss.test" => "Xseries~ Xsplace~",
+            "vystavovatel@xss.test" => "Xfname~ Xexorg~",
             "odmitnuty@xss.test" => "Xfname~ Xexapi~",
-            "pridany@xss.test" => "Xtitle~ Xaddname~",
-            "cekajici@xss.test" => "Xtitle~ Xwait~",
+            "pridany@xss.test" => "Xtitle~",
+            "cekajici@xss.test" => "Xtitle~",
             "presunuty@xss.test" => "",
             "odebrany@xss.test" | "zruseny@xss.test" => "Xroom~ Xctitle~",
             other => panic!("an email to {other}"),
