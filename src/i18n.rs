@@ -1880,6 +1880,11 @@ const TEXTS: &[(&str, &str, &str)] = &[
         "Give each speaker a name (a line \"Name; Organisation\").",
     ),
     (
+        "error.stand_taken",
+        "Tento stánek už má jiný vystavovatel: {detail}",
+        "This stand is already given to another exhibitor: {detail}",
+    ),
+    (
         "error.taken",
         "Tato hodnota už je použitá, zvolte jinou.",
         "This is already in use; choose another.",

@@ -139,20 +139,43 @@ fn merge(
     }
 }
 
-/// Another exhibitor of the fair with this name, ignoring case and surrounding spaces.
-async fn name_taken(
+/// A name or stand as compared: any case, any runs of spaces.
+fn key(text: &str) -> String {
+    text.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
+/// What another exhibitor of the fair (not `except`) already has: this name, on `name_field`;
+/// this stand, unless that exhibitor was rejected, on `stand`, naming who has it.
+async fn clashes(
     conn: &impl ConnectionTrait,
     fair_id: i32,
-    name: &str,
     except: Option<i32>,
-) -> Result<bool, DbErr> {
-    let wanted = name.trim().to_lowercase();
-    Ok(exhibitor::Entity::find()
+    (name_field, name): (&'static str, &str),
+    stand: Option<&str>,
+) -> Result<Vec<FieldError>, DbErr> {
+    let (name, stand) = (key(name), stand.map(key));
+    let others = exhibitor::Entity::find()
         .filter(exhibitor::Column::FairId.eq(fair_id))
         .all(conn)
         .await?
-        .iter()
-        .any(|e| Some(e.id) != except && e.name.trim().to_lowercase() == wanted))
+        .into_iter()
+        .filter(|e| Some(e.id) != except);
+    let mut errors = Vec::new();
+    for other in others {
+        if key(&other.name) == name {
+            errors.push(FieldError::new(name_field, "exhibitor_exists"));
+        }
+        if other.status != ExhibitorStatus::Rejected
+            && stand.is_some()
+            && other.stand.as_deref().map(key) == stand
+        {
+            errors.push(FieldError::new("stand", "stand_taken").with_detail(other.name));
+        }
+    }
+    Ok(errors)
 }
 
 fn exists(name_field: &'static str) -> ManageError {
@@ -224,8 +247,16 @@ async fn insert(
     draft: exhibitor::Model,
     name_field: &'static str,
 ) -> Result<exhibitor::Model, ManageError> {
-    if name_taken(conn, draft.fair_id, &draft.name, None).await? {
-        return Err(exists(name_field));
+    let errors = clashes(
+        conn,
+        draft.fair_id,
+        None,
+        (name_field, &draft.name),
+        draft.stand.as_deref(),
+    )
+    .await?;
+    if !errors.is_empty() {
+        return Err(ManageError::Invalid(errors));
     }
     let mut row: exhibitor::ActiveModel = draft.into();
     row.id = NotSet;
@@ -307,8 +338,15 @@ pub async fn update(
     if draft == before {
         return Ok(before);
     }
-    if name_taken(&*txn, before.fair_id, &draft.name, Some(id)).await? {
-        return Err(exists("name"));
+    let name = ("name", draft.name.as_str());
+    // A stand is checked when it changes, so two who shared one before can still be edited.
+    let stand = draft
+        .stand
+        .as_deref()
+        .filter(|_| draft.stand != before.stand);
+    let errors = clashes(&*txn, before.fair_id, Some(id), name, stand).await?;
+    if !errors.is_empty() {
+        return Err(ManageError::Invalid(errors));
     }
     draft.updated_at = Utc::now();
     let after = match exhibitor::ActiveModel::from(draft)
@@ -392,6 +430,20 @@ async fn decide(
     let new_stand = status == ExhibitorStatus::Approved && stand.is_some() && stand != before.stand;
     if before.status == status && !new_stand {
         return Ok(before);
+    }
+    if let Some(stand) = stand
+        .as_deref()
+        .filter(|_| status == ExhibitorStatus::Approved)
+    {
+        let name = ("name", before.name.as_str());
+        let taken: Vec<FieldError> = clashes(&*txn, before.fair_id, Some(id), name, Some(stand))
+            .await?
+            .into_iter()
+            .filter(|e| e.field == "stand")
+            .collect();
+        if !taken.is_empty() {
+            return Err(ManageError::Invalid(taken));
+        }
     }
     let mut row: exhibitor::ActiveModel = before.clone().into();
     row.status = Set(status);

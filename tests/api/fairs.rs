@@ -485,6 +485,33 @@ async fn an_application_on_the_page_is_acknowledged_then_approved_into_the_direc
     );
     assert!(listed.contains("B7"));
 
+    // Another exhibitor cannot be given that stand, however it is typed; nothing changes.
+    let other = exhibitor::Entity::find()
+        .filter(exhibitor::Column::Id.ne(stored.id))
+        .one(app.state.db.conn())
+        .await
+        .unwrap()
+        .expect("the demo has exhibitors");
+    let refused = call_api(
+        &app,
+        Some(&organiser),
+        Method::POST,
+        &format!("/admin/exhibitors/{}/approve?lang=en", other.id),
+        Some(json!({ "stand": " b7 " })),
+    )
+    .await;
+    assert_eq!(refused.status(), 422);
+    let body: Value = refused.json().await.unwrap();
+    assert_eq!(
+        problem_fields(&body),
+        [("stand".to_owned(), "stand_taken".to_owned())]
+    );
+    assert_eq!(
+        body["errors"][0]["message"],
+        "This stand is already given to another exhibitor: Čtenářství, z. s."
+    );
+    assert_eq!(exhibitor_named(&app, &other.name).await.unwrap(), other);
+
     // Approving again sends nothing.
     let again = call_api(
         &app,
@@ -682,7 +709,10 @@ async fn the_application_form_keeps_out_robots_duplicates_and_bad_fields(backend
         None,
         Method::POST,
         &format!("/fairs/{FAIR_SLUG}/exhibitors/apply?lang=en"),
-        Some(application(&existing.name.to_uppercase(), "novy@skola.cz")),
+        Some(application(
+            &existing.name.to_uppercase().replace(' ', "  "),
+            "novy@skola.cz",
+        )),
     )
     .await;
     assert_eq!(answer.status(), 422);
@@ -886,6 +916,12 @@ async fn each_fair_and_exhibitor_route_answers_each_role(backend: Backend) {
     ] {
         for ((role, who), want) in roles.iter().zip(expected) {
             let id = next.next().unwrap();
+            // Each approval its own stand: one stand is never given twice.
+            let stand = format!("C1 {role}");
+            let fields = match action {
+                "approve" => vec![("stand", stand.as_str())],
+                _ => fields.clone(),
+            };
             let answer = post_form(
                 &app,
                 *who,
@@ -909,7 +945,7 @@ async fn each_fair_and_exhibitor_route_answers_each_role(backend: Backend) {
     }
     // The same changes through the API, again each on its own application.
     for (action, body) in [
-        ("approve", json!({ "stand": "C2" })),
+        ("approve", Value::Null),
         ("reject", json!({ "reason": "Plno." })),
         ("delete", Value::Null),
     ] {
@@ -926,7 +962,10 @@ async fn each_fair_and_exhibitor_route_answers_each_role(backend: Backend) {
             } else {
                 format!("/admin/exhibitors/{id}/{action}")
             };
-            let body = (!body.is_null()).then(|| body.clone());
+            let body = match action {
+                "approve" => Some(json!({ "stand": format!("C2 {role}") })),
+                _ => (!body.is_null()).then(|| body.clone()),
+            };
             let answer = call_api(&app, *who, method.clone(), &path, body).await;
             assert_eq!(answer.status(), want, "API {action} as {role}");
         }
