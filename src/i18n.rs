@@ -568,6 +568,21 @@ const TEXTS: &[(&str, &str, &str)] = &[
         "Keep a waiting list when full",
     ),
     (
+        "admin.invite.none_open",
+        "Žádná pozvánka nečeká na přijetí.",
+        "No invitation is waiting to be accepted.",
+    ),
+    (
+        "admin.invite.open_hint",
+        "Nová pozvánka na stejnou adresu tu starší nahradí. Stažená pozvánka přestane platit hned.",
+        "A new invitation to the same address replaces the older one. A withdrawn invitation stops working at once.",
+    ),
+    (
+        "admin.invite.open_title",
+        "Pozvánky čekající na přijetí",
+        "Invitations waiting to be accepted",
+    ),
+    (
         "admin.invite.scope_hint",
         "jen u role organizátor: vyberte veletrh, nebo kraj",
         "organiser role only: choose a fair or a region",
@@ -581,6 +596,12 @@ const TEXTS: &[(&str, &str, &str)] = &[
         "admin.invite.title",
         "Pozvat organizátora",
         "Invite an organiser",
+    ),
+    ("admin.invite.valid_until", "platí do", "valid until"),
+    (
+        "admin.invite.withdraw",
+        "Stáhnout pozvánku",
+        "Withdraw the invitation",
     ),
     ("admin.kind.meeting", "Setkání", "Meeting"),
     ("admin.kind.workshop", "Workshop", "Workshop"),
@@ -725,6 +746,11 @@ const TEXTS: &[(&str, &str, &str)] = &[
         "admin.notice.unchanged",
         "Nic se nezměnilo.",
         "Nothing changed.",
+    ),
+    (
+        "admin.notice.withdrawn",
+        "Pozvánka je stažená, její odkaz už nefunguje.",
+        "The invitation is withdrawn; its link no longer works.",
     ),
     ("admin.organisers.access", "Přístup", "Access"),
     (
@@ -1250,6 +1276,11 @@ const TEXTS: &[(&str, &str, &str)] = &[
         "audit.action.organiser.password_change",
         "Změna hesla",
         "Password changed",
+    ),
+    (
+        "audit.action.organiser.revoke_invitation",
+        "Stažení pozvánky",
+        "Invitation withdrawn",
     ),
     (
         "audit.action.organiser.sign_in",

@@ -5,7 +5,7 @@ use chrono::{DateTime, Duration, Utc};
 use entity::{enums::OrganiserRole, fair, organiser, organiser_invitation, region};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait,
-    PaginatorTrait, QueryFilter,
+    PaginatorTrait, QueryFilter, QueryOrder,
 };
 use serde_json::json;
 
@@ -237,6 +237,17 @@ pub async fn invite(
             .map(|r| r.name),
         (None, None) => None,
     };
+    // One live invitation per address: a new one replaces what is still open (another role,
+    // a lost email), so no older link can still make a second account or the old role.
+    organiser_invitation::Entity::update_many()
+        .col_expr(
+            organiser_invitation::Column::ExpiresAt,
+            sea_orm::sea_query::Expr::val(now),
+        )
+        .filter(organiser_invitation::Column::Email.eq(&new.email))
+        .filter(still_open(now))
+        .exec(&*txn)
+        .await?;
     let invitation = organiser_invitation::ActiveModel {
         email: Set(new.email.clone()),
         name: Set(new.name.clone()),
@@ -288,6 +299,76 @@ pub fn accept_url(state: &AppState, token: &str) -> String {
     format!("{}/admin/invitations/{token}", state.links.base)
 }
 
+/// Invitations not accepted and not expired at `now`.
+fn still_open(now: DateTime<Utc>) -> sea_orm::Condition {
+    sea_orm::Condition::all()
+        .add(organiser_invitation::Column::AcceptedAt.is_null())
+        .add(organiser_invitation::Column::ExpiresAt.gt(now))
+}
+
+/// The invitations still open, newest first (admins only, as inviting is).
+pub async fn open_invitations(
+    state: &AppState,
+    who: &Principal,
+) -> Result<Vec<organiser_invitation::Model>, ManageError> {
+    if !can(who, Action::Create, Subject::Organisers) {
+        return Err(ManageError::Forbidden);
+    }
+    Ok(organiser_invitation::Entity::find()
+        .filter(still_open(Utc::now()))
+        .order_by_desc(organiser_invitation::Column::Id)
+        .all(state.db.conn())
+        .await?)
+}
+
+/// Withdraws an open invitation: its link opens nothing from now on. `false` when it was no
+/// longer open (accepted, expired or withdrawn meanwhile), which changes nothing.
+pub async fn revoke_invitation(
+    state: &AppState,
+    who: &Principal,
+    id: i32,
+) -> Result<bool, ManageError> {
+    if !can(who, Action::Create, Subject::Organisers) {
+        return Err(ManageError::Forbidden);
+    }
+    let now = Utc::now();
+    let txn = state.db.begin_write().await?;
+    let Some(mut invitation) = organiser_invitation::Entity::find_by_id(id)
+        .filter(still_open(now))
+        .one(&*txn)
+        .await?
+    else {
+        return Ok(false);
+    };
+    let revoked = organiser_invitation::Entity::update_many()
+        .col_expr(
+            organiser_invitation::Column::ExpiresAt,
+            sea_orm::sea_query::Expr::val(now),
+        )
+        .filter(organiser_invitation::Column::Id.eq(id))
+        .filter(still_open(now))
+        .exec(&*txn)
+        .await?;
+    if revoked.rows_affected == 0 {
+        return Ok(false);
+    }
+    audit::record(
+        &*txn,
+        Some(who.id),
+        "organiser.revoke_invitation",
+        "organiser_invitation",
+        Some(id),
+        Some(&{
+            invitation.token_hash = String::new();
+            invitation
+        }),
+        None,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(true)
+}
+
 /// An open invitation behind a link: not accepted, not expired.
 pub async fn open_invitation(
     state: &AppState,
@@ -299,8 +380,7 @@ pub async fn open_invitation(
     }
     organiser_invitation::Entity::find()
         .filter(organiser_invitation::Column::TokenHash.eq(token::hash(plain)))
-        .filter(organiser_invitation::Column::AcceptedAt.is_null())
-        .filter(organiser_invitation::Column::ExpiresAt.gt(now))
+        .filter(still_open(now))
         .one(state.db.conn())
         .await
 }

@@ -5,7 +5,7 @@ use chrono::{Duration, Utc};
 use entity::{
     activity, audit_event,
     enums::{ActivityStatus, OrganiserRole, RegistrationStatus},
-    fair, organiser, organiser_session, registration,
+    fair, organiser, organiser_invitation, organiser_session, registration,
 };
 use reqwest::Method;
 use sea_orm::{
@@ -172,6 +172,13 @@ async fn each_route_answers_each_role_as_its_permissions_say(backend: Backend) {
             ("bad invitation", [404, 404, 404, 404, 404]),
             Method::GET,
             "/admin/invitations/x",
+            &[],
+        ),
+        (
+            // Only an admin (the one invitation made above; once gone, "nothing changed").
+            ("withdraw invitation", [303, 403, 403, 403, 303]),
+            Method::POST,
+            "/admin/invitations/1/withdraw",
             &[],
         ),
     ];
@@ -988,6 +995,82 @@ async fn an_invited_organiser_sets_a_password_and_signs_in(backend: Backend) {
     assert!(row.password_hash.starts_with("$argon2id$"));
 }
 
+/// One live invitation per address, listed for the admins, who may withdraw it.
+async fn a_second_invitation_replaces_the_first_and_an_open_one_can_be_withdrawn(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let admin = staff(&app, "boss@veletrh.cz", OrganiserRole::Admin, None, None).await;
+    let invite = async |role: &str| {
+        let fields = [
+            ("email", "pozvany@veletrh.cz"),
+            ("name", "Pozvaný"),
+            ("role", role),
+        ];
+        let answer = post_form(&app, Some(&admin), "/admin/invitations", &fields).await;
+        assert_eq!(answer.status(), 303);
+        let mail = app.emails_to("pozvany@veletrh.cz").await.pop().unwrap();
+        let link = mail.link(&app, "/admin/invitations/");
+        link.trim_start_matches(&app.address).to_owned()
+    };
+    let first = invite("admin").await;
+    let second = invite("viewer").await;
+    assert_eq!(app.get(&first).await.status(), 404, "replaced");
+    assert_eq!(app.get(&second).await.status(), 200);
+    let page = get_page(&app, Some(&admin), "/admin/invitations?lang=en")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(
+        page.matches("&lt;pozvany@veletrh.cz&gt;").count(),
+        1,
+        "one live invitation: {page}"
+    );
+    assert!(
+        page.contains("viewer (read-only)"),
+        "the live one's role: {page}"
+    );
+    let live = organiser_invitation::Entity::find()
+        .filter(organiser_invitation::Column::Email.eq("pozvany@veletrh.cz"))
+        .order_by_desc(organiser_invitation::Column::Id)
+        .one(app.state.db.conn())
+        .await
+        .unwrap()
+        .unwrap();
+    let id = live.id;
+    assert!(
+        page.contains(&format!("invitations&#x2f;{id}&#x2f;withdraw")),
+        "the live one's button: {page}"
+    );
+
+    let withdraw = format!("/admin/invitations/{id}/withdraw");
+    let answer = post_form(&app, Some(&admin), &withdraw, &[]).await;
+    assert_eq!(answer.status(), 303);
+    let location = answer.headers()["location"].to_str().unwrap().to_owned();
+    assert!(location.contains("done=withdrawn"), "{location}");
+    assert_eq!(app.get(&second).await.status(), 404, "withdrawn");
+    assert_eq!(
+        audit_event::Entity::find()
+            .filter(audit_event::Column::Action.eq("organiser.revoke_invitation"))
+            .count(app.state.db.conn())
+            .await
+            .unwrap(),
+        1
+    );
+    // Again: nothing left to withdraw, and it says so.
+    let again = post_form(&app, Some(&admin), &withdraw, &[]).await;
+    let location = again.headers()["location"].to_str().unwrap().to_owned();
+    assert!(location.contains("done=unchanged"), "{location}");
+    let page = get_page(&app, Some(&admin), "/admin/invitations?lang=en")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("No invitation is waiting to be accepted."),
+        "{page}"
+    );
+}
+
 async fn an_api_token_made_on_the_page_works_until_revoked(backend: Backend) {
     let app = spawn_app(backend).await;
     let viewer = staff(&app, "v@veletrh.cz", OrganiserRole::Viewer, None, None).await;
@@ -1059,6 +1142,7 @@ on_both_backends!(
     a_cancelled_workshop_stays_in_its_feed_as_cancelled,
     dates_outside_the_fair_or_in_the_past_are_refused_on_the_field,
     an_invited_organiser_sets_a_password_and_signs_in,
+    a_second_invitation_replaces_the_first_and_an_open_one_can_be_withdrawn,
     an_api_token_made_on_the_page_works_until_revoked,
     the_first_start_on_sqlite_makes_an_admin_for_the_banner,
 );

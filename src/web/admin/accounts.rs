@@ -58,6 +58,8 @@ const NOTICES: &[&str] = &[
     "signed_out",
     "revoked",
     "password_changed",
+    "withdrawn",
+    "unchanged",
 ];
 
 #[handler]
@@ -240,6 +242,18 @@ struct Choice {
     name: String,
 }
 
+/// An invitation still open, as the invitation page lists it.
+#[derive(Serialize)]
+struct OpenInvitation {
+    id: i32,
+    email: String,
+    name: String,
+    role: &'static str,
+    /// The fair or region the invitee will organise.
+    scope: Option<String>,
+    expires: String,
+}
+
 async fn invite_form(
     state: &AppState,
     req: &Request,
@@ -266,6 +280,27 @@ async fn invite_form(
             name: r.name,
         })
         .collect();
+    let open: Vec<OpenInvitation> = accounts::open_invitations(state, &signed.who)
+        .await
+        .map_err(manage_error)?
+        .into_iter()
+        .map(|i| {
+            let scope = |choices: &[Choice], id| {
+                choices
+                    .iter()
+                    .find(|c| Some(c.id) == id)
+                    .map(|c| c.name.clone())
+            };
+            OpenInvitation {
+                id: i.id,
+                scope: scope(&fairs, i.fair_id).or_else(|| scope(&regions, i.region_id)),
+                email: i.email,
+                name: i.name,
+                role: i.role.as_str(),
+                expires: lang.moment(i.expires_at, crate::timezone::DEFAULT),
+            }
+        })
+        .collect();
     state.pages.respond(
         status,
         "admin_invite.html",
@@ -274,12 +309,28 @@ async fn invite_form(
             here => here(req),
             admin => chrome(signed),
             form => view,
+            open,
             fairs,
             regions,
             roles => ["admin", "organiser", "viewer"],
             notice => notice(req, NOTICES),
         },
     )
+}
+
+/// Withdraws an open invitation (its link stops working); says so, or that nothing changed.
+#[handler]
+pub async fn withdraw_invitation(
+    Path(id): Path<String>,
+    Data(state): Data<&AppState>,
+    PageLang(lang): PageLang,
+    AdminForm { signed, .. }: AdminForm,
+) -> poem::Result<Response> {
+    let withdrawn = accounts::revoke_invitation(state, &signed.who, parse_id(&id)?)
+        .await
+        .map_err(manage_error)?;
+    let what = if withdrawn { "withdrawn" } else { "unchanged" };
+    Ok(done("/admin/invitations", what, lang))
 }
 
 pub(super) fn forbid_unless_admin(signed: &SignedIn) -> poem::Result<()> {

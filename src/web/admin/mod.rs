@@ -29,6 +29,7 @@
 //! | API tokens | `GET`, `POST /admin/tokens`; `POST /admin/tokens/{id}/revoke` | signed in |
 //! | invite an organiser | `GET`, `POST /admin/invitations` | admin |
 //! | accept an invitation | `GET`, `POST /admin/invitations/{token}` | the invitee (link from the email) |
+//! | withdraw an open invitation | `POST /admin/invitations/{id}/withdraw` | admin |
 //! | find a person (`?q=` email or name); their registrations | `GET /admin/people`, `GET /admin/people/{id}` | admin; viewer, organiser (only people and registrations they may export) |
 //! | anonymise a person: confirmation page, then the change | `GET`, `POST /admin/people/{id}/anonymise` | admin |
 //! | audit log (filters, pages); export `?format=csv\|json` | `GET /admin/audit`, `GET /admin/audit/export` | admin |
@@ -204,6 +205,10 @@ pub fn routes() -> Route {
         .at(
             "/invitations/:token",
             get(accounts::accept_page).post(accounts::accept),
+        )
+        .at(
+            "/invitations/:id/withdraw",
+            post(accounts::withdraw_invitation),
         )
 }
 
