@@ -800,6 +800,11 @@ const TEXTS: &[(&str, &str, &str)] = &[
         "Současné heslo",
         "Current password",
     ),
+    (
+        "admin.password.must_change",
+        "Přihlásili jste se počátečním heslem, které viděl i někdo jiný. Než budete pokračovat, zvolte si prosím vlastní.",
+        "You signed in with an initial password that someone else has seen. Please choose your own before you go on.",
+    ),
     ("admin.password.new", "Nové heslo", "New password"),
     ("admin.password.submit", "Změnit heslo", "Change password"),
     (
@@ -1869,6 +1874,11 @@ const TEXTS: &[(&str, &str, &str)] = &[
         "error.same_activity",
         "Přihláška už na této akci je: {detail}.",
         "The sign-up is already for this activity: {detail}.",
+    ),
+    (
+        "error.same_password",
+        "Nové heslo musí být jiné než současné.",
+        "The new password must differ from the current one.",
     ),
     (
         "error.school_limit",

@@ -23,6 +23,8 @@ pub struct Model {
     pub failed_logins: i32,
     pub locked_until: Option<DateTimeUtc>,
     pub disabled_at: Option<DateTimeUtc>,
+    /// The password was generated and shown to someone: its owner must choose their own first.
+    pub must_change_password: bool,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

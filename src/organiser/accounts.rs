@@ -134,7 +134,7 @@ pub async fn add(db: &Db, new: NewOrganiser) -> Result<(organiser::Model, String
     if !errors.is_empty() {
         return Err(ManageError::Invalid(errors));
     }
-    let account = insert(&*txn, &new, hash).await?;
+    let account = insert(&*txn, &new, hash, true).await?;
     audit::record(
         &*txn,
         None,
@@ -149,10 +149,13 @@ pub async fn add(db: &Db, new: NewOrganiser) -> Result<(organiser::Model, String
     Ok((account, plain))
 }
 
+/// A new account; `shown` when its password was generated and shown to someone, so its owner
+/// must choose their own first.
 async fn insert(
     conn: &impl ConnectionTrait,
     new: &NewOrganiser,
     password_hash: String,
+    shown: bool,
 ) -> Result<organiser::Model, DbErr> {
     let now = Utc::now();
     organiser::ActiveModel {
@@ -163,6 +166,7 @@ async fn insert(
         fair_id: Set(new.fair_id),
         region_id: Set(new.region_id),
         failed_logins: Set(0),
+        must_change_password: Set(shown),
         created_at: Set(now),
         updated_at: Set(now),
         ..Default::default()
@@ -425,7 +429,7 @@ pub async fn accept(
     if !errors.is_empty() {
         return Err(ManageError::Conflict("organiser_exists"));
     }
-    let account = insert(&*txn, &new, hash).await?;
+    let account = insert(&*txn, &new, hash, false).await?;
     audit::record(
         &*txn,
         Some(account.id),
@@ -630,6 +634,8 @@ pub async fn change_password(
     }
     if let Err(e) = password::check_new(new, again) {
         errors.push(e);
+    } else if new == current {
+        errors.push(FieldError::new("password", "same_password"));
     }
     if !errors.is_empty() {
         return Err(ManageError::Invalid(errors));
@@ -639,6 +645,7 @@ pub async fn change_password(
     organiser::ActiveModel {
         id: Set(account.id),
         password_hash: Set(hash),
+        must_change_password: Set(false),
         updated_at: Set(now),
         ..Default::default()
     }

@@ -44,6 +44,8 @@ pub struct Principal {
     pub role: OrganiserRole,
     pub fair_id: Option<i32>,
     pub region_id: Option<i32>,
+    /// Still on a password generated for them: the pages lead to `/admin/password` first.
+    pub must_change_password: bool,
 }
 
 impl From<&organiser::Model> for Principal {
@@ -55,6 +57,7 @@ impl From<&organiser::Model> for Principal {
             role: o.role,
             fair_id: o.fair_id,
             region_id: o.region_id,
+            must_change_password: o.must_change_password,
         }
     }
 }
@@ -166,6 +169,7 @@ mod tests {
             role,
             fair_id,
             region_id,
+            must_change_password: false,
         }
     }
 

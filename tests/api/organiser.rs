@@ -1129,7 +1129,86 @@ async fn the_first_start_on_sqlite_makes_an_admin_for_the_banner(backend: Backen
     assert_eq!(admins.len(), usize::from(backend == Backend::Sqlite));
 }
 
+/// A printed (initial) password opens only the password form until its owner chooses their
+/// own; the new one must differ from it.
+async fn an_initial_password_must_be_changed_before_anything_else(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let new = accounts::NewOrganiser::parse(
+        "novy@veletrh.cz",
+        "Nový",
+        OrganiserRole::Organiser,
+        Some(demo_fair(&app).await),
+        None,
+    )
+    .unwrap();
+    let (_, initial) = accounts::add(&app.state.db, new).await.unwrap();
+    let web = browser();
+    assert_eq!(sign_in(&app, &web, "novy@veletrh.cz", &initial).await, 303);
+    for path in ["/admin/activities", "/admin/tokens", "/admin/audit"] {
+        let answer = web
+            .get(format!("{}{path}?lang=en", app.address))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(answer.status(), 303, "{path}");
+        assert_eq!(
+            answer.headers()["location"],
+            "/admin/password?lang=en",
+            "{path}"
+        );
+    }
+    let page = web
+        .get(format!("{}/admin/password?lang=en", app.address))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("choose your own before you go on"), "{page}");
+    let csrf = page
+        .split("name=\"csrf\" value=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap()
+        .to_owned();
+    let change = async |password: &str| {
+        web.post(format!("{}/admin/password?lang=en", app.address))
+            .form(&[
+                ("csrf", csrf.as_str()),
+                ("current_password", initial.as_str()),
+                ("password", password),
+                ("password_again", password),
+            ])
+            .send()
+            .await
+            .unwrap()
+    };
+    let same = change(&initial).await;
+    assert_eq!(same.status(), 422);
+    assert!(
+        same.text()
+            .await
+            .unwrap()
+            .contains("The new password must differ from the current one.")
+    );
+    let tokens = web
+        .get(format!("{}/admin/tokens", app.address))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(tokens.status(), 303, "still the initial password");
+    assert_eq!(change("moje vlastní dlouhé heslo").await.status(), 303);
+    let tokens = web
+        .get(format!("{}/admin/tokens", app.address))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(tokens.status(), 200, "free to go on");
+}
+
 on_both_backends!(
+    an_initial_password_must_be_changed_before_anything_else,
     each_route_answers_each_role_as_its_permissions_say,
     a_form_without_the_sessions_csrf_token_changes_nothing,
     the_language_switch_stays_on_the_admin_page,

@@ -507,6 +507,7 @@ async fn password_form(
             admin => chrome(signed),
             form => view,
             min_length => crate::organiser::password::MIN_LENGTH,
+            must_change => signed.who.must_change_password,
             notice => notice(req, NOTICES),
         },
     )

@@ -256,6 +256,15 @@ pub async fn signed_in(state: &AppState, req: &Request, lang: Lang) -> poem::Res
         .await
         .map_err(error::db)?
     {
+        // An initial password (printed by the command line or the first start) is changed
+        // before anything else: every other page leads to the password form.
+        Some(who)
+            if who.must_change_password
+                && !matches!(req.original_uri().path(), PASSWORD_PATH | "/admin/logout") =>
+        {
+            let to = Redirect::see_other(with_lang(PASSWORD_PATH, lang)).into_response();
+            Err(poem::Error::from_response(to))
+        }
         Some(who) => Ok(SignedIn {
             who,
             session: session.to_owned(),
@@ -263,6 +272,9 @@ pub async fn signed_in(state: &AppState, req: &Request, lang: Lang) -> poem::Res
         None => Err(poem::Error::from_response(to_login(lang))),
     }
 }
+
+/// Where an organiser changes their own password.
+const PASSWORD_PATH: &str = "/admin/password";
 
 /// Middleware (inside the error pages): an error made from a response (the redirect to the
 /// sign-in page) is answered with that response instead of an error page.

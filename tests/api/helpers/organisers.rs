@@ -39,7 +39,8 @@ pub fn browser() -> reqwest::Client {
         .unwrap()
 }
 
-/// A new organiser account and its generated password.
+/// A new organiser account and its password, as if its owner had already replaced the initial
+/// one with it (changing it is tested on its own, in `organiser.rs`).
 pub async fn account(
     app: &TestApp,
     email: &str,
@@ -48,7 +49,16 @@ pub async fn account(
     region_id: Option<i32>,
 ) -> (organiser::Model, String) {
     let new = NewOrganiser::parse(email, "Test Organiser", role, fair_id, region_id).unwrap();
-    accounts::add(&app.state.db, new).await.unwrap()
+    let (account, password) = accounts::add(&app.state.db, new).await.unwrap();
+    let account = organiser::ActiveModel {
+        id: Set(account.id),
+        must_change_password: Set(false),
+        ..Default::default()
+    }
+    .update(app.state.db.conn())
+    .await
+    .unwrap();
+    (account, password)
 }
 
 /// The status of the sign-in form's answer (303 when signed in).
