@@ -33,11 +33,14 @@ pub fn sample(kind: MailKind, lang: Lang) -> Value {
             "confirm_url": format!("{BASE}/confirm/ukazkovy-token"),
             "expires_at": moment("2027-01-11T07:30:00Z"),
         }),
-        MailKind::RegistrationConfirmed => json!({
-            "activity": activity,
-            "feed_url": format!("{BASE}/me/ukazkovy-token/calendar.ics"),
-            "checkin_url": format!("{BASE}/checkin/ukazkovy-token"),
-        }),
+        MailKind::RegistrationConfirmed => {
+            let mut seat = activity.clone();
+            seat["checkin_url"] = format!("{BASE}/checkin/ukazkovy-token").into();
+            json!({
+                "activities": [seat],
+                "feed_url": format!("{BASE}/me/ukazkovy-token/calendar.ics"),
+            })
+        }
         MailKind::Waitlisted => json!({ "activity": activity, "position": 3 }),
         MailKind::SeatOffered => json!({
             "activity": activity,

@@ -77,15 +77,25 @@ impl Header for AutoSubmitted {
     }
 }
 
-/// The Content-ID the templates' `<img src="cid:checkin-qr">` refers to.
-const CHECKIN_QR_CID: &str = "checkin-qr";
-
-/// The QR code of the message's check-in link (`checkin_url` in its data) as a PNG, made at
-/// send time so the outbox stores only the link.
-fn checkin_qr(data: &serde_json::Value) -> Option<Vec<u8>> {
-    let url = data.get("checkin_url")?.as_str()?;
-    // 5 pixels a module: about 200 px wide, what the template shows it at.
-    crate::checkin::qr::png(url, 5)
+/// The QR codes of the message's check-in links as PNGs with the Content-IDs the templates'
+/// `<img src="cid:…">` refer to: `checkin-qr` for the `checkin_url` of a message about one
+/// activity, `checkin-qr-{i}` for that of its `activities[i]`. Made at send time, so the
+/// outbox stores only the links.
+fn checkin_qrs(data: &serde_json::Value) -> Vec<(String, Vec<u8>)> {
+    // 5 pixels a module: about 200 px wide, what the templates show them at.
+    let png = |url: &serde_json::Value| crate::checkin::qr::png(url.as_str()?, 5);
+    let one = data
+        .get("checkin_url")
+        .and_then(png)
+        .map(|png| ("checkin-qr".to_owned(), png));
+    let each = data
+        .get("activities")
+        .and_then(serde_json::Value::as_array)
+        .into_iter()
+        .flatten()
+        .enumerate()
+        .filter_map(|(i, a)| Some((format!("checkin-qr-{i}"), png(a.get("checkin_url")?)?)));
+    one.into_iter().chain(each).collect()
 }
 
 impl MailWorker {
@@ -178,16 +188,20 @@ impl MailWorker {
 
         let html = SinglePart::html(rendered.html);
         let alternative = MultiPart::alternative().singlepart(SinglePart::plain(rendered.text));
-        let alternative = match checkin_qr(&payload.data) {
-            // The HTML part shows the QR code as `cid:checkin-qr`: multipart/related keeps the
-            // image with the HTML that refers to it, and clients show it without fetching.
-            Some(png) => alternative.multipart(MultiPart::related().singlepart(html).singlepart(
-                LettreAttachment::new_inline(CHECKIN_QR_CID.to_owned()).body(
-                    png,
-                    ContentType::parse("image/png").expect("a constant media type"),
-                ),
-            )),
-            None => alternative.singlepart(html),
+        let codes = checkin_qrs(&payload.data);
+        let alternative = if codes.is_empty() {
+            alternative.singlepart(html)
+        } else {
+            // The HTML part shows the QR codes as `cid:…`: multipart/related keeps the images
+            // with the HTML that refers to them, and clients show them without fetching.
+            let png = ContentType::parse("image/png").expect("a constant media type");
+            let related = codes.into_iter().fold(
+                MultiPart::related().singlepart(html),
+                |related, (cid, image)| {
+                    related.singlepart(LettreAttachment::new_inline(cid).body(image, png.clone()))
+                },
+            );
+            alternative.multipart(related)
         };
         let body = if payload.attachments.is_empty() {
             alternative

@@ -54,6 +54,7 @@ pub async fn confirm(state: &AppState, plain: &str) -> Result<ConfirmOutcome, Db
     let manage_token = state.links.manage_token(person.id);
     let lang = Lang::parse(&person.language).unwrap_or_default();
     let mut confirmed = Vec::new();
+    let mut seats = Vec::new();
     let mut conflicts = Vec::new();
     let mut already = false;
     for row in &rows {
@@ -87,10 +88,14 @@ pub async fn confirm(state: &AppState, plain: &str) -> Result<ConfirmOutcome, Db
         if !set_status(&txn, row, RegistrationStatus::Confirmed, now).await? {
             continue;
         }
-        let mail =
-            mail_data::confirmed(&*txn, &state.links, &person, &activity, row.id, lang).await?;
-        state.outbox.enqueue(&*txn, mail).await?;
         confirmed.push(activity.model.title.clone());
+        seats.push((activity, row.id));
+    }
+    // One email for everything this link confirmed, each seat with its own entry code.
+    if !seats.is_empty() {
+        let seats: Vec<_> = seats.iter().map(|(a, id)| (a, *id)).collect();
+        let mail = mail_data::confirmed(&*txn, &state.links, &person, &seats, lang).await?;
+        state.outbox.enqueue(&*txn, mail).await?;
     }
     txn.commit().await?;
     state.mail_wake.notify_one();

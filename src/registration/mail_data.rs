@@ -51,24 +51,55 @@ pub fn to_person(
     }
 }
 
-/// "You have a seat": the activity, the person's feed, the check-in link (QR code) and the
-/// activity's .ics attached. Sent on confirmation and when an organiser places someone.
+/// "You have a seat" for each of `seats` (an activity and the registration holding its seat),
+/// in one email: each activity with its entry link (a QR code in the HTML), the person's feed,
+/// and each activity's `.ics` attached. Sent when a confirmation link is opened (one email for
+/// everything it confirmed) and when an organiser places someone.
 pub async fn confirmed(
     conn: &impl ConnectionTrait,
     links: &Links,
     person: &person::Model,
-    activity: &Activity,
+    seats: &[(&Activity, i32)],
+    lang: Lang,
+) -> Result<OutgoingMail, DbErr> {
+    let activities: Vec<Value> = seats
+        .iter()
+        .map(|(activity, registration_id)| {
+            let mut shown = self::activity(activity, lang, links);
+            shown["checkin_url"] = links.checkin_url(*registration_id).into();
+            shown
+        })
+        .collect();
+    let data = json!({
+        "activities": activities,
+        "feed_url": links.feed_url(person.id, person.feed_generation),
+    });
+    let mut mail = to_person(MailKind::RegistrationConfirmed, person, lang, links, data);
+    for (activity, _) in seats {
+        mail.attachments
+            .extend(ics(conn, links, activity, lang).await?);
+    }
+    Ok(mail)
+}
+
+/// "You were moved": the seat on `to` (held by `registration_id`) with its entry link and
+/// `.ics`, and the activity it replaces.
+pub async fn moved(
+    conn: &impl ConnectionTrait,
+    links: &Links,
+    person: &person::Model,
+    (from, to): (&Activity, &Activity),
     registration_id: i32,
     lang: Lang,
 ) -> Result<OutgoingMail, DbErr> {
     let data = json!({
-        "activity": self::activity(activity, lang, links),
+        "activity": activity(to, lang, links),
+        "from": activity(from, lang, links),
         "feed_url": links.feed_url(person.id, person.feed_generation),
         "checkin_url": links.checkin_url(registration_id),
     });
-    let mut mail = to_person(MailKind::RegistrationConfirmed, person, lang, links, data);
-    mail.attachments
-        .extend(ics(conn, links, activity, lang).await?);
+    let mut mail = to_person(MailKind::MovedByOrganiser, person, lang, links, data);
+    mail.attachments.extend(ics(conn, links, to, lang).await?);
     Ok(mail)
 }
 

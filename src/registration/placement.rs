@@ -117,7 +117,8 @@ pub async fn add(
         None => insert_confirmed(txn, person.id, a.id, now).await?,
     };
     let lang = Lang::parse(&person.language).unwrap_or_default();
-    let mail = mail_data::confirmed(&**txn, &state.links, &person, activity, row.id, lang).await?;
+    let seat = [(activity, row.id)];
+    let mail = mail_data::confirmed(&**txn, &state.links, &person, &seat, lang).await?;
     state.outbox.enqueue(&**txn, mail).await?;
     Ok(row)
 }
@@ -208,10 +209,9 @@ pub async fn move_to(
         && let Some(from) = programme::activity(&**txn, row.activity_id).await?
     {
         let lang = Lang::parse(&person.language).unwrap_or_default();
-        let mut mail =
-            mail_data::confirmed(&**txn, &state.links, &person, target, moved.id, lang).await?;
-        mail.kind = MailKind::MovedByOrganiser;
-        mail.data["from"] = mail_data::activity(&from, lang, &state.links);
+        let activities = (&from, target);
+        let links = &state.links;
+        let mail = mail_data::moved(&**txn, links, &person, activities, moved.id, lang).await?;
         state.outbox.enqueue(&**txn, mail).await?;
     }
     Ok(moved)

@@ -185,8 +185,8 @@ async fn the_qr_code_is_in_the_email_and_on_the_manage_page_and_its_link_checks_
         .inline_images
         .first()
         .expect("the QR code is in the email");
-    assert_eq!(cid, "checkin-qr");
-    assert!(confirmation.html.contains("cid:checkin-qr"));
+    assert_eq!(cid, "checkin-qr-0");
+    assert!(confirmation.html.contains("cid:checkin-qr-0"));
     let decoder = png::Decoder::new(png.as_slice());
     let info = decoder.read_info().expect("a PNG");
     assert!(info.info().width >= 150, "big enough to scan");

@@ -240,7 +240,7 @@ async fn names_with_line_breaks_cannot_add_headers(backend: Backend) {
     let app = spawn_with_smtp(backend, smtp.url()).await;
     let mut mail = confirmed_mail("jana@skola.cz", Lang::Cs);
     mail.data["person_name"] = "Jana\r\nBcc: victim@evil.example".into();
-    mail.data["activity"]["title"] = "Wellbeing\r\nX-Injected: yes".into();
+    mail.data["activities"][0]["title"] = "Wellbeing\r\nX-Injected: yes".into();
     enqueue(&app, mail).await;
     let got = smtp.wait_for(1).await;
     assert_eq!(got[0].recipients, ["jana@skola.cz"]);

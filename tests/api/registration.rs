@@ -144,19 +144,47 @@ async fn sign_up_email_confirm_manage_cancel(backend: Backend) {
     assert_eq!(again.status(), 200);
     assert_eq!(again.json::<Value>().await.unwrap()["confirmed"], json!([]));
 
+    // One confirmation for the link's two workshops: each with its entry QR code and its own
+    // .ics attached.
     let mails = app.emails_to("jana@skola.cz").await;
     let confirmations: Vec<_> = mails.iter().filter(|m| !m.attachments.is_empty()).collect();
-    assert_eq!(
-        confirmations.len(),
-        2,
-        "one confirmation with .ics per activity"
+    assert_eq!(confirmations.len(), 1, "one confirmation for the link");
+    let confirmation = confirmations[0];
+    assert!(
+        confirmation.subject.ends_with(" a další"),
+        "{}",
+        confirmation.subject
+    );
+    assert_eq!(confirmation.attachments.len(), 2, "an .ics per workshop");
+    let ics: Vec<&str> = confirmation
+        .attachments
+        .iter()
+        .map(|a| a.1.as_str())
+        .collect();
+    assert!(ics.iter().all(|c| c.contains("BEGIN:VCALENDAR")));
+    assert!(
+        ics.iter()
+            .any(|c| c.contains("Jak rozvíjet wellbeing žáků?"))
     );
     assert!(
-        confirmations[0].attachments[0]
-            .1
-            .contains("BEGIN:VCALENDAR")
+        ics.iter()
+            .any(|c| c.contains("Jak propojovat formální a neformální"))
     );
-    assert!(confirmations[0].text.contains(&manage));
+    let cids: Vec<&str> = confirmation
+        .inline_images
+        .iter()
+        .map(|(cid, _)| cid.as_str())
+        .collect();
+    assert_eq!(cids, ["checkin-qr-0", "checkin-qr-1"]);
+    assert!(confirmation.html.contains("cid:checkin-qr-1"));
+    let entries: Vec<&str> = confirmation
+        .text
+        .split_whitespace()
+        .filter(|w| w.contains("/checkin/"))
+        .collect();
+    assert_eq!(entries.len(), 2, "an entry link per workshop");
+    assert_ne!(entries[0], entries[1]);
+    assert!(confirmation.text.contains(&manage));
 
     let me: Value = app
         .get(&format!("/api/me/{manage}"))
