@@ -48,11 +48,12 @@ pub fn sample(kind: MailKind, lang: Lang) -> Value {
             "deadline": moment("2027-01-07T17:00:00Z"),
         }),
         MailKind::CancelledByAttendee => json!({ "activity": activity }),
-        MailKind::Reminder => json!({
-            "activity": activity,
-            "today": false,
-            "checkin_url": format!("{BASE}/checkin/ukazkovy-token"),
-        }),
+        MailKind::Reminder => {
+            let mut seat = activity.clone();
+            seat["today"] = false.into();
+            seat["checkin_url"] = format!("{BASE}/checkin/ukazkovy-token").into();
+            json!({ "activities": [seat] })
+        }
         MailKind::CancelledByOrganiser => json!({
             "activity": activity,
             "reason": "Lektor onemocněl.",

@@ -883,6 +883,41 @@ async fn the_reminder_goes_out_once_the_day_before(backend: Backend) {
     let reminder = app.emails_to("petr@skola.cz").await.pop().unwrap();
     assert!(reminder.subject.contains("dnes"), "{}", reminder.subject);
     assert!(reminder.text.contains("se dnes koná"), "{}", reminder.text);
+
+    // Two workshops the same day: one reminder for both, each with its entry link and QR code.
+    signed_up_and_confirmed(&app, "eva@skola.cz", &[WELLBEING, INFORMAL]).await;
+    let first = activity_row(&app, WELLBEING).await.starts_at;
+    let evening_before = first - chrono::Duration::hours(15);
+    assert_eq!(
+        veletrh::registration::queue_reminders(&app.state, evening_before)
+            .await
+            .unwrap(),
+        1,
+        "one email for both"
+    );
+    let mails = app.emails_to("eva@skola.cz").await;
+    let reminder = mails.last().unwrap();
+    assert!(
+        reminder.subject.ends_with(" a další"),
+        "{}",
+        reminder.subject
+    );
+    assert!(
+        reminder
+            .text
+            .contains("Zítra: Jak rozvíjet wellbeing žáků?"),
+        "{}",
+        reminder.text
+    );
+    assert!(
+        reminder
+            .text
+            .contains("Zítra: Jak propojovat formální a neformální"),
+        "{}",
+        reminder.text
+    );
+    assert_eq!(reminder.text.matches("/checkin/").count(), 2);
+    assert_eq!(reminder.inline_images.len(), 2, "a QR code each");
 }
 
 on_both_backends!(the_reminder_goes_out_once_the_day_before);
