@@ -322,6 +322,11 @@ const TEXTS: &[(&str, &str, &str)] = &[
         "The sign-up was cancelled, the seat went on to the waiting list and the attendee will get an email.",
     ),
     (
+        "admin.attendees.notice.messaged",
+        "Zpráva se posílá (adresátů: {count}).",
+        "The message is on its way to {count} people.",
+    ),
+    (
         "admin.attendees.notice.moved",
         "Účastník je přesunut a dostane e-mail.",
         "The attendee was moved and will get an email.",
@@ -648,6 +653,24 @@ const TEXTS: &[(&str, &str, &str)] = &[
         "admin.mail.waiting",
         "Čeká na odeslání: {count}",
         "Waiting to be sent: {count}",
+    ),
+    ("admin.message.body", "Zpráva", "Message"),
+    ("admin.message.subject", "Předmět", "Subject"),
+    ("admin.message.submit", "Odeslat zprávu", "Send the message"),
+    (
+        "admin.message.text",
+        "Každý dostane e-mail s vaší zprávou, údaji o akci a odkazem na správu své přihlášky. Zpráva se uloží do záznamu změn.",
+        "Each gets an email with your message, the activity's details and the link to manage their sign-up. The message is kept in the audit log.",
+    ),
+    (
+        "admin.message.title",
+        "Napsat přihlášeným",
+        "Email the people signed up",
+    ),
+    (
+        "admin.message.waiting_too",
+        "Poslat i lidem na čekací listině",
+        "Send it to the waiting list too",
     ),
     ("admin.nav.activities", "Akce", "Activities"),
     ("admin.nav.audit", "Záznam změn", "Audit log"),
@@ -1159,6 +1182,11 @@ const TEXTS: &[(&str, &str, &str)] = &[
         "audit.action.activity.create",
         "Nová akce",
         "Activity created",
+    ),
+    (
+        "audit.action.activity.message",
+        "Zpráva přihlášeným",
+        "Message to the people signed up",
     ),
     (
         "audit.action.activity.speakers",
@@ -1814,6 +1842,11 @@ const TEXTS: &[(&str, &str, &str)] = &[
         "error.limit_range",
         "Zadejte počet řádků od 1 do {detail}.",
         "Enter a number of rows from 1 to {detail}.",
+    ),
+    (
+        "error.no_recipients",
+        "Zprávu nemá kdo dostat: na akci teď není nikdo přihlášený.",
+        "Nobody would get the message: nobody is signed up for this activity now.",
     ),
     (
         "error.not_live",

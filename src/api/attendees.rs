@@ -20,6 +20,7 @@ use crate::{
     organiser::{
         Action,
         attendees::{self, CountRow, Counts},
+        messages,
     },
     registration::SignUpForm,
     startup::AppState,
@@ -215,6 +216,31 @@ pub enum RegistrationResponse {
 pub enum AddedResponse {
     #[oai(status = 201)]
     Created(Json<AdminRegistration>),
+}
+
+/// A message to an activity's people.
+#[derive(Debug, Object)]
+#[oai(deny_unknown_fields)]
+pub struct MessageToAttendees {
+    /// One line, at most 200 characters.
+    pub subject: String,
+    /// At most 10,000 characters; line breaks are kept.
+    pub text: String,
+    /// Send it to the waiting list (waiting or offered a seat) too; default false.
+    pub waiting_too: Option<bool>,
+}
+
+#[derive(Debug, Object)]
+pub struct MessageSent {
+    /// How many people it went to (one email each).
+    pub recipients: u64,
+}
+
+#[derive(ApiResponse)]
+pub enum MessageResponse {
+    /// Queued for sending.
+    #[oai(status = 202)]
+    Accepted(Json<MessageSent>),
 }
 
 #[derive(ApiResponse)]
@@ -487,6 +513,30 @@ impl AttendeeApi {
             .await
             .map_err(|e| AdminError::from_manage(e, lang))?;
         Ok(RegistrationResponse::Ok(Json(row.into())))
+    }
+
+    /// Email the people of a workshop or meeting who hold a seat (confirmed or checked in),
+    /// and with `waiting_too` its waiting list: the organiser's words in an email in each
+    /// person's language, with the activity and their manage link. Needs the right to edit
+    /// the activity; audited. Refused on `waiting_too` (422) when nobody would get it.
+    #[oai(path = "/activities/:id/message", method = "post")]
+    async fn message(
+        &self,
+        auth: OrganiserToken,
+        state: Data<&AppState>,
+        req: &Request,
+        id: Path<i32>,
+        body: Json<MessageToAttendees>,
+    ) -> Result<MessageResponse, AdminError> {
+        let lang = request_lang(req);
+        let body = body.0;
+        let waiting_too = body.waiting_too.unwrap_or(false);
+        let message = messages::Message::parse(&body.subject, &body.text, waiting_too)
+            .map_err(|errors| AdminError::invalid(&errors, lang))?;
+        let recipients = messages::send(&state, &auth.0, id.0, &message)
+            .await
+            .map_err(|e| AdminError::from_manage(e, lang))?;
+        Ok(MessageResponse::Accepted(Json(MessageSent { recipients })))
     }
 
     /// People and live registrations per region, district and school, over the activities

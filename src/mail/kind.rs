@@ -21,10 +21,11 @@ pub enum MailKind {
     RemovedByOrganiser,
     MovedByOrganiser,
     AlreadySignedUp,
+    OrganiserMessage,
 }
 
 impl MailKind {
-    pub const ALL: [MailKind; 15] = [
+    pub const ALL: [MailKind; 16] = [
         MailKind::ConfirmRequest,
         MailKind::RegistrationConfirmed,
         MailKind::Waitlisted,
@@ -40,6 +41,7 @@ impl MailKind {
         MailKind::RemovedByOrganiser,
         MailKind::MovedByOrganiser,
         MailKind::AlreadySignedUp,
+        MailKind::OrganiserMessage,
     ];
 
     /// The template folder and the value stored in `outbox_message.kind`.
@@ -60,6 +62,7 @@ impl MailKind {
             MailKind::RemovedByOrganiser => "removed_by_organiser",
             MailKind::MovedByOrganiser => "moved_by_organiser",
             MailKind::AlreadySignedUp => "already_signed_up",
+            MailKind::OrganiserMessage => "organiser_message",
         }
     }
 

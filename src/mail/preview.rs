@@ -91,6 +91,12 @@ pub fn sample(kind: MailKind, lang: Lang) -> Value {
             confirmed["status"] = "confirmed".into();
             json!({ "activities": [confirmed, waiting] })
         }
+        MailKind::OrganiserMessage => json!({
+            "activity": activity,
+            "subject": "Vezměte si s sebou notebook",
+            "lines": ["Na workshopu budeme pracovat s daty vaší školy.", "", "Děkujeme!"],
+            "from": "Petra Organizátorka",
+        }),
         MailKind::ExhibitorReceived => exhibitor(json!({})),
         MailKind::ExhibitorApproved => exhibitor(json!({ "stand": "12" })),
         MailKind::ExhibitorRejected => {

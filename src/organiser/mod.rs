@@ -13,6 +13,7 @@ pub mod audit;
 pub mod cli;
 pub mod exhibitors;
 pub mod fairs;
+pub mod messages;
 pub mod password;
 pub mod privacy;
 pub mod regions;

@@ -8,7 +8,7 @@ mod cancel;
 mod confirm;
 mod expiry;
 pub mod links;
-mod mail_data;
+pub mod mail_data;
 mod manage;
 mod new_registration;
 pub mod placement;

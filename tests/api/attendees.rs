@@ -1225,7 +1225,144 @@ async fn attendee_forms_without_the_sessions_csrf_token_change_nothing(backend: 
     assert_eq!(snapshot(&app).await, before);
 }
 
+/// An organiser writes to an activity's people: each holder of a seat gets one email (the
+/// waiting list only on request), bad input and other scopes change nothing.
+async fn an_organiser_emails_the_people_of_an_activity(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let fair = demo_fair(&app).await;
+    let other_fair = another_fair(&app).await;
+    let Roles {
+        viewer,
+        other,
+        organiser,
+        ..
+    } = each_role(&app, fair, other_fair).await;
+    set_capacity(&app, LEARNING, 2).await;
+    for email in ["a@skola.cz", "b@skola.cz"] {
+        crate::helpers::organisers::signed_up_and_confirmed(&app, email, LEARNING).await;
+    }
+    let waiting = sign_up(&app, "Cecílie", "c@skola.cz", "ZŠ C", &[LEARNING]).await;
+    assert_eq!(waiting.status(), 202);
+    let sent_before = app.emails().await.len();
+    let path = format!("/admin/activities/{LEARNING}/message");
+
+    // Bad input, and people who may not: nothing sent.
+    let bad = call_api(
+        &app,
+        Some(&organiser),
+        Method::POST,
+        &format!("{path}?lang=en"),
+        Some(json!({ "subject": " ", "text": "" })),
+    )
+    .await;
+    let fields: Vec<String> = problem_fields(bad).await.into_iter().map(|f| f.0).collect();
+    assert_eq!(fields, ["subject", "text"]);
+    let message =
+        json!({ "subject": "Vezměte si notebook", "text": "Dobrý den,\n\nnotebook s sebou." });
+    for who in [&viewer, &other] {
+        let refused = call_api(&app, Some(who), Method::POST, &path, Some(message.clone())).await;
+        assert_eq!(refused.status(), 403);
+    }
+    assert_eq!(app.emails().await.len(), sent_before);
+
+    // The two holding a seat get it; the waiting one does not.
+    let sent = call_api(&app, Some(&organiser), Method::POST, &path, Some(message)).await;
+    assert_eq!(sent.status(), 202);
+    assert_eq!(
+        sent.json::<Value>().await.unwrap(),
+        json!({ "recipients": 2 })
+    );
+    let title = activity_row(&app, LEARNING).await.title;
+    for email in ["a@skola.cz", "b@skola.cz"] {
+        let mail = app.emails_to(email).await.pop().unwrap();
+        assert_eq!(mail.subject, format!("Vezměte si notebook ({title})"));
+        let text = mail.text.replace("\r\n", "\n");
+        assert!(
+            text.contains("Píše Test Organiser:\n\nDobrý den,\n\nnotebook s sebou."),
+            "{text}"
+        );
+        let html = mail.html.replace("\r\n", "\n");
+        assert!(
+            html.contains("Dobrý den,<br>\n<br>\nnotebook s sebou."),
+            "{html}"
+        );
+        assert!(mail.text.contains("/me/"), "the manage link");
+    }
+    assert!(
+        !app.emails_to("c@skola.cz")
+            .await
+            .iter()
+            .any(|m| m.subject.starts_with("Vezměte si notebook"))
+    );
+
+    // On the page, with the waiting list: three emails, and the list says so.
+    let fields = [
+        ("subject", "Změna místnosti"),
+        ("text", "Sejdeme se v sále B."),
+        ("waiting_too", "on"),
+    ];
+    let answer = post_form(&app, Some(&organiser), &path, &fields).await;
+    assert_eq!(answer.status(), 303);
+    let to = answer.headers()["location"].to_str().unwrap().to_owned();
+    assert!(to.contains("done=messaged&sent=3"), "{to}");
+    let page = get_page(&app, Some(&organiser), &to.replace("lang=cs", "lang=en"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("The message is on its way to 3 people."),
+        "{page}"
+    );
+    assert!(
+        app.emails_to("c@skola.cz")
+            .await
+            .iter()
+            .any(|m| m.subject.starts_with("Změna místnosti"))
+    );
+    // An empty form on the page: the fields say why, in Czech.
+    let empty = post_form(
+        &app,
+        Some(&organiser),
+        &path,
+        &[("subject", ""), ("text", "")],
+    )
+    .await;
+    assert_eq!(empty.status(), 422);
+    let page = empty.text().await.unwrap();
+    assert!(
+        page.contains(r#"<p class="error-message" id="text-error"><span class="visually-hidden">Chyba:</span> Toto pole je povinné.</p>"#),
+        "{page}"
+    );
+    assert!(page.contains(r#"id="subject-error""#), "{page}");
+
+    // Nobody on an activity: refused on the field.
+    let nobody = call_api(
+        &app,
+        Some(&organiser),
+        Method::POST,
+        &format!("/admin/activities/{SECOND_SLOT}/message"),
+        Some(json!({ "subject": "x", "text": "y", "waiting_too": true })),
+    )
+    .await;
+    let codes: Vec<String> = problem_fields(nobody)
+        .await
+        .into_iter()
+        .map(|f| f.1)
+        .collect();
+    assert_eq!(codes, ["no_recipients"]);
+    assert_eq!(
+        entity::audit_event::Entity::find()
+            .filter(entity::audit_event::Column::Action.eq("activity.message"))
+            .count(app.state.db.conn())
+            .await
+            .unwrap(),
+        2
+    );
+}
+
 on_both_backends!(
+    an_organiser_emails_the_people_of_an_activity,
     lists_filter_search_and_page_in_the_api_and_on_the_pages,
     exports_over_http_open_in_real_parsers_with_czech_diacritics,
     adding_cancelling_and_moving_email_the_person_and_move_the_seats,

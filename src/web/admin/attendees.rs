@@ -24,7 +24,7 @@ use crate::{
     organiser::{
         Action, ManageError, Scope, Subject, activities,
         attendees::{self, FILTER_STATUSES},
-        can,
+        can, messages,
     },
     programme,
     registration::{ROLES, SignUpForm},
@@ -266,8 +266,10 @@ async fn list_page(
             roles => ROLES,
             form => problems,
             notice => first(&pairs, "done")
-                .filter(|d| matches!(*d, "added" | "cancelled" | "moved"))
+                .filter(|d| matches!(*d, "added" | "cancelled" | "moved" | "messaged"))
                 .map(str::to_owned),
+            // How many people a message went to, for its notice.
+            sent => first(&pairs, "sent").and_then(|n| n.parse::<u64>().ok()),
         },
     )
 }
@@ -409,6 +411,33 @@ pub async fn add(
     let scope = export::Scope::Activity(id);
     let result = attendees::add(state, &posted.signed.who, id, sign_up).await;
     answered(state, req, lang, posted, scope, result, "added").await
+}
+
+/// Emails the activity's people (`subject`, `text`, `waiting_too`); back to its list with how
+/// many it went to, or the form again with what is wrong.
+#[handler]
+pub async fn message(
+    req: &Request,
+    Path(id): Path<String>,
+    Data(state): Data<&AppState>,
+    PageLang(lang): PageLang,
+    AdminForm { signed, fields, .. }: AdminForm,
+) -> poem::Result<Response> {
+    let id = parse_id(&id)?;
+    let get = |k: &str| fields.get(k).map(String::as_str).unwrap_or_default();
+    let waiting_too = get("waiting_too") == "on";
+    let result = match messages::Message::parse(get("subject"), get("text"), waiting_too) {
+        Ok(message) => messages::send(state, &signed.who, id, &message).await,
+        Err(errors) => Err(ManageError::Invalid(errors)),
+    };
+    let scope = export::Scope::Activity(id);
+    let to = |sent| format!("{}?done=messaged&sent={sent}", list_path(scope));
+    answer(result, lang, to, async |errors| {
+        let view = FormView::new(fields, &errors, lang);
+        let status = StatusCode::UNPROCESSABLE_ENTITY;
+        list_page(state, req, lang, &signed, scope, status, Some(view)).await
+    })
+    .await
 }
 
 /// The list a form on a registration returns to: the one it was posted from, else its

@@ -7,6 +7,7 @@
 //! | new workshop or meeting | `GET`, `POST /admin/activities/new` | admin, organiser in scope |
 //! | edit, cancel | `GET`, `POST /admin/activities/{id}`; `POST /admin/activities/{id}/cancel` | admin, organiser in scope |
 //! | attendees of an activity; add a person | `GET`, `POST /admin/activities/{id}/attendees`; download `GET …/attendees/export` | view/export: signed in in scope (viewer too); add: admin, organiser in scope |
+//! | email an activity's people | `POST /admin/activities/{id}/message` | admin, organiser in scope |
 //! | attendees of a fair's workshops | `GET /admin/fairs/{id}/attendees`, `GET …/attendees/export` | signed in in scope (viewer too) |
 //! | cancel, move a registration | `POST /admin/registrations/{id}/cancel`, `POST /admin/registrations/{id}/move` | admin, organiser in scope (of both activities) |
 //! | counts per region, district, school | `GET /admin/counts` | signed in (their scope) |
@@ -184,6 +185,7 @@ pub fn routes() -> Route {
             "/activities/:id/attendees",
             get(attendees::activity_list).post(attendees::add),
         )
+        .at("/activities/:id/message", post(attendees::message))
         .at(
             "/activities/:id/attendees/export",
             get(attendees::activity_export),
