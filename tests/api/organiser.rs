@@ -20,9 +20,9 @@ use veletrh::{
 };
 
 use crate::helpers::organisers::{
-    Roles, Staff, WORKSHOP, account, activity_row, admin, another_fair, browser, call_api, csrf_of,
-    demo_fair, each_role, fair_day, field_errors, get_page, post_form, set_capacity, sign_in,
-    signed_up_and_confirmed, staff,
+    Roles, Staff, WORKSHOP, account, activity_row, admin, another_fair, browser, call_api, csrf_in,
+    csrf_of, demo_fair, each_role, fair_day, field_errors, get_page, post_form, set_capacity,
+    sign_in, signed_up_and_confirmed, staff,
 };
 use crate::helpers::{Backend, TestApp, on_both_backends, sign_up_body, spawn_app};
 
@@ -1166,12 +1166,7 @@ async fn an_initial_password_must_be_changed_before_anything_else(backend: Backe
         .await
         .unwrap();
     assert!(page.contains("choose your own before you go on"), "{page}");
-    let csrf = page
-        .split("name=\"csrf\" value=\"")
-        .nth(1)
-        .and_then(|rest| rest.split('"').next())
-        .unwrap()
-        .to_owned();
+    let csrf = csrf_in(&page);
     let change = async |password: &str| {
         web.post(format!("{}/admin/password?lang=en", app.address))
             .form(&[

@@ -82,6 +82,11 @@ pub async fn csrf_of(app: &TestApp, web: &reqwest::Client) -> String {
         .text()
         .await
         .unwrap();
+    csrf_in(&page)
+}
+
+/// The CSRF token of the first form on `page`.
+pub fn csrf_in(page: &str) -> String {
     page.split("name=\"csrf\" value=\"")
         .nth(1)
         .and_then(|rest| rest.split('"').next())
