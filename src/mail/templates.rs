@@ -35,6 +35,8 @@ macro_rules! embed_language {
         [
             (concat!($lang, "/base.txt"), include_str!(concat!("../../mail-templates/", $lang, "/base.txt"))),
             (concat!($lang, "/base.html"), include_str!(concat!("../../mail-templates/", $lang, "/base.html"))),
+            (concat!($lang, "/seat.txt"), include_str!(concat!("../../mail-templates/", $lang, "/seat.txt"))),
+            (concat!($lang, "/seat.html"), include_str!(concat!("../../mail-templates/", $lang, "/seat.html"))),
             $(
                 (concat!($lang, "/", $kind, "/subject.txt"),
                  include_str!(concat!("../../mail-templates/", $lang, "/", $kind, "/subject.txt"))),
@@ -58,8 +60,8 @@ macro_rules! embed_all_kinds {
     };
 }
 
-const CS: [(&str, &str); 50] = embed_all_kinds!("cs");
-const EN: [(&str, &str); 50] = embed_all_kinds!("en");
+const CS: [(&str, &str); 52] = embed_all_kinds!("cs");
+const EN: [(&str, &str); 52] = embed_all_kinds!("en");
 
 impl MailTemplates {
     /// The templates compiled into the binary, checked.
