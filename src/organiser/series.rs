@@ -10,7 +10,8 @@
 //!   come and not cancelled (an occurrence renamed on its own keeps its title), raising their
 //!   revisions; past ones keep what they were.
 //! - More occurrences continue after the last one, copying its time of day, length, place,
-//!   seats and districts.
+//!   seats and districts; a series whose last meeting is past goes on at its cadence from now
+//!   (no new meeting in the past).
 //! - Cancelling the series cancels every occurrence still to come: their sign-ups are cancelled
 //!   and emailed (`cancelled_by_organiser`), and they stay in the feeds as cancelled.
 //!
@@ -610,7 +611,13 @@ pub async fn add_occurrences(
         .collect();
     let tz = timezone::DEFAULT;
     let interval = Ord::max(series.interval_days, 1);
-    let next = last.starts_at.with_timezone(&tz).naive_local() + Duration::days(interval.into());
+    let step = Duration::days(interval.into());
+    let mut next = last.starts_at.with_timezone(&tz).naive_local() + step;
+    // A series that lapsed goes on at its cadence from now, not with meetings in the past.
+    let now = Utc::now().with_timezone(&tz).naive_local();
+    while next < now {
+        next += step;
+    }
     let starts = occurrence_starts(tz, next, interval as u32, Some(count as u32), None);
     let template = Template {
         series_id: id,

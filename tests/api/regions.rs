@@ -5,7 +5,10 @@
 use chrono::{NaiveDate, TimeZone, Timelike, Utc};
 use entity::{activity, district, enums::OrganiserRole, meeting_series, partnership, region};
 use reqwest::{Method, StatusCode};
-use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder,
+};
 use serde_json::{Value, json};
 use veletrh::timezone;
 
@@ -493,6 +496,51 @@ async fn a_series_makes_its_meetings_at_the_same_local_time_across_the_clock_cha
     )
     .await;
     assert_eq!(field_errors(refused).await, ["count:count_range"]);
+
+    // A series that lapsed (its meetings moved back whole weeks, the last one about ten weeks
+    // ago) goes on from now, on its weekday at 16:00, not in the past.
+    let held = activity::Entity::find()
+        .filter(activity::Column::SeriesId.eq(id as i32))
+        .all(app.state.db.conn())
+        .await
+        .unwrap();
+    let latest = held.iter().map(|m| m.starts_at).max().unwrap();
+    let back = chrono::Duration::weeks((latest - Utc::now()).num_weeks() + 10);
+    for m in &held {
+        activity::ActiveModel {
+            id: Set(m.id),
+            starts_at: Set(m.starts_at - back),
+            ends_at: Set(m.ends_at - back),
+            ..Default::default()
+        }
+        .update(app.state.db.conn())
+        .await
+        .unwrap();
+    }
+    let last = held.iter().map(|m| m.starts_at - back).max().unwrap();
+    let added = call_api(
+        &app,
+        Some(&admin),
+        Method::POST,
+        &format!("/admin/series/{id}/occurrences"),
+        Some(json!({"count": 1})),
+    )
+    .await;
+    assert_eq!(added.status(), 200);
+    let added: Value = added.json().await.unwrap();
+    let next: chrono::DateTime<Utc> = added[0]["starts_at"].as_str().unwrap().parse().unwrap();
+    let now = Utc::now();
+    assert!(
+        now < next && next < now + chrono::Duration::days(7),
+        "{next}"
+    );
+    let local = |at: chrono::DateTime<Utc>| at.with_timezone(&timezone::DEFAULT);
+    assert_eq!((local(next).hour(), local(next).minute()), (16, 0));
+    assert_eq!(
+        (local(next).date_naive() - local(last).date_naive()).num_days() % 7,
+        0,
+        "on the series' weekday"
+    );
 }
 
 async fn editing_and_cancelling_a_series_reaches_its_meetings_feeds_and_people(backend: Backend) {
