@@ -1,6 +1,7 @@
 //! Read side of the programme: what pages, the API and feeds show. No writes here.
 
 use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
 use entity::{
     activity, activity_district, district,
     enums::{ActivityKind, ActivityStatus},
@@ -56,6 +57,8 @@ pub struct Activity {
     pub speakers: Vec<speaker::Model>,
     /// Its fair's venue, where a workshop takes place unless it names a place of its own.
     pub venue: Option<String>,
+    /// The zone its times are told in: its fair's, Prague for a meeting.
+    pub zone: Tz,
 }
 
 /// Where an activity takes place, as participants are told: its room, then its own place or
@@ -241,43 +244,61 @@ pub async fn activity(conn: &impl ConnectionTrait, id: i32) -> Result<Option<Act
     Ok(with_speakers(conn, vec![model]).await?.pop())
 }
 
-/// The venues of `fairs`, by fair id.
-pub async fn venues(
+/// Where a fair is and which zone its times are in.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FairPlace {
+    pub venue: String,
+    pub zone: Tz,
+}
+
+/// The venues and zones of `fairs`, by fair id.
+pub async fn fair_places(
     conn: &impl ConnectionTrait,
     fairs: impl IntoIterator<Item = i32>,
-) -> Result<HashMap<i32, String>, DbErr> {
+) -> Result<HashMap<i32, FairPlace>, DbErr> {
     let fairs: BTreeSet<i32> = fairs.into_iter().collect();
     if fairs.is_empty() {
         return Ok(HashMap::new());
     }
-    let venues = fair::Entity::find()
+    let places = fair::Entity::find()
         .select_only()
-        .columns([fair::Column::Id, fair::Column::Venue])
+        .columns([
+            fair::Column::Id,
+            fair::Column::Venue,
+            fair::Column::Timezone,
+        ])
         .filter(fair::Column::Id.is_in(fairs))
-        .into_tuple::<(i32, String)>()
+        .into_tuple::<(i32, String, String)>()
         .all(conn)
         .await?;
-    Ok(venues.into_iter().collect())
+    Ok(places
+        .into_iter()
+        .map(|(id, venue, zone)| {
+            let zone = crate::timezone::zone_of(&zone);
+            (id, FairPlace { venue, zone })
+        })
+        .collect())
 }
 
-/// `models` with their speakers in order and their fairs' venues, loaded with one query each
+/// `models` with their speakers in order and their fairs' venues and zones, loaded with one query each
 /// for all.
 pub async fn with_speakers(
     conn: &impl ConnectionTrait,
     models: Vec<activity::Model>,
 ) -> Result<Vec<Activity>, DbErr> {
     let speakers = models.load_many(speaker::Entity, conn).await?;
-    let venues = venues(conn, models.iter().filter_map(|m| m.fair_id)).await?;
+    let places = fair_places(conn, models.iter().filter_map(|m| m.fair_id)).await?;
     Ok(models
         .into_iter()
         .zip(speakers)
         .map(|(model, mut speakers)| {
             speakers.sort_by_key(|s| s.position);
-            let venue = model.fair_id.and_then(|id| venues.get(&id).cloned());
+            let place = model.fair_id.and_then(|id| places.get(&id));
             Activity {
+                venue: place.map(|p| p.venue.clone()),
+                zone: place.map_or(crate::timezone::DEFAULT, |p| p.zone),
                 model,
                 speakers,
-                venue,
             }
         })
         .collect())

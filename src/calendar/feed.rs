@@ -360,6 +360,7 @@ mod tests {
                 organisation: Some("Pomáháme školám k úspěchu".into()),
             }],
             venue: None,
+            zone: crate::timezone::DEFAULT,
         }
     }
 

@@ -77,6 +77,7 @@ pub fn activity_ics_from(
             model: activity.model.clone(),
             speakers: activity.speakers.clone(),
             venue: activity.venue.clone(),
+            zone: activity.zone,
         }],
         fairs: fair
             .map(|f| (f.id, f.clone()))

@@ -552,8 +552,9 @@ async fn activities(conn: &impl ConnectionTrait, filter: Filter) -> Result<Vec<A
             Activity {
                 speakers: by_activity.remove(&model.id).unwrap_or_default(),
                 model,
-                // A feed holds the fairs themselves (`Programme::fairs`).
+                // A feed holds the fairs themselves (`Programme::fairs`) and its own zone.
                 venue: None,
+                zone: crate::timezone::DEFAULT,
             }
         })
         .collect();

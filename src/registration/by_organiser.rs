@@ -3,6 +3,7 @@
 //! use-cases (`crate::organiser::activities`) call these inside their own transaction.
 
 use chrono::Utc;
+use chrono_tz::Tz;
 use entity::{activity, enums::RegistrationStatus, person, registration};
 use sea_orm::{ColumnTrait, DbErr, EntityTrait, QueryFilter, QueryOrder};
 use serde_json::json;
@@ -14,7 +15,6 @@ use crate::{
     mail::{Attachment, MailKind, OutgoingMail},
     programme::{self, Activity},
     startup::AppState,
-    timezone,
 };
 
 /// Statuses told about a new time or place: everyone who holds or is offered a seat.
@@ -26,8 +26,8 @@ const TOLD_OF_CHANGES: [RegistrationStatus; 3] = [
 
 /// Until when a seat not yet confirmed (held or offered) waits, in the reader's words: the
 /// change email must not tell them there is nothing to do.
-fn hold_until(row: &registration::Model, lang: Lang) -> Option<String> {
-    seats::waits_until(row).map(|at| lang.moment(at, timezone::DEFAULT))
+fn hold_until(row: &registration::Model, lang: Lang, zone: Tz) -> Option<String> {
+    seats::waits_until(row).map(|at| lang.moment(at, zone))
 }
 
 /// Emails `activity_changed` (old → new) to everyone holding or offered a seat of the activity
@@ -55,9 +55,9 @@ pub async fn notify_changed(
         let lang = Lang::parse(&person.language).unwrap_or_default();
         let data = json!({
             "activity": mail_data::activity(&activity, lang, &state.links),
-            "old_when": lang.when(before.starts_at, before.ends_at, timezone::DEFAULT),
+            "old_when": lang.when(before.starts_at, before.ends_at, activity.zone),
             "old_place": old_place,
-            "hold_until": hold_until(&row, lang),
+            "hold_until": hold_until(&row, lang, activity.zone),
         });
         let mail =
             mail_data::to_person(MailKind::ActivityChanged, &person, lang, &state.links, data);
@@ -197,9 +197,9 @@ pub async fn notify_venue_changed(
             let lang = Lang::parse(&person.language).unwrap_or_default();
             let data = json!({
                 "activity": mail_data::activity(workshop, lang, &state.links),
-                "old_when": lang.when(a.starts_at, a.ends_at, timezone::DEFAULT),
+                "old_when": lang.when(a.starts_at, a.ends_at, workshop.zone),
                 "old_place": programme::location(a, Some(old_venue)),
-                "hold_until": hold_until(&row, lang),
+                "hold_until": hold_until(&row, lang, workshop.zone),
             });
             let mail =
                 mail_data::to_person(MailKind::ActivityChanged, &person, lang, &state.links, data);

@@ -9,17 +9,15 @@ use crate::{
     i18n::Lang,
     mail::{Attachment, MailKind, OutgoingMail},
     programme::Activity,
-    timezone,
 };
 
-/// An activity as the templates show it. Times are in Prague, the zone of every fair and
-/// meeting so far.
+/// An activity as the templates show it, its times in its fair's zone.
 pub fn activity(activity: &Activity, lang: Lang, links: &Links) -> Value {
     let a = &activity.model;
     json!({
         "title": a.title,
         "kind": a.kind.as_str(),
-        "when": lang.when(a.starts_at, a.ends_at, timezone::DEFAULT),
+        "when": lang.when(a.starts_at, a.ends_at, activity.zone),
         "place": activity.location(),
         "speakers": activity.speaker_line(),
         "url": links.activity_url_in(a.kind, a.id, lang),

@@ -64,10 +64,10 @@ pub async fn my_registrations(
         .filter_map(|(registration, activity)| Some((registration, activity?)))
         .collect();
     let fairs = rows.iter().filter_map(|(_, a)| a.fair_id);
-    let venues = programme::venues(state.db.conn(), fairs).await?;
+    let places = programme::fair_places(state.db.conn(), fairs).await?;
     let mut registrations = Vec::with_capacity(rows.len());
     for (registration, activity) in rows {
-        let venue = activity.fair_id.and_then(|id| venues.get(&id));
+        let venue = activity.fair_id.and_then(|id| places.get(&id));
         let waiting_position = match registration.status {
             RegistrationStatus::Waitlisted => {
                 Some(seats::waiting_position(state.db.conn(), &registration).await?)
@@ -75,7 +75,7 @@ pub async fn my_registrations(
             _ => None,
         };
         registrations.push(MyRegistration {
-            location: programme::location(&activity, venue.map(String::as_str)),
+            location: programme::location(&activity, venue.map(|p| p.venue.as_str())),
             waiting_position,
             registration,
             activity,

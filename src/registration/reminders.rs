@@ -13,7 +13,7 @@ use sea_orm::{ColumnTrait, DbErr, EntityTrait, QueryFilter, QuerySelect, sea_que
 use serde_json::json;
 
 use super::mail_data;
-use crate::{i18n::Lang, mail::MailKind, programme, startup::AppState, timezone};
+use crate::{i18n::Lang, mail::MailKind, programme, startup::AppState};
 
 /// Queues the reminders of up to 200 due registrations; returns how many emails.
 pub async fn queue_reminders(state: &AppState, now: DateTime<Utc>) -> Result<usize, DbErr> {
@@ -31,7 +31,6 @@ pub async fn queue_reminders(state: &AppState, now: DateTime<Utc>) -> Result<usi
     for (row, _) in due {
         by_person.entry(row.person_id).or_default().push(row);
     }
-    let local_day = |at: DateTime<Utc>| at.with_timezone(&timezone::DEFAULT).date_naive();
     let mut queued = 0;
     for (person_id, rows) in by_person {
         let txn = state.db.begin_write().await?;
@@ -58,6 +57,8 @@ pub async fn queue_reminders(state: &AppState, now: DateTime<Utc>) -> Result<usi
                 .iter()
                 .map(|(activity, registration_id)| {
                     let mut shown = mail_data::activity(activity, lang, &state.links);
+                    let local_day =
+                        |at: DateTime<Utc>| at.with_timezone(&activity.zone).date_naive();
                     shown["today"] = (local_day(activity.model.starts_at) == local_day(now)).into();
                     shown["checkin_url"] = state.links.checkin_url(*registration_id).into();
                     shown

@@ -339,7 +339,7 @@ pub async fn offer_to_waiting(
         let data = serde_json::json!({
             "activity": mail_data::activity(&activity, lang, links),
             "confirm_url": links.confirm_url(&token.plain, lang),
-            "deadline": lang.moment(deadline, crate::timezone::DEFAULT),
+            "deadline": lang.moment(deadline, activity.zone),
         });
         outbox
             .enqueue(

@@ -1,5 +1,6 @@
 //! Sign-up flows over HTTP against the real server, on both databases.
 
+use chrono::Timelike;
 use entity::{activity, enums::RegistrationStatus, person, registration};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter,
@@ -649,6 +650,43 @@ async fn email_links_open_pages_in_the_emails_language(backend: Backend) {
     }
 }
 
+/// Emails tell an activity's times in its fair's zone, not always in Prague's.
+async fn emails_tell_times_in_the_fairs_zone(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let workshop = activity_row(&app, LEADERSHIP).await;
+    entity::fair::ActiveModel {
+        id: Set(workshop.fair_id.unwrap()),
+        timezone: Set("Europe/London".into()),
+        ..Default::default()
+    }
+    .update(app.state.db.conn())
+    .await
+    .unwrap();
+    let response = sign_up(&app, "jana@skola.cz", &[LEADERSHIP]).await;
+    assert_eq!(response.status(), 202);
+    let mail = app.emails_to("jana@skola.cz").await.remove(0);
+    let local = |zone: chrono_tz::Tz| {
+        let (s, e) = (
+            workshop.starts_at.with_timezone(&zone),
+            workshop.ends_at.with_timezone(&zone),
+        );
+        format!(
+            "{}:{:02}–{}:{:02}",
+            s.hour(),
+            s.minute(),
+            e.hour(),
+            e.minute()
+        )
+    };
+    let london = local(chrono_tz::Europe::London);
+    assert!(mail.text.contains(&london), "{london} in {}", mail.text);
+    assert!(
+        !mail.text.contains(&local(chrono_tz::Europe::Prague)),
+        "{}",
+        mail.text
+    );
+}
+
 async fn past_and_closed_activities_take_no_sign_ups(backend: Backend) {
     let app = spawn_app(backend).await;
     // Meeting 8 is the Prague meeting of May 2022.
@@ -821,6 +859,7 @@ on_both_backends!(
     an_unconfirmed_hold_expires_and_frees_its_seat,
     a_seat_is_held_or_offered_no_longer_than_until_the_start,
     email_links_open_pages_in_the_emails_language,
+    emails_tell_times_in_the_fairs_zone,
     past_and_closed_activities_take_no_sign_ups,
     the_programme_and_openapi_document_are_served,
 );

@@ -263,6 +263,8 @@ fn compose(
         // The email names the first deadline of its seats.
         let mut deadline: Option<DateTime<Utc>> = None;
         let mut until = |at: Option<DateTime<Utc>>| deadline = deadline.into_iter().chain(at).min();
+        // Told in the zone of the (first) fair the seats are at.
+        let mut zone = None;
         for (b, place) in accepted.activities.iter().zip(verdict.places()) {
             let (activity, a) = (&b.activity, &b.activity.model);
             match *place {
@@ -282,12 +284,14 @@ fn compose(
                     writes.push(renew.build(backend));
                     until(held_until);
                     to_confirm.push(mail_data::activity(activity, lang, links));
+                    zone.get_or_insert(activity.zone);
                 }
                 Place::Hold => {
                     let held_until = seats::hold_deadline(state, now, a.starts_at);
                     rows.push(new_row(person.id, a.id, Some(held_until), &confirm, now));
                     until(Some(held_until));
                     to_confirm.push(mail_data::activity(activity, lang, links));
+                    zone.get_or_insert(activity.zone);
                 }
                 Place::Wait => {
                     waits = true;
@@ -308,7 +312,8 @@ fn compose(
             let data = json!({
                 "activities": to_confirm,
                 "confirm_url": links.confirm_url(&confirm.plain, lang),
-                "expires_at": deadline.map(|at| lang.moment(at, crate::timezone::DEFAULT)),
+                "expires_at": deadline
+                    .map(|at| lang.moment(at, zone.unwrap_or(crate::timezone::DEFAULT))),
             });
             let mail = mail_data::to_person(MailKind::ConfirmRequest, person, lang, links, data);
             mails.push(mail);
