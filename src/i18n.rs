@@ -324,7 +324,7 @@ const TEXTS: &[(&str, &str, &str)] = &[
     (
         "admin.attendees.notice.messaged",
         "Zpráva se posílá (adresátů: {count}).",
-        "The message is on its way to {count} people.",
+        "The message is on its way (recipients: {count}).",
     ),
     (
         "admin.attendees.notice.moved",
@@ -1845,8 +1845,8 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ),
     (
         "error.no_recipients",
-        "Zprávu nemá kdo dostat: na akci teď není nikdo přihlášený.",
-        "Nobody would get the message: nobody is signed up for this activity now.",
+        "Zprávu nemá kdo dostat: z těch, komu ji chcete poslat, teď na akci nikdo není.",
+        "Nobody would get the message: none of those you chose to write to is signed up now.",
     ),
     (
         "error.not_live",
@@ -1865,7 +1865,7 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ),
     (
         "error.outside_fair",
-        "Dílna musí proběhnout ve dnech veletrhu ({detail}).",
+        "Workshop musí proběhnout ve dnech veletrhu ({detail}).",
         "A workshop must take place on the days of its fair ({detail}).",
     ),
     (
@@ -2015,7 +2015,7 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ),
     (
         "error.workshops_outside",
-        "Mimo nové dny veletrhu by zůstaly naplánované dílny (počet: {detail}). Nejdřív je přesuňte nebo zrušte.",
+        "Mimo nové dny veletrhu by zůstaly naplánované workshopy (počet: {detail}). Nejdřív je přesuňte nebo zrušte.",
         "Scheduled workshops would fall outside the fair's new days ({detail} of them). Move or cancel them first.",
     ),
     (

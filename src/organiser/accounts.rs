@@ -286,7 +286,7 @@ pub async fn invite(
             "person_name": new.name,
             "base_url": state.links.base,
             "inviter_name": if who.name.is_empty() { &who.email } else { &who.name },
-            "accept_url": accept_url(state, &secret.plain),
+            "accept_url": accept_url(state, &secret.plain, lang),
             "expires_at": lang.moment(expires_at, timezone::DEFAULT),
             "role": new.role.as_str(),
             "scope": scope,
@@ -299,8 +299,10 @@ pub async fn invite(
     Ok(invitation)
 }
 
-pub fn accept_url(state: &AppState, token: &str) -> String {
-    format!("{}/admin/invitations/{token}", state.links.base)
+/// The invitation's link, opening its page in the email's language.
+fn accept_url(state: &AppState, token: &str, lang: Lang) -> String {
+    let url = format!("{}/admin/invitations/{token}", state.links.base);
+    crate::registration::links::in_lang(url, lang)
 }
 
 /// Invitations not accepted and not expired at `now`.

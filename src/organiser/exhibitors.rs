@@ -431,10 +431,10 @@ async fn decide(
     if before.status == status && !new_stand {
         return Ok(before);
     }
-    if let Some(stand) = stand
-        .as_deref()
-        .filter(|_| status == ExhibitorStatus::Approved)
-    {
+    // The stand the approved exhibitor will have: the one given now, else the one kept from
+    // before (which may have gone to someone else while this one was rejected).
+    let kept = stand.as_deref().or(before.stand.as_deref());
+    if let Some(stand) = kept.filter(|_| status == ExhibitorStatus::Approved) {
         let name = ("name", before.name.as_str());
         let taken: Vec<FieldError> = clashes(&*txn, before.fair_id, Some(id), name, Some(stand))
             .await?

@@ -1311,7 +1311,7 @@ async fn an_organiser_emails_the_people_of_an_activity(backend: Backend) {
         .await
         .unwrap();
     assert!(
-        page.contains("The message is on its way to 3 people."),
+        page.contains("The message is on its way (recipients: 3)."),
         "{page}"
     );
     assert!(

@@ -557,6 +557,32 @@ async fn an_application_on_the_page_is_acknowledged_then_approved_into_the_direc
     let to = page.headers()["location"].to_str().unwrap();
     assert!(to.contains("?done=unchanged"), "{to}");
     assert_eq!(app.emails_to("petra@ctenarstvi.cz").await.len(), 3);
+
+    // Once rejected, its stand is free; approving it again without a stand would keep the one
+    // now given to another, so that is refused too.
+    let act = async |id: i32, action: &str, body: Value| {
+        let path = format!("/admin/exhibitors/{id}/{action}?lang=en");
+        call_api(&app, Some(&organiser), Method::POST, &path, Some(body)).await
+    };
+    assert_eq!(act(stored.id, "reject", json!({})).await.status(), 200);
+    assert_eq!(
+        act(other.id, "approve", json!({ "stand": "C9" }))
+            .await
+            .status(),
+        200
+    );
+    let again = act(stored.id, "approve", json!({})).await;
+    assert_eq!(again.status(), 422);
+    let body: Value = again.json().await.unwrap();
+    assert_eq!(
+        body["errors"][0]["message"],
+        format!(
+            "This stand is already given to another exhibitor: {}",
+            other.name
+        )
+    );
+    assert_eq!(act(other.id, "reject", json!({})).await.status(), 200);
+    assert_eq!(act(stored.id, "approve", json!({})).await.status(), 200);
 }
 
 async fn an_application_through_the_api_is_rejected_with_an_email_and_stays_unlisted(

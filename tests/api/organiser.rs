@@ -806,7 +806,9 @@ async fn dates_outside_the_fair_or_in_the_past_are_refused_on_the_field(backend:
     assert_eq!(page.status(), 422);
     let page = page.text().await.unwrap();
     assert!(
-        page.contains(&format!("Dílna musí proběhnout ve dnech veletrhu ({day}).")),
+        page.contains(&format!(
+            "Workshop musí proběhnout ve dnech veletrhu ({day})."
+        )),
         "{page}"
     );
     assert_eq!(
@@ -962,6 +964,11 @@ async fn an_invited_organiser_sets_a_password_and_signs_in(backend: Backend) {
         mail.text
     );
     let link = mail.link(&app, "/admin/invitations/");
+    assert!(
+        mail.text.contains(&format!("{link}?lang=cs")),
+        "opens in the email's language: {}",
+        mail.text
+    );
     let path = link.trim_start_matches(&app.address).to_owned();
     assert_eq!(app.get(&path).await.status(), 200);
     let web = browser();
