@@ -2423,13 +2423,13 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ("status.no_show", "nedostavil/a se", "no-show"),
     (
         "status.offered",
-        "nabídnuto místo – potvrďte e-mailem",
-        "seat offered – confirm by email",
+        "nabídnuto místo, čeká na potvrzení e-mailem",
+        "seat offered, awaiting email confirmation",
     ),
     (
         "status.pending",
         "čeká na potvrzení e-mailem",
-        "waiting for your email confirmation",
+        "awaiting email confirmation",
     ),
     (
         "status.waitlisted",
