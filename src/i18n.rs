@@ -1729,6 +1729,11 @@ const TEXTS: &[(&str, &str, &str)] = &[
         "Sign-ups must close by the end of the fair at the latest.",
     ),
     (
+        "error.closes_before_opens",
+        "Přihlašování musí skončit později, než začne.",
+        "Sign-ups must close after they open.",
+    ),
+    (
         "error.consent_required",
         "Bez souhlasu se zpracováním osobních údajů vás nemůžeme přihlásit.",
         "We cannot sign you up without your consent to the processing of personal data.",

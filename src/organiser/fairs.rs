@@ -191,7 +191,7 @@ fn merge(
     {
         errors.push(FieldError::new(
             "registration_closes_at",
-            "ends_before_start",
+            "closes_before_opens",
         ));
     }
     if errors.is_empty() {
@@ -544,7 +544,7 @@ mod tests {
             [
                 ("timezone", "unknown_timezone"),
                 ("ends_at", "ends_before_start"),
-                ("registration_closes_at", "ends_before_start"),
+                ("registration_closes_at", "closes_before_opens"),
             ]
         );
         let renamed = FairInput {
