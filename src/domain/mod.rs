@@ -5,6 +5,7 @@ pub mod email;
 pub mod field_error;
 pub mod person_name;
 pub mod slug;
+pub mod text;
 pub mod time_slot;
 pub mod token;
 

@@ -200,11 +200,10 @@ pub async fn list(
     if let Some(status) = status {
         query = query.filter(exhibitor::Column::Status.eq(status));
     }
-    Ok(query
-        .order_by_asc(exhibitor::Column::Name)
-        .order_by_asc(exhibitor::Column::Id)
-        .all(conn)
-        .await?)
+    let mut list = query.order_by_asc(exhibitor::Column::Id).all(conn).await?;
+    // In the order the public directory shows them (case and diacritics folded).
+    list.sort_by_cached_key(|e| crate::domain::text::sort_key(&e.name));
+    Ok(list)
 }
 
 /// One exhibitor, if `who` may see its fair's exhibitors.

@@ -15,8 +15,8 @@ use poem::{
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde::Serialize;
 
-use super::{PageLang, error, lang::here, text, views::ActivityView};
-use crate::{organiser::fairs::takes_applications, programme, startup::AppState};
+use super::{PageLang, error, lang::here, views::ActivityView};
+use crate::{domain::text, organiser::fairs::takes_applications, programme, startup::AppState};
 
 #[derive(Debug, Serialize)]
 struct ExhibitorView {

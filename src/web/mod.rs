@@ -35,7 +35,6 @@ mod places;
 mod render;
 mod security;
 mod sign_up;
-mod text;
 mod views;
 mod workshop;
 

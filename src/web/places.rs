@@ -5,7 +5,7 @@ use entity::{district, region};
 use sea_orm::{ConnectionTrait, DbErr, EntityTrait};
 use serde::Serialize;
 
-use super::text::sort_key;
+use crate::domain::text::sort_key;
 
 #[derive(Debug, Serialize)]
 pub struct RegionView {

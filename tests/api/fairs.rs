@@ -629,6 +629,33 @@ async fn an_application_through_the_api_is_rejected_with_an_email_and_stays_unli
         .map(|e| e["name"].as_str().unwrap().to_owned())
         .collect();
     assert_eq!(names, ["Nakladatelství Hvězda"]);
+    // The whole list in the directory's order: "Člověk v tísni" among the C's, not after Ú.
+    let all: Vec<String> = call_api(
+        &app,
+        Some(&organiser),
+        Method::GET,
+        &format!("/admin/fairs/{}/exhibitors", fair.id),
+        None,
+    )
+    .await
+    .json::<Vec<Value>>()
+    .await
+    .unwrap()
+    .iter()
+    .map(|e| e["name"].as_str().unwrap().to_owned())
+    .collect();
+    let mut ordered = all.clone();
+    ordered.sort_by_cached_key(|n| veletrh::domain::text::sort_key(n));
+    assert_eq!(all, ordered);
+    let c = all
+        .iter()
+        .position(|n| n.starts_with("Člověk"))
+        .expect("in the demo");
+    let u = all
+        .iter()
+        .position(|n| n.starts_with("Ústav"))
+        .expect("in the demo");
+    assert!(c < u, "{all:?}");
     let page = get_page(
         &app,
         Some(&organiser),
