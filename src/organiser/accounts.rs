@@ -328,7 +328,8 @@ pub async fn open_invitations(
 }
 
 /// Withdraws an open invitation: its link opens nothing from now on. `false` when it was no
-/// longer open (accepted, expired or withdrawn meanwhile), which changes nothing.
+/// longer open (accepted, expired or withdrawn meanwhile), which changes nothing; `NotFound`
+/// for an id never given.
 pub async fn revoke_invitation(
     state: &AppState,
     who: &Principal,
@@ -339,13 +340,13 @@ pub async fn revoke_invitation(
     }
     let now = Utc::now();
     let txn = state.db.begin_write().await?;
-    let Some(mut invitation) = organiser_invitation::Entity::find_by_id(id)
-        .filter(still_open(now))
+    let mut invitation = organiser_invitation::Entity::find_by_id(id)
         .one(&*txn)
         .await?
-    else {
+        .ok_or(ManageError::NotFound)?;
+    if invitation.accepted_at.is_some() || invitation.expires_at <= now {
         return Ok(false);
-    };
+    }
     let revoked = organiser_invitation::Entity::update_many()
         .col_expr(
             organiser_invitation::Column::ExpiresAt,

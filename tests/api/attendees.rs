@@ -442,6 +442,16 @@ async fn exports_over_http_open_in_real_parsers_with_czech_diacritics(backend: B
     );
     assert!(page.contains(r#"value="name" checked"#), "{page}");
     assert!(!page.contains(r#"value="email" checked"#), "{page}");
+    // A hand-edited status too, as the API refuses it.
+    let bad = get_page(
+        &app,
+        Some(&boss),
+        &format!("/admin/fairs/{fair}/attendees/export?format=csv&status=bogus&lang=en"),
+    )
+    .await;
+    assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
+    let page = bad.text().await.unwrap();
+    assert!(page.contains(r##"<a href="#status">"##), "{page}");
 }
 
 async fn adding_cancelling_and_moving_email_the_person_and_move_the_seats(backend: Backend) {

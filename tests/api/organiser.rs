@@ -1076,6 +1076,9 @@ async fn a_second_invitation_replaces_the_first_and_an_open_one_can_be_withdrawn
         page.contains("No invitation is waiting to be accepted."),
         "{page}"
     );
+    // An id never given: not found.
+    let unknown = post_form(&app, Some(&admin), "/admin/invitations/999/withdraw", &[]).await;
+    assert_eq!(unknown.status(), 404);
 }
 
 async fn an_api_token_made_on_the_page_works_until_revoked(backend: Backend) {

@@ -321,17 +321,23 @@ async fn export_of(
     let subject = attendees::subject(state, &signed.who, scope, Action::Export)
         .await
         .map_err(manage_error)?;
+    // A download refuses a hand-edited status, as the API does (the list shows every status).
+    let mut errors = Vec::new();
+    let status = first(&pairs, "status").unwrap_or_default();
+    let query = attendees::query(scope, status, first(&pairs, "q").unwrap_or_default())
+        .map_err(|e| errors.push(e))
+        .ok();
     let picked = picked_columns(&pairs);
-    let (format, columns) = match export::choose(first(&pairs, "format"), picked.as_deref()) {
-        Ok(chosen) => chosen,
-        Err(errors) => {
-            let problems = FormView::new(BTreeMap::new(), &errors, lang);
-            let status = StatusCode::BAD_REQUEST;
-            return list_page(state, req, lang, &signed, scope, status, Some(problems)).await;
-        }
+    let chosen = export::choose(first(&pairs, "format"), picked.as_deref())
+        .map_err(|mut bad| errors.append(&mut bad))
+        .ok();
+    let (Some(query), Some((format, columns)), true) = (query, chosen, errors.is_empty()) else {
+        let problems = FormView::new(BTreeMap::new(), &errors, lang);
+        let status = StatusCode::BAD_REQUEST;
+        return list_page(state, req, lang, &signed, scope, status, Some(problems)).await;
     };
     let request = ExportRequest {
-        query: attendee_query(scope, &pairs),
+        query,
         columns,
         format,
         lang,
