@@ -23,6 +23,8 @@ pub struct Model {
     pub wished_stand: Option<String>,
     pub contact_name: Option<String>,
     pub contact_email: Option<String>,
+    /// `cs` or `en`: the language the contact applied in (null: Czech).
+    pub contact_language: Option<String>,
     pub status: ExhibitorStatus,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

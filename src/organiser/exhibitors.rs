@@ -6,8 +6,8 @@
 //!   wished for in `wished_stand`, and acknowledged by email (`exhibitor_received`) to its
 //!   contact in the applicant's language. Only a scheduled fair that has not begun takes them.
 //! - Approving emails `exhibitor_approved` (with the stand, when one is assigned), rejecting
-//!   emails `exhibitor_rejected` (with the optional reason). They go in the language of the
-//!   contact's acknowledgement (the table keeps no language), else Czech. Repeating either
+//!   emails `exhibitor_rejected` (with the optional reason). They go in the language the
+//!   contact applied in (`contact_language`), else Czech. Repeating either
 //!   changes nothing and sends nothing.
 //! - An exhibitor an organiser adds is approved at once and emailed nothing.
 //! - The public directory shows approved exhibitors only.
@@ -16,7 +16,7 @@
 //! Each change is one transaction that also writes its email and an `audit_event`.
 
 use chrono::Utc;
-use entity::{enums::ExhibitorStatus, exhibitor, fair, outbox_message};
+use entity::{enums::ExhibitorStatus, exhibitor, fair};
 use sea_orm::{
     ActiveModelTrait,
     ActiveValue::{NotSet, Set},
@@ -234,6 +234,7 @@ fn blank(fair_id: i32, status: ExhibitorStatus) -> exhibitor::Model {
         wished_stand: None,
         contact_name: None,
         contact_email: None,
+        contact_language: None,
         status,
         created_at: now,
         updated_at: now,
@@ -451,12 +452,16 @@ async fn decide(
     }
     row.updated_at = Set(Utc::now());
     let after = row.update(&*txn).await?;
-    if let Some(to) = after.contact_email.clone() {
+    if after.contact_email.is_some() {
         let fair = fair::Entity::find_by_id(after.fair_id)
             .one(&*txn)
             .await?
             .ok_or(ManageError::NotFound)?;
-        let lang = contact_lang(&*txn, &to).await?;
+        let lang = after
+            .contact_language
+            .as_deref()
+            .and_then(Lang::parse)
+            .unwrap_or_default();
         let (kind, extra) = match status {
             ExhibitorStatus::Approved => (
                 MailKind::ExhibitorApproved,
@@ -492,19 +497,6 @@ async fn decide(
     txn.commit().await?;
     state.mail_wake.notify_one();
     Ok(after)
-}
-
-/// The language the contact applied in: that of their latest acknowledgement, else Czech.
-async fn contact_lang(conn: &impl ConnectionTrait, to: &str) -> Result<Lang, DbErr> {
-    let ack = outbox_message::Entity::find()
-        .filter(outbox_message::Column::Kind.eq(MailKind::ExhibitorReceived.as_str()))
-        .filter(outbox_message::Column::Recipient.eq(to))
-        .order_by_desc(outbox_message::Column::Id)
-        .one(conn)
-        .await?;
-    Ok(ack
-        .and_then(|m| Lang::parse(&m.language))
-        .unwrap_or_default())
 }
 
 fn mail_to_contact(
@@ -585,6 +577,10 @@ pub async fn apply(
     if !takes_applications(&fair, Utc::now()) {
         return Err(ManageError::Conflict("closed"));
     }
+    let draft = exhibitor::Model {
+        contact_language: Some(application.lang.code().to_owned()),
+        ..draft
+    };
     let created = insert(&*txn, draft, "organisation").await?;
     let mail = mail_to_contact(
         state,
