@@ -20,6 +20,7 @@ use entity::{activity, enums::RegistrationStatus, person, registration};
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, sea_query::Expr};
 
 use crate::{
+    domain::text::fold,
     organiser::{Action, ManageError, Principal, Scope, Subject, audit, can},
     startup::AppState,
 };
@@ -398,30 +399,6 @@ fn matches(person: &person::Model, folded_query: &str) -> bool {
     .into_iter()
     .flatten()
     .any(|field| fold(field).contains(folded_query))
-}
-
-/// Lower case without diacritics, so "dvorakova" finds "Dvořáková".
-pub fn fold(text: &str) -> String {
-    text.chars()
-        .flat_map(char::to_lowercase)
-        .map(|c| match c {
-            'á' | 'à' | 'ä' | 'â' | 'ą' => 'a',
-            'č' | 'ć' | 'ç' => 'c',
-            'ď' => 'd',
-            'é' | 'ě' | 'ë' | 'è' | 'ê' | 'ę' => 'e',
-            'í' | 'ì' | 'ï' | 'î' => 'i',
-            'ľ' | 'ĺ' | 'ł' => 'l',
-            'ň' | 'ń' => 'n',
-            'ó' | 'ö' | 'ô' | 'ò' | 'ő' => 'o',
-            'ř' | 'ŕ' => 'r',
-            'š' | 'ś' => 's',
-            'ť' => 't',
-            'ú' | 'ů' | 'ü' | 'ù' | 'ű' => 'u',
-            'ý' | 'ÿ' => 'y',
-            'ž' | 'ź' | 'ż' => 'z',
-            other => other,
-        })
-        .collect()
 }
 
 /// The check-in token in what a scanner typed or a camera read: a whole check-in link or the
