@@ -15,7 +15,7 @@ use poem_openapi::{
 use super::{admin::OrganiserToken, error::AdminError, request_lang};
 use crate::{
     domain::FieldError,
-    export::{self, AttendeeRow, ExportRequest},
+    export::{self, AttendeeRow},
     i18n::Lang,
     organiser::{
         Action,
@@ -298,27 +298,15 @@ async fn export_of(
     let subject = attendees::subject(state, &auth.0, scope, Action::Export)
         .await
         .map_err(|e| AdminError::from_manage(e, lang))?;
-    let mut errors = Vec::new();
-    let query = attendees::query(
-        scope,
+    let filter = (
         choice.status.as_deref().unwrap_or_default(),
         choice.q.as_deref().unwrap_or_default(),
-    )
-    .map_err(|e| errors.push(e))
-    .ok();
-    let chosen = export::choose(choice.format.as_deref(), choice.columns.as_deref())
-        .map_err(|mut bad| errors.append(&mut bad))
-        .ok();
-    let (Some(query), Some((format, columns)), true) = (query, chosen, errors.is_empty()) else {
-        return Err(AdminError::invalid(&errors, lang));
-    };
+    );
+    let picked = (choice.format.as_deref(), choice.columns.as_deref());
+    let request = attendees::export_request(scope, filter, picked, lang)
+        .map_err(|errors| AdminError::invalid(&errors, lang))?;
+    let format = request.format;
     let name = export::file_name(&subject.slug, format, lang);
-    let request = ExportRequest {
-        query,
-        columns,
-        format,
-        lang,
-    };
     let body = export::body(state.db.conn().clone(), request);
     Ok(Response::new(ExportResponse::Ok(
         Binary(body),

@@ -25,7 +25,8 @@ use serde::Serialize;
 use super::{Action, ManageError, Principal, Scope, Subject, audit, can};
 use crate::{
     domain::FieldError,
-    export::{self, AttendeeQuery, AttendeeRow},
+    export::{self, AttendeeQuery, AttendeeRow, ExportRequest},
+    i18n::Lang,
     registration::{
         NewRegistration, SignUpForm,
         placement::{self, PlacementError},
@@ -429,6 +430,29 @@ pub const FILTER_STATUSES: [RegistrationStatus; 8] = [
 
 /// The longest search used; the rest of a longer one is ignored.
 const MAX_SEARCH_CHARS: usize = 200;
+
+/// A download as the page and the API ask for it: the list's filter ([`query`]) and the format
+/// and columns ([`export::choose`]), every bad choice an error on its own field.
+pub fn export_request(
+    scope: export::Scope,
+    (status, q): (&str, &str),
+    (format, columns): (Option<&str>, Option<&str>),
+    lang: Lang,
+) -> Result<ExportRequest, Vec<FieldError>> {
+    match (query(scope, status, q), export::choose(format, columns)) {
+        (Ok(query), Ok((format, columns))) => Ok(ExportRequest {
+            query,
+            columns,
+            format,
+            lang,
+        }),
+        (query, chosen) => Err(query
+            .err()
+            .into_iter()
+            .chain(chosen.err().into_iter().flatten())
+            .collect()),
+    }
+}
 
 /// A list's filter as the pages and the API take it: `status` comma-separated codes of
 /// [`FILTER_STATUSES`] or `live` (blank: every status), `q` a part of the name, email or

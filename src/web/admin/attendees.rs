@@ -19,7 +19,7 @@ use super::{
 };
 use crate::{
     domain::FieldError,
-    export::{self, AttendeeQuery, Column, DEFAULT_COLUMNS, ExportRequest, Format},
+    export::{self, AttendeeQuery, Column, DEFAULT_COLUMNS, Format},
     i18n::Lang,
     organiser::{
         Action, ManageError, Scope, Subject, activities,
@@ -322,26 +322,21 @@ async fn export_of(
         .await
         .map_err(manage_error)?;
     // A download refuses a hand-edited status, as the API does (the list shows every status).
-    let mut errors = Vec::new();
-    let status = first(&pairs, "status").unwrap_or_default();
-    let query = attendees::query(scope, status, first(&pairs, "q").unwrap_or_default())
-        .map_err(|e| errors.push(e))
-        .ok();
+    let filter = (
+        first(&pairs, "status").unwrap_or_default(),
+        first(&pairs, "q").unwrap_or_default(),
+    );
     let picked = picked_columns(&pairs);
-    let chosen = export::choose(first(&pairs, "format"), picked.as_deref())
-        .map_err(|mut bad| errors.append(&mut bad))
-        .ok();
-    let (Some(query), Some((format, columns)), true) = (query, chosen, errors.is_empty()) else {
-        let problems = FormView::new(BTreeMap::new(), &errors, lang);
-        let status = StatusCode::BAD_REQUEST;
-        return list_page(state, req, lang, &signed, scope, status, Some(problems)).await;
+    let choice = (first(&pairs, "format"), picked.as_deref());
+    let request = match attendees::export_request(scope, filter, choice, lang) {
+        Ok(request) => request,
+        Err(errors) => {
+            let problems = FormView::new(BTreeMap::new(), &errors, lang);
+            let status = StatusCode::BAD_REQUEST;
+            return list_page(state, req, lang, &signed, scope, status, Some(problems)).await;
+        }
     };
-    let request = ExportRequest {
-        query,
-        columns,
-        format,
-        lang,
-    };
+    let format = request.format;
     let name = export::file_name(&subject.slug, format, lang);
     Ok(Response::builder()
         .header(header::CONTENT_TYPE, format.content_type())
