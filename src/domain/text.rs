@@ -25,6 +25,15 @@ pub fn fold(text: &str) -> String {
         .collect()
 }
 
+/// `text` as names are told apart: trimmed, inner runs of whitespace one space, lower case
+/// (diacritics kept: `ZŠ  Šumperk` and `zš šumperk` are one, `Zs Sumperk` another).
+pub fn comparable(text: &str) -> String {
+    text.split_whitespace()
+        .map(str::to_lowercase)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// A key that sorts names alphabetically, close enough to Czech order for short lists.
 pub fn sort_key(name: &str) -> (String, String) {
     (fold(name), name.to_owned())

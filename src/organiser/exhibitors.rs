@@ -30,7 +30,10 @@ use super::{
     set_short_texts, text,
 };
 use crate::{
-    domain::{Email, FieldError},
+    domain::{
+        Email, FieldError,
+        text::{comparable, sort_key},
+    },
     i18n::Lang,
     mail::{MailKind, OutgoingMail},
     startup::AppState,
@@ -139,16 +142,8 @@ fn merge(
     }
 }
 
-/// A name or stand as compared: any case, any runs of spaces.
-fn key(text: &str) -> String {
-    text.split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .to_lowercase()
-}
-
-/// What another exhibitor of the fair (not `except`) already has: this name, on `name_field`;
-/// this stand, unless that exhibitor was rejected, on `stand`, naming who has it.
+/// What another exhibitor of the fair (not `except`) already has, names and stands compared
+/// with [`comparable`]: this name, on `name_field`; this stand, unless that exhibitor was rejected, on `stand`, naming who has it.
 async fn clashes(
     conn: &impl ConnectionTrait,
     fair_id: i32,
@@ -156,7 +151,7 @@ async fn clashes(
     (name_field, name): (&'static str, &str),
     stand: Option<&str>,
 ) -> Result<Vec<FieldError>, DbErr> {
-    let (name, stand) = (key(name), stand.map(key));
+    let (name, stand) = (comparable(name), stand.map(comparable));
     let others = exhibitor::Entity::find()
         .filter(exhibitor::Column::FairId.eq(fair_id))
         .all(conn)
@@ -165,12 +160,12 @@ async fn clashes(
         .filter(|e| Some(e.id) != except);
     let mut errors = Vec::new();
     for other in others {
-        if key(&other.name) == name {
+        if comparable(&other.name) == name {
             errors.push(FieldError::new(name_field, "exhibitor_exists"));
         }
         if other.status != ExhibitorStatus::Rejected
             && stand.is_some()
-            && other.stand.as_deref().map(key) == stand
+            && other.stand.as_deref().map(comparable) == stand
         {
             errors.push(FieldError::new("stand", "stand_taken").with_detail(other.name));
         }
@@ -202,7 +197,7 @@ pub async fn list(
     }
     let mut list = query.order_by_asc(exhibitor::Column::Id).all(conn).await?;
     // In the order the public directory shows them (case and diacritics folded).
-    list.sort_by_cached_key(|e| crate::domain::text::sort_key(&e.name));
+    list.sort_by_cached_key(|e| sort_key(&e.name));
     Ok(list)
 }
 

@@ -160,11 +160,7 @@ pub async fn overlapping_holding_except(
 /// A school as the per-school limit compares it: trimmed, inner whitespace collapsed, lower
 /// case (Unicode, so `ZŠ Šumperk` and `zš  šumperk` are one school). `None` for no school given.
 pub fn school_key(organisation: Option<&str>) -> Option<String> {
-    let words: Vec<String> = organisation?
-        .split_whitespace()
-        .map(str::to_lowercase)
-        .collect();
-    (!words.is_empty()).then(|| words.join(" "))
+    Some(crate::domain::text::comparable(organisation?)).filter(|key| !key.is_empty())
 }
 
 /// Whether `limit` people from `school` are already among `others` (the schools of the other
