@@ -243,15 +243,8 @@ pub async fn invite(
     };
     // One live invitation per address: a new one replaces what is still open (another role,
     // a lost email), so no older link can still make a second account or the old role.
-    organiser_invitation::Entity::update_many()
-        .col_expr(
-            organiser_invitation::Column::ExpiresAt,
-            sea_orm::sea_query::Expr::val(now),
-        )
-        .filter(organiser_invitation::Column::Email.eq(&new.email))
-        .filter(still_open(now))
-        .exec(&*txn)
-        .await?;
+    let same_address = organiser_invitation::Column::Email.eq(&new.email);
+    end_open(&*txn, same_address, now).await?;
     let invitation = organiser_invitation::ActiveModel {
         email: Set(new.email.clone()),
         name: Set(new.name.clone()),
@@ -312,6 +305,24 @@ fn still_open(now: DateTime<Utc>) -> sea_orm::Condition {
         .add(organiser_invitation::Column::ExpiresAt.gt(now))
 }
 
+/// Ends the invitations matching `which` that are still open at `now`; how many it ended.
+async fn end_open(
+    conn: &impl ConnectionTrait,
+    which: sea_orm::sea_query::SimpleExpr,
+    now: DateTime<Utc>,
+) -> Result<u64, DbErr> {
+    let ended = organiser_invitation::Entity::update_many()
+        .col_expr(
+            organiser_invitation::Column::ExpiresAt,
+            sea_orm::sea_query::Expr::val(now),
+        )
+        .filter(which)
+        .filter(still_open(now))
+        .exec(conn)
+        .await?;
+    Ok(ended.rows_affected)
+}
+
 /// The invitations still open, newest first (admins only, as inviting is).
 pub async fn open_invitations(
     state: &AppState,
@@ -344,19 +355,7 @@ pub async fn revoke_invitation(
         .one(&*txn)
         .await?
         .ok_or(ManageError::NotFound)?;
-    if invitation.accepted_at.is_some() || invitation.expires_at <= now {
-        return Ok(false);
-    }
-    let revoked = organiser_invitation::Entity::update_many()
-        .col_expr(
-            organiser_invitation::Column::ExpiresAt,
-            sea_orm::sea_query::Expr::val(now),
-        )
-        .filter(organiser_invitation::Column::Id.eq(id))
-        .filter(still_open(now))
-        .exec(&*txn)
-        .await?;
-    if revoked.rows_affected == 0 {
+    if end_open(&*txn, organiser_invitation::Column::Id.eq(id), now).await? == 0 {
         return Ok(false);
     }
     audit::record(
