@@ -25,7 +25,7 @@ use crate::{
     domain::FieldError,
     i18n::Lang,
     organiser::{
-        Action, Scope, Subject,
+        Action, Principal, Scope, Subject,
         activities::{self, ActivityInput},
         can,
         speakers::{self, SpeakerInput},
@@ -62,26 +62,29 @@ struct Row {
     editable: bool,
 }
 
+/// Whether `who` may create an activity of `kind` in that fair or region.
+fn may_create_in(
+    who: &Principal,
+    kind: ActivityKind,
+    fair_id: Option<i32>,
+    region_id: Option<i32>,
+) -> bool {
+    let scope = Scope {
+        kind,
+        fair_id,
+        region_id,
+    };
+    can(who, Action::Create, Subject::Activity(scope))
+}
+
 /// What the signed-in organiser may create: (workshops, meetings). An admin both; a fair
 /// organiser workshops of their fair, a regional one meetings of their region.
 fn may_create(signed: &SignedIn) -> (bool, bool) {
     let who = &signed.who;
-    let scope = |kind| Scope {
-        kind,
-        fair_id: who.fair_id,
-        region_id: who.region_id,
-    };
+    let in_own = |kind| may_create_in(who, kind, who.fair_id, who.region_id);
     (
-        can(
-            who,
-            Action::Create,
-            Subject::Activity(scope(ActivityKind::Workshop)),
-        ),
-        can(
-            who,
-            Action::Create,
-            Subject::Activity(scope(ActivityKind::Meeting)),
-        ),
+        in_own(ActivityKind::Workshop),
+        in_own(ActivityKind::Meeting),
     )
 }
 
@@ -287,22 +290,13 @@ async fn form_page(
         }
     };
     let chosen = |field: &str, id: i32| view.values.get(field) == Some(&id.to_string());
-    let allowed = |kind, fair_id, region_id| {
-        can(
-            who,
-            Action::Create,
-            Subject::Activity(Scope {
-                kind,
-                fair_id,
-                region_id,
-            }),
-        )
-    };
     let fairs: Vec<Choice> = programme::fairs(conn)
         .await
         .map_err(error::db)?
         .into_iter()
-        .filter(|f| allowed(ActivityKind::Workshop, Some(f.id), None) || chosen("fair_id", f.id))
+        .filter(|f| {
+            may_create_in(who, ActivityKind::Workshop, Some(f.id), None) || chosen("fair_id", f.id)
+        })
         .map(|f| Choice {
             id: f.id,
             name: f.name,
@@ -311,7 +305,9 @@ async fn form_page(
     let regions: Vec<Choice> = regions(state)
         .await?
         .into_iter()
-        .filter(|r| allowed(ActivityKind::Meeting, None, Some(r.id)) || chosen("region_id", r.id))
+        .filter(|r| {
+            may_create_in(who, ActivityKind::Meeting, None, Some(r.id)) || chosen("region_id", r.id)
+        })
         .map(|r| Choice {
             id: r.id,
             name: r.name,
