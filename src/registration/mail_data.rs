@@ -24,6 +24,14 @@ pub fn activity(activity: &Activity, lang: Lang, links: &Links) -> Value {
     })
 }
 
+/// A seat as the confirmation and the reminder show it (`seat.html`): the activity and the
+/// entry link of the registration holding it, which the email carries as a QR code.
+pub fn seat(activity: &Activity, registration_id: i32, lang: Lang, links: &Links) -> Value {
+    let mut shown = self::activity(activity, lang, links);
+    shown["checkin_url"] = links.checkin_url(registration_id).into();
+    shown
+}
+
 /// A message to `person` with the fields every participant email has (name, manage link).
 pub fn to_person(
     kind: MailKind,
@@ -62,11 +70,7 @@ pub async fn confirmed(
 ) -> Result<OutgoingMail, DbErr> {
     let activities: Vec<Value> = seats
         .iter()
-        .map(|(activity, registration_id)| {
-            let mut shown = self::activity(activity, lang, links);
-            shown["checkin_url"] = links.checkin_url(*registration_id).into();
-            shown
-        })
+        .map(|(activity, registration_id)| seat(activity, *registration_id, lang, links))
         .collect();
     let data = json!({
         "activities": activities,
