@@ -272,12 +272,18 @@ pub fn fair_days(fair: &fair::Model) -> TimeSlot {
 /// The error for an activity of `fair` that starts or ends outside its days, naming them.
 fn outside_fair(fair: &fair::Model, activity: &activity::Model) -> Option<FieldError> {
     let days = fair_days(fair);
+    let slot = TimeSlot {
+        start: activity.starts_at,
+        end: activity.ends_at,
+    };
+    if days.contains(&slot) {
+        return None;
+    }
+    // On the start when that is outside the days, else on the end.
     let field = if activity.starts_at < days.start || activity.starts_at >= days.end {
         "starts_at"
-    } else if activity.ends_at > days.end {
-        "ends_at"
     } else {
-        return None;
+        "ends_at"
     };
     let tz = timezone::zone_of(&fair.timezone);
     let first = fair.starts_at.with_timezone(&tz).date_naive();
