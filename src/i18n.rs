@@ -121,6 +121,29 @@ impl Lang {
     }
 }
 
+/// `path` or URL (which may carry a query and a fragment) with `lang=` set to `lang`: the
+/// links between pages keep the visitor's language, an email's links open in the email's.
+pub fn with_lang(path: &str, lang: Lang) -> String {
+    let (path, fragment) = match path.split_once('#') {
+        Some((p, f)) => (p, Some(f)),
+        None => (path, None),
+    };
+    let (path, query) = path.split_once('?').unwrap_or((path, ""));
+    let mut out = url::form_urlencoded::Serializer::new(String::new());
+    for (k, v) in url::form_urlencoded::parse(query.as_bytes()) {
+        if k != "lang" {
+            out.append_pair(&k, &v);
+        }
+    }
+    out.append_pair("lang", lang.code());
+    let mut link = format!("{path}?{}", out.finish());
+    if let Some(fragment) = fragment {
+        link.push('#');
+        link.push_str(fragment);
+    }
+    link
+}
+
 /// (key, Czech, English), sorted by key (a unit test checks the order).
 const TEXTS: &[(&str, &str, &str)] = &[
     ("activity.districts", "Okresy", "Districts"),

@@ -295,7 +295,7 @@ pub async fn invite(
 /// The invitation's link, opening its page in the email's language.
 fn accept_url(state: &AppState, token: &str, lang: Lang) -> String {
     let url = format!("{}/admin/invitations/{token}", state.links.base);
-    crate::registration::links::in_lang(url, lang)
+    crate::i18n::with_lang(&url, lang)
 }
 
 /// Invitations not accepted and not expired at `now`.

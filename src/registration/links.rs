@@ -3,15 +3,8 @@
 use crate::{
     calendar,
     domain::token::{self, LinkKey, LinkPurpose},
-    i18n::Lang,
+    i18n::{Lang, with_lang},
 };
-
-/// `url` asking for `lang` with `?lang=` (`&lang=` after a query): an email's link opens its
-/// page in the email's language, whatever the browser prefers.
-pub fn in_lang(url: String, lang: Lang) -> String {
-    let join = if url.contains('?') { '&' } else { '?' };
-    format!("{url}{join}lang={}", lang.code())
-}
 
 #[derive(Clone, Debug)]
 pub struct Links {
@@ -32,7 +25,7 @@ impl Links {
     /// The person's own page, as their emails link it.
     pub fn manage_url(&self, person_id: i32, lang: Lang) -> String {
         let url = format!("{}/me/{}", self.base, self.manage_token(person_id));
-        in_lang(url, lang)
+        with_lang(&url, lang)
     }
 
     pub fn feed_url(&self, person_id: i32, generation: i32) -> String {
@@ -66,7 +59,7 @@ impl Links {
 
     /// The confirmation link of an email.
     pub fn confirm_url(&self, token: &str, lang: Lang) -> String {
-        in_lang(format!("{}/confirm/{token}", self.base), lang)
+        with_lang(&format!("{}/confirm/{token}", self.base), lang)
     }
 
     /// An activity's public page (as the API gives it).
@@ -81,7 +74,7 @@ impl Links {
         id: i32,
         lang: Lang,
     ) -> String {
-        in_lang(self.activity_url(kind, id), lang)
+        with_lang(&self.activity_url(kind, id), lang)
     }
 }
 

@@ -7,7 +7,7 @@ pub mod by_organiser;
 mod cancel;
 mod confirm;
 mod expiry;
-pub mod links;
+mod links;
 pub mod mail_data;
 mod manage;
 mod new_registration;

@@ -12,6 +12,7 @@ use poem::{
 };
 
 use crate::i18n::Lang;
+pub use crate::i18n::with_lang;
 
 /// The page template engine, built once at start-up (a broken template stops start-up).
 pub struct Pages {
@@ -248,28 +249,6 @@ fn other(lang: Lang) -> Lang {
         Lang::Cs => Lang::En,
         Lang::En => Lang::Cs,
     }
-}
-
-/// `path` (which may carry a query and a fragment) with `lang=` set to `lang`.
-pub fn with_lang(path: &str, lang: Lang) -> String {
-    let (path, fragment) = match path.split_once('#') {
-        Some((p, f)) => (p, Some(f)),
-        None => (path, None),
-    };
-    let (path, query) = path.split_once('?').unwrap_or((path, ""));
-    let mut out = url::form_urlencoded::Serializer::new(String::new());
-    for (k, v) in url::form_urlencoded::parse(query.as_bytes()) {
-        if k != "lang" {
-            out.append_pair(&k, &v);
-        }
-    }
-    out.append_pair("lang", lang.code());
-    let mut link = format!("{path}?{}", out.finish());
-    if let Some(fragment) = fragment {
-        link.push('#');
-        link.push_str(fragment);
-    }
-    link
 }
 
 #[cfg(test)]

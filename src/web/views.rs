@@ -136,6 +136,6 @@ impl CalendarLinks {
 pub fn in_lang(feed_url: String, lang: Lang) -> String {
     match lang {
         Lang::Cs => feed_url,
-        Lang::En => crate::registration::links::in_lang(feed_url, lang),
+        Lang::En => crate::i18n::with_lang(&feed_url, lang),
     }
 }
