@@ -172,7 +172,8 @@ impl WriteTxn {
     /// turn) that ends with COMMIT, on PostgreSQL as one statement of data-modifying CTEs
     /// (`WITH w0 AS (…) …`), which all run on one snapshot, hence the rule about rows, then
     /// COMMIT. A row may refer to one an earlier statement inserts: the foreign key is checked
-    /// at the end of the statement.
+    /// at the end of the statement. If one fails, nothing of the transaction is kept, and it
+    /// has ended when this returns.
     pub async fn commit_with(self, statements: Vec<Statement>) -> Result<(), DbErr> {
         let backend = self.txn.get_database_backend();
         let joined = join_statements(backend, statements);
@@ -180,8 +181,11 @@ impl WriteTxn {
             (Transaction::Sqlite(txn), Some(joined)) => txn.commit_with(joined).await?,
             (Transaction::Sqlite(txn), None) => txn.commit().await?,
             (Transaction::Pooled(txn), joined) => {
-                if let Some(joined) = joined {
-                    txn.execute_raw(joined).await?;
+                if let Some(joined) = joined
+                    && let Err(err) = txn.execute_raw(joined).await
+                {
+                    txn.rollback().await?;
+                    return Err(err);
                 }
                 txn.commit().await?;
             }

@@ -127,11 +127,16 @@ impl SqliteTxn {
         self.connection().await?.commit().await
     }
 
-    /// Runs `stmt` and commits, in one hand-over: COMMIT is the query's last statement.
+    /// Runs `stmt` and commits, in one hand-over: COMMIT is the query's last statement. If a
+    /// statement of the query fails, those after it (COMMIT too) do not run, and the
+    /// transaction is rolled back before the gate opens.
     pub(super) async fn commit_with(self, stmt: Statement) -> Result<(), DbErr> {
         let sql = format!("{};\nCOMMIT", stmt.sql);
         let mut conn = self.connection().await?;
-        conn.execute(&sql, values(stmt.values)).await?;
+        if let Err(err) = conn.execute(&sql, values(stmt.values)).await {
+            conn.rollback().await?;
+            return Err(err);
+        }
         conn.open = false;
         Ok(())
     }
@@ -216,9 +221,11 @@ mod tests {
             .await
             .unwrap();
         let txn = writer.begin().await.unwrap();
-        txn.execute_unprepared("CREATE TABLE t (n INTEGER); INSERT INTO t VALUES (1), (2), (3)")
-            .await
-            .unwrap();
+        txn.execute_unprepared(
+            "CREATE TABLE t (n INTEGER NOT NULL); INSERT INTO t VALUES (1), (2), (3)",
+        )
+        .await
+        .unwrap();
         txn.commit().await.unwrap();
         writer
     }
@@ -249,6 +256,25 @@ mod tests {
             "rolled back once the gate opens"
         );
         assert_eq!(count(&writer.begin().await.unwrap()).await, 3);
+    }
+
+    #[tokio::test]
+    async fn a_failing_statement_stops_the_query_before_its_commit() {
+        let dir = tempfile::tempdir().unwrap();
+        let writer = writer(&dir).await;
+        let txn = writer.begin().await.unwrap();
+        let query = Statement::from_string(
+            DbBackend::Sqlite,
+            // The second fails as it runs, as `seats::take_if_unchanged` does.
+            "INSERT INTO t VALUES (4); UPDATE t SET n = NULL WHERE n = 1; INSERT INTO t VALUES (6)",
+        );
+        assert!(txn.commit_with(query).await.is_err());
+        assert!(!writer.0.lock().await.open, "rolled back");
+        assert_eq!(
+            count(&writer.begin().await.unwrap()).await,
+            3,
+            "nothing kept"
+        );
     }
 
     #[tokio::test]

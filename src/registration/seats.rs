@@ -15,7 +15,7 @@ use sea_orm::{
     ActiveValue::Set,
     ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, QueryFilter, QueryOrder,
     QuerySelect, QueryTrait, Statement,
-    sea_query::{Expr, ExprTrait, LockType, SelectStatement},
+    sea_query::{Expr, ExprTrait, LockType, Query, SelectStatement},
 };
 
 use super::{mail_data, sign_up::live};
@@ -96,6 +96,58 @@ pub fn take(backend: DbBackend, counts: &BTreeMap<i32, i32>) -> Option<Statement
             Expr::col(activity::Column::Taken).add(by_id),
         )
         .filter(activity::Column::Id.is_in(counts.keys().copied()));
+    Some(update.build(backend))
+}
+
+/// What a batch written without reading first ([`take_if_unchanged`]) expects of an activity.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Expected {
+    /// Seats the batch takes.
+    pub seats: i32,
+    /// The activity's revision and its fair's, which its sign-ups were checked against.
+    pub revisions: (i32, Option<i32>),
+}
+
+/// The statement that takes the seats of each activity of `expected` if it is still at the
+/// revisions given, and otherwise fails: it sets `taken` to NULL, which the column refuses. More
+/// seats than the capacity fail it too (the check `ck-activity-taken`). Then the statement errs,
+/// and so does the transaction's write, with nothing of it kept (on SQLite the statements after
+/// it in the same query, COMMIT included, do not run). `None` when there is nothing to take.
+pub fn take_if_unchanged(
+    backend: DbBackend,
+    expected: &BTreeMap<i32, Expected>,
+) -> Option<Statement> {
+    let column = |c: activity::Column| Expr::col((activity::Entity, c));
+    let mut arms = expected.iter().map(|(id, e)| {
+        let (revision, fair_revision) = e.revisions;
+        let fair = match fair_revision {
+            Some(fair_revision) => Expr::exists(
+                Query::select()
+                    .expr(Expr::val(1))
+                    .from(fair::Entity)
+                    .and_where(
+                        Expr::col((fair::Entity, fair::Column::Id))
+                            .equals((activity::Entity, activity::Column::FairId)),
+                    )
+                    .and_where(Expr::col((fair::Entity, fair::Column::Revision)).eq(fair_revision))
+                    .to_owned(),
+            ),
+            None => column(activity::Column::FairId).is_null(),
+        };
+        let unchanged = column(activity::Column::Id)
+            .eq(*id)
+            .and(column(activity::Column::Revision).eq(revision))
+            .and(fair);
+        (unchanged, column(activity::Column::Taken).add(e.seats))
+    });
+    let (first, then) = arms.next()?;
+    // No ELSE: NULL.
+    let case = arms.fold(Expr::case(first, then), |case, (when, then)| {
+        case.case(when, then)
+    });
+    let update = activity::Entity::update_many()
+        .col_expr(activity::Column::Taken, case.into())
+        .filter(activity::Column::Id.is_in(expected.keys().copied()));
     Some(update.build(backend))
 }
 

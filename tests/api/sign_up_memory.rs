@@ -2,16 +2,26 @@
 //! memory. An organiser's change — made through another instance, so this one cannot have
 //! heard of it — must still decide the next sign-up here: the writer finds the revisions
 //! changed and the sign-up is checked again against the database.
+//!
+//! The writer, too, writes a new person's sign-up without reading first, as long as it last
+//! found room: seats taken through another instance, or an address already known, must still
+//! decide what is written.
 
 use chrono::{Duration, Utc};
-use entity::{enums::OrganiserRole, person};
+use entity::{
+    activity,
+    enums::{OrganiserRole, RegistrationStatus},
+    person, registration,
+};
 use reqwest::Method;
-use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter,
+};
 use serde_json::{Value, json};
 
 use crate::helpers::{
     Backend, TestApp, on_both_backends,
-    organisers::{WORKSHOP, call_api, demo_fair, staff},
+    organisers::{WORKSHOP, activity_row, call_api, demo_fair, staff},
     sign_up_body, spawn_app, spawn_second_instance,
 };
 
@@ -92,3 +102,67 @@ async fn another_instances_changes_decide_the_next_sign_up_here(backend: Backend
 }
 
 on_both_backends!(another_instances_changes_decide_the_next_sign_up_here);
+
+/// The statuses of `email`'s registrations for `activity`.
+async fn statuses(app: &TestApp, email: &str, activity: i32) -> Vec<RegistrationStatus> {
+    let Some(person) = person::Entity::find()
+        .filter(person::Column::Email.eq(email))
+        .one(app.state.db.conn())
+        .await
+        .unwrap()
+    else {
+        return Vec::new();
+    };
+    registration::Entity::find()
+        .filter(registration::Column::PersonId.eq(person.id))
+        .filter(registration::Column::ActivityId.eq(activity))
+        .all(app.state.db.conn())
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|r| r.status)
+        .collect()
+}
+
+async fn seats_taken_elsewhere_and_known_addresses_decide_what_is_written(backend: Backend) {
+    let here = spawn_app(backend).await;
+    let there = spawn_second_instance(&here).await;
+    activity::ActiveModel {
+        id: Set(WORKSHOP),
+        capacity: Set(2),
+        waitlist_enabled: Set(true),
+        ..Default::default()
+    }
+    .update(here.state.db.conn())
+    .await
+    .unwrap();
+    // Read here: one seat left, as this writer last saw it.
+    assert_eq!(sign_up(&here, "a@skola.cz", WORKSHOP).await.0, 202);
+    // The last seat goes through the other instance.
+    assert_eq!(sign_up(&there, "b@skola.cz", WORKSHOP).await.0, 202);
+
+    let (status, problem) = sign_up(&here, "c@skola.cz", WORKSHOP).await;
+    assert_eq!(status, 202, "{problem}");
+    assert_eq!(
+        statuses(&here, "c@skola.cz", WORKSHOP).await,
+        [RegistrationStatus::Waitlisted]
+    );
+    assert_eq!(
+        activity_row(&here, WORKSHOP).await.taken,
+        2,
+        "no seat beyond capacity"
+    );
+
+    // A known address again: its seat is kept, not taken twice, and the email says so.
+    let (status, problem) = sign_up(&here, "a@skola.cz", WORKSHOP).await;
+    assert_eq!(status, 202, "{problem}");
+    assert_eq!(
+        statuses(&here, "a@skola.cz", WORKSHOP).await,
+        [RegistrationStatus::Pending]
+    );
+    assert_eq!(people_with(&here, "a@skola.cz").await, 1);
+    assert_eq!(here.emails_to("a@skola.cz").await.len(), 2);
+    assert_eq!(activity_row(&here, WORKSHOP).await.taken, 2);
+}
+
+on_both_backends!(seats_taken_elsewhere_and_known_addresses_decide_what_is_written);

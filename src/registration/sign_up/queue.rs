@@ -7,14 +7,17 @@
 //! to fill: a sign-up arriving at a quiet moment is written at once, as a batch of one, by the
 //! same code.
 
-use std::collections::{HashSet, VecDeque};
+use std::{
+    collections::{HashSet, VecDeque},
+    sync::Arc,
+};
 
 use sea_orm::DbErr;
 use tokio::sync::{mpsc, oneshot};
 
 use super::{
     Accepted,
-    write::{self, Written},
+    write::{self, FreeSeats, Written},
 };
 use crate::{metrics::METRICS, startup::AppState};
 
@@ -71,19 +74,20 @@ impl SignUpQueue {
 /// dropped. Each round runs as a task of its own, so a panic fails one batch, not the writer.
 async fn writer(mut queue: mpsc::UnboundedReceiver<Job>) {
     let mut jobs = Vec::with_capacity(MAX_BATCH);
+    let free = Arc::new(FreeSeats::default());
     while queue.recv_many(&mut jobs, MAX_BATCH).await > 0 {
         let round = std::mem::take(&mut jobs).into();
-        let _ = tokio::spawn(write_all(round)).await;
+        let _ = tokio::spawn(write_all(round, free.clone())).await;
     }
 }
 
 /// Writes `jobs` in batches and answers each.
-async fn write_all(mut jobs: VecDeque<Job>) {
+async fn write_all(mut jobs: VecDeque<Job>, free: Arc<FreeSeats>) {
     while !jobs.is_empty() {
         let batch = next_batch(&mut jobs);
         let state = batch[0].state.clone();
         let accepted: Vec<&Accepted> = batch.iter().map(|job| &job.accepted).collect();
-        match write::batch(&state, &accepted).await {
+        match write::batch(&state, &accepted, &free).await {
             Ok(outcomes) => {
                 METRICS.sign_up_batch(batch.len());
                 for (job, outcome) in batch.into_iter().zip(outcomes) {
@@ -98,7 +102,7 @@ async fn write_all(mut jobs: VecDeque<Job>) {
             // fail the others: each again on its own.
             Err(_) => {
                 for job in batch {
-                    let outcome = match write::batch(&state, &[&job.accepted]).await {
+                    let outcome = match write::batch(&state, &[&job.accepted], &free).await {
                         Ok(mut outcomes) => {
                             METRICS.sign_up_batch(1);
                             outcomes.pop().expect("one answer for one sign-up")

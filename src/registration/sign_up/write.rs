@@ -68,14 +68,47 @@ impl Verdict {
     }
 }
 
+/// Seats the writer last found free, by activity: whether a batch is worth writing without
+/// reading first ([`write_unread`]). Set from every locked read, lowered by every batch written;
+/// an activity not in it (never read yet, or found changed) is read first.
+#[derive(Default)]
+pub(super) struct FreeSeats(std::sync::Mutex<HashMap<i32, i32>>);
+
+impl FreeSeats {
+    fn map(&self) -> std::sync::MutexGuard<'_, HashMap<i32, i32>> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
 /// Writes `batch` in one transaction and answers each. An `Err` means nothing of the batch was
 /// written.
 ///
-/// A batch of new people costs two hand-overs on SQLite ([`lock_and_find`] after BEGIN, the
-/// writes before COMMIT: see `db::sqlite_writer`) and four round trips on PostgreSQL (begin,
-/// `lock_and_find`, the writes, commit).
-pub(super) async fn batch(state: &AppState, batch: &[&Accepted]) -> Result<Vec<Written>, DbErr> {
+/// Usually a batch is new people, each getting a seat on every activity asked: then it is
+/// written without reading first ([`write_unread`]), in one hand-over on SQLite (BEGIN, the
+/// writes, COMMIT: see `db::sqlite_writer`) and three round trips on PostgreSQL (begin, the
+/// writes, commit). Otherwise, or if that finds an address known or an activity changed, it is
+/// read and decided: two hand-overs on SQLite ([`lock_and_find`] after BEGIN, the writes
+/// before COMMIT), four round trips on PostgreSQL (begin, `lock_and_find`, the writes,
+/// commit).
+pub(super) async fn batch(
+    state: &AppState,
+    batch: &[&Accepted],
+    free: &FreeSeats,
+) -> Result<Vec<Written>, DbErr> {
     let now = Utc::now();
+    if let Some(expected) = expected_seats(batch, free) {
+        if write_unread(state, batch, &expected, now).await? {
+            let mut free = free.map();
+            for (id, e) in &expected {
+                free.entry(*id).and_modify(|n| *n -= e.seats);
+            }
+            return Ok(batch.iter().map(|_| Written::Done(Ok(()))).collect());
+        }
+        let mut free = free.map();
+        for id in expected.keys() {
+            free.remove(id);
+        }
+    }
     let txn = state.db.begin_write().await?;
     let backend = txn.get_database_backend();
     let news: Vec<_> = batch.iter().map(|a| &a.new).collect();
@@ -94,11 +127,17 @@ pub(super) async fn batch(state: &AppState, batch: &[&Accepted]) -> Result<Vec<W
     let mut writes: Vec<Statement> = insert_people(backend, created(&people, &verdicts))
         .into_iter()
         .collect();
-    writes.extend(seats::take(backend, &held(batch, &verdicts)));
+    let held = held(batch, &verdicts);
+    writes.extend(seats::take(backend, &held));
     writes.extend(compose(
         state, backend, batch, &people, &verdicts, waiting, now,
     )?);
     txn.commit_with(writes).await?;
+    free.map().extend(
+        locked
+            .iter()
+            .map(|(id, row)| (*id, row.free - held.get(id).copied().unwrap_or(0))),
+    );
     Ok(verdicts
         .into_iter()
         .map(|verdict| match verdict {
@@ -107,6 +146,69 @@ pub(super) async fn batch(state: &AppState, batch: &[&Accepted]) -> Result<Vec<W
             Verdict::Stale => Written::Stale,
         })
         .collect())
+}
+
+/// What `batch` takes of each activity, if it is the usual batch: no school limit, every sign-up
+/// of an activity checked against the same revisions, and room for all of them as the writer last
+/// found it ([`FreeSeats`]). `None` otherwise.
+fn expected_seats(batch: &[&Accepted], free: &FreeSeats) -> Option<BTreeMap<i32, seats::Expected>> {
+    let mut expected = BTreeMap::new();
+    for b in batch.iter().flat_map(|accepted| &accepted.activities) {
+        if b.activity.model.per_school_limit.is_some() {
+            return None;
+        }
+        let e = expected
+            .entry(b.activity.model.id)
+            .or_insert(seats::Expected {
+                seats: 0,
+                revisions: b.revisions(),
+            });
+        if e.revisions != b.revisions() {
+            return None;
+        }
+        e.seats += 1;
+    }
+    let free = free.map();
+    let room = |(id, e): (&i32, &seats::Expected)| free.get(id).is_some_and(|n| *n >= e.seats);
+    expected.iter().all(room).then_some(expected)
+}
+
+/// Writes `batch` as if every address were new and every activity as `expected`, without
+/// reading first: the seats, taken only if each activity is still as checked and has them
+/// ([`seats::take_if_unchanged`]), the people, the registrations and the emails. If the database
+/// refuses (an address is someone's already: the unique index on `person.email`; or an
+/// activity has changed or filled since), nothing is written and the answer is `false`: the
+/// caller reads and decides. When it is written, each sign-up gets what [`decide`] would have
+/// given it: a held seat on each of its activities.
+async fn write_unread(
+    state: &AppState,
+    batch: &[&Accepted],
+    expected: &BTreeMap<i32, seats::Expected>,
+    now: DateTime<Utc>,
+) -> Result<bool, DbErr> {
+    let txn = state.db.begin_write().await?;
+    let backend = txn.get_database_backend();
+    let news: Vec<_> = batch.iter().map(|a| &a.new).collect();
+    let people = with_new_people(state, &txn, &news, Vec::new(), now).await?;
+    let verdicts: Vec<Verdict> = batch
+        .iter()
+        .map(|a| Verdict::Places(vec![Place::Hold; a.activities.len()]))
+        .collect();
+    // The guard first: on SQLite the statements run in turn, and a refusal stops the rest.
+    let mut writes: Vec<Statement> = seats::take_if_unchanged(backend, expected)
+        .into_iter()
+        .collect();
+    writes.extend(insert_people(backend, people.iter().map(|(p, _)| p)));
+    writes.extend(compose(
+        state,
+        backend,
+        batch,
+        &people,
+        &verdicts,
+        HashMap::new(),
+        now,
+    )?);
+    Ok(txn.commit_with(writes).await.is_ok())
 }
 
 /// Columns of [`lock_and_find`]'s rows: an activity's (`email` empty) or a known address's.
