@@ -1,7 +1,8 @@
 //! The database handle every use-case gets.
 //!
 //! Reads go straight to the pool (`db.conn()`). Every change runs in a transaction from
-//! [`Db::begin_write`]. On PostgreSQL that is a plain transaction. SQLite has one writer at a time:
+//! [`Db::begin_write`]. On PostgreSQL that is a plain transaction, begun with its first
+//! statement ([`PooledTxn`]). SQLite has one writer at a time:
 //! there `begin_write` first takes an in-process gate, so writers queue in Rust rather than in
 //! SQLite's busy loop, and the writer has a connection of its own ([`sqlite_writer`]). Its
 //! transactions begin IMMEDIATE, taking the write lock with their first statement: a transaction
@@ -122,7 +123,10 @@ impl Db {
     /// Starts a transaction that may write. See the module docs for why SQLite queues here.
     pub async fn begin_write(&self) -> Result<WriteTxn, DbErr> {
         let txn = match &self.writer {
-            None => Transaction::Pooled(self.conn.begin().await?),
+            None => Transaction::Pooled(PooledTxn {
+                conn: self.conn.clone(),
+                txn: tokio::sync::OnceCell::new(),
+            }),
             Some(writer) => Transaction::Sqlite(writer.begin().await?),
         };
         Ok(WriteTxn {
@@ -156,7 +160,7 @@ pub struct WriteTxn {
 /// What a [`WriteTxn`] runs its statements on.
 pub enum Transaction {
     /// A transaction on a connection from the pool (PostgreSQL).
-    Pooled(DatabaseTransaction),
+    Pooled(PooledTxn),
     /// A transaction on SQLite's writer connection.
     Sqlite(SqliteTxn),
 }
@@ -173,22 +177,15 @@ impl WriteTxn {
     /// (`WITH w0 AS (…) …`), which all run on one snapshot, hence the rule about rows, then
     /// COMMIT. A row may refer to one an earlier statement inserts: the foreign key is checked
     /// at the end of the statement. If one fails, nothing of the transaction is kept, and it
-    /// has ended when this returns.
+    /// has ended when this returns. On PostgreSQL a transaction that ran nothing before is
+    /// that one statement alone, a transaction by itself: one round trip.
     pub async fn commit_with(self, statements: Vec<Statement>) -> Result<(), DbErr> {
         let backend = self.txn.get_database_backend();
         let joined = join_statements(backend, statements);
         match (self.txn, joined) {
             (Transaction::Sqlite(txn), Some(joined)) => txn.commit_with(joined).await?,
             (Transaction::Sqlite(txn), None) => txn.commit().await?,
-            (Transaction::Pooled(txn), joined) => {
-                if let Some(joined) = joined
-                    && let Err(err) = txn.execute_raw(joined).await
-                {
-                    txn.rollback().await?;
-                    return Err(err);
-                }
-                txn.commit().await?;
-            }
+            (Transaction::Pooled(txn), joined) => txn.commit_with(joined).await?,
         }
         let taken = self
             .taken_ids
@@ -263,6 +260,35 @@ impl WriteTxn {
     }
 }
 
+/// A transaction on a connection from the pool (PostgreSQL), begun (a connection taken, BEGIN
+/// sent) with its first statement.
+pub struct PooledTxn {
+    conn: DatabaseConnection,
+    txn: tokio::sync::OnceCell<DatabaseTransaction>,
+}
+
+impl PooledTxn {
+    async fn begun(&self) -> Result<&DatabaseTransaction, DbErr> {
+        self.txn.get_or_try_init(|| self.conn.begin()).await
+    }
+
+    async fn commit_with(self, joined: Option<Statement>) -> Result<(), DbErr> {
+        let Some(txn) = self.txn.into_inner() else {
+            if let Some(joined) = joined {
+                self.conn.execute_raw(joined).await?;
+            }
+            return Ok(());
+        };
+        if let Some(joined) = joined
+            && let Err(err) = txn.execute_raw(joined).await
+        {
+            txn.rollback().await?;
+            return Err(err);
+        }
+        txn.commit().await
+    }
+}
+
 impl Deref for WriteTxn {
     type Target = Transaction;
     fn deref(&self) -> &Transaction {
@@ -274,35 +300,35 @@ impl Deref for WriteTxn {
 impl ConnectionTrait for Transaction {
     fn get_database_backend(&self) -> DbBackend {
         match self {
-            Transaction::Pooled(txn) => txn.get_database_backend(),
+            Transaction::Pooled(txn) => txn.conn.get_database_backend(),
             Transaction::Sqlite(txn) => txn.get_database_backend(),
         }
     }
 
     async fn execute_raw(&self, stmt: Statement) -> Result<ExecResult, DbErr> {
         match self {
-            Transaction::Pooled(txn) => txn.execute_raw(stmt).await,
+            Transaction::Pooled(txn) => txn.begun().await?.execute_raw(stmt).await,
             Transaction::Sqlite(txn) => txn.execute_raw(stmt).await,
         }
     }
 
     async fn execute_unprepared(&self, sql: &str) -> Result<ExecResult, DbErr> {
         match self {
-            Transaction::Pooled(txn) => txn.execute_unprepared(sql).await,
+            Transaction::Pooled(txn) => txn.begun().await?.execute_unprepared(sql).await,
             Transaction::Sqlite(txn) => txn.execute_unprepared(sql).await,
         }
     }
 
     async fn query_one_raw(&self, stmt: Statement) -> Result<Option<QueryResult>, DbErr> {
         match self {
-            Transaction::Pooled(txn) => txn.query_one_raw(stmt).await,
+            Transaction::Pooled(txn) => txn.begun().await?.query_one_raw(stmt).await,
             Transaction::Sqlite(txn) => txn.query_one_raw(stmt).await,
         }
     }
 
     async fn query_all_raw(&self, stmt: Statement) -> Result<Vec<QueryResult>, DbErr> {
         match self {
-            Transaction::Pooled(txn) => txn.query_all_raw(stmt).await,
+            Transaction::Pooled(txn) => txn.begun().await?.query_all_raw(stmt).await,
             Transaction::Sqlite(txn) => txn.query_all_raw(stmt).await,
         }
     }
