@@ -85,11 +85,11 @@ impl FreeSeats {
 ///
 /// Usually a batch is new people, each getting a seat on every activity asked: then it is
 /// written without reading first ([`write_unread`]), in one hand-over on SQLite (BEGIN, the
-/// writes, COMMIT: see `db::sqlite_writer`) and three round trips on PostgreSQL (begin, the
-/// writes, commit). Otherwise, or if that finds an address known or an activity changed, it is
-/// read and decided: two hand-overs on SQLite ([`lock_and_find`] after BEGIN, the writes
-/// before COMMIT), four round trips on PostgreSQL (begin, `lock_and_find`, the writes,
-/// commit).
+/// writes, COMMIT: see `db::sqlite_writer`) and one round trip on PostgreSQL (the writes as one
+/// statement, a transaction by itself: see `WriteTxn::commit_with`). Otherwise, or if that
+/// finds an address known or an activity changed, it is read and decided: two hand-overs on
+/// SQLite ([`lock_and_find`] after BEGIN, the writes before COMMIT), four round trips on
+/// PostgreSQL (begin, `lock_and_find`, the writes, commit).
 pub(super) async fn batch(
     state: &AppState,
     batch: &[&Accepted],
