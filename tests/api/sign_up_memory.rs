@@ -9,19 +9,16 @@
 
 use chrono::{Duration, Utc};
 use entity::{
-    activity,
     enums::{OrganiserRole, RegistrationStatus},
     person, registration,
 };
 use reqwest::Method;
-use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter,
-};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::{Value, json};
 
 use crate::helpers::{
     Backend, TestApp, on_both_backends,
-    organisers::{WORKSHOP, activity_row, call_api, demo_fair, staff},
+    organisers::{WORKSHOP, activity_row, call_api, demo_fair, set_capacity, staff},
     sign_up_body, spawn_app, spawn_second_instance,
 };
 
@@ -127,15 +124,8 @@ async fn statuses(app: &TestApp, email: &str, activity: i32) -> Vec<Registration
 async fn seats_taken_elsewhere_and_known_addresses_decide_what_is_written(backend: Backend) {
     let here = spawn_app(backend).await;
     let there = spawn_second_instance(&here).await;
-    activity::ActiveModel {
-        id: Set(WORKSHOP),
-        capacity: Set(2),
-        waitlist_enabled: Set(true),
-        ..Default::default()
-    }
-    .update(here.state.db.conn())
-    .await
-    .unwrap();
+    // The demo workshops keep a waiting list.
+    set_capacity(&here, WORKSHOP, 2).await;
     // Read here: one seat left, as this writer last saw it.
     assert_eq!(sign_up(&here, "a@skola.cz", WORKSHOP).await.0, 202);
     // The last seat goes through the other instance.
