@@ -306,6 +306,31 @@ impl TestApp {
     }
 }
 
+/// The statuses of the registrations of the person with `email` (none for an unknown address),
+/// oldest first.
+pub async fn statuses_of(app: &TestApp, email: &str) -> Vec<entity::enums::RegistrationStatus> {
+    use entity::{person, registration};
+    use sea_orm::{ColumnTrait, QueryFilter};
+    let conn = app.state.db.conn();
+    let Some(person) = person::Entity::find()
+        .filter(person::Column::Email.eq(email))
+        .one(conn)
+        .await
+        .unwrap()
+    else {
+        return Vec::new();
+    };
+    registration::Entity::find()
+        .filter(registration::Column::PersonId.eq(person.id))
+        .order_by_asc(registration::Column::Id)
+        .all(conn)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|r| r.status)
+        .collect()
+}
+
 /// How many of `statuses` hold a seat awaiting confirmation, and how many wait in line.
 pub fn held_and_waiting<'a>(
     statuses: impl IntoIterator<Item = &'a entity::enums::RegistrationStatus>,

@@ -10,7 +10,7 @@
 use chrono::{Duration, Utc};
 use entity::{
     enums::{OrganiserRole, RegistrationStatus},
-    person, registration,
+    person,
 };
 use reqwest::Method;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
@@ -19,7 +19,7 @@ use serde_json::{Value, json};
 use crate::helpers::{
     Backend, TestApp, on_both_backends,
     organisers::{WORKSHOP, activity_row, call_api, demo_fair, set_capacity, staff},
-    sign_up_body, spawn_app, spawn_second_instance,
+    sign_up_body, spawn_app, spawn_second_instance, statuses_of,
 };
 
 /// A demo workshop of the second slot, in the same fair as [`WORKSHOP`].
@@ -100,27 +100,6 @@ async fn another_instances_changes_decide_the_next_sign_up_here(backend: Backend
 
 on_both_backends!(another_instances_changes_decide_the_next_sign_up_here);
 
-/// The statuses of `email`'s registrations for `activity`.
-async fn statuses(app: &TestApp, email: &str, activity: i32) -> Vec<RegistrationStatus> {
-    let Some(person) = person::Entity::find()
-        .filter(person::Column::Email.eq(email))
-        .one(app.state.db.conn())
-        .await
-        .unwrap()
-    else {
-        return Vec::new();
-    };
-    registration::Entity::find()
-        .filter(registration::Column::PersonId.eq(person.id))
-        .filter(registration::Column::ActivityId.eq(activity))
-        .all(app.state.db.conn())
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|r| r.status)
-        .collect()
-}
-
 async fn seats_taken_elsewhere_and_known_addresses_decide_what_is_written(backend: Backend) {
     let here = spawn_app(backend).await;
     let there = spawn_second_instance(&here).await;
@@ -134,7 +113,7 @@ async fn seats_taken_elsewhere_and_known_addresses_decide_what_is_written(backen
     let (status, problem) = sign_up(&here, "c@skola.cz", WORKSHOP).await;
     assert_eq!(status, 202, "{problem}");
     assert_eq!(
-        statuses(&here, "c@skola.cz", WORKSHOP).await,
+        statuses_of(&here, "c@skola.cz").await,
         [RegistrationStatus::Waitlisted]
     );
     assert_eq!(
@@ -147,7 +126,7 @@ async fn seats_taken_elsewhere_and_known_addresses_decide_what_is_written(backen
     let (status, problem) = sign_up(&here, "a@skola.cz", WORKSHOP).await;
     assert_eq!(status, 202, "{problem}");
     assert_eq!(
-        statuses(&here, "a@skola.cz", WORKSHOP).await,
+        statuses_of(&here, "a@skola.cz").await,
         [RegistrationStatus::Pending]
     );
     assert_eq!(people_with(&here, "a@skola.cz").await, 1);
