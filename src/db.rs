@@ -412,10 +412,16 @@ pub fn case_by_id<V: Into<Expr>>(
     id: impl ColumnTrait,
     arms: impl IntoIterator<Item = (i32, V)>,
 ) -> Option<Expr> {
+    case_when(arms.into_iter().map(|(row, value)| (id.eq(row), value)))
+}
+
+/// `CASE WHEN … THEN … END` over `arms` (condition, value), without ELSE: NULL where no
+/// condition holds. `None` for no arms.
+pub fn case_when<V: Into<Expr>>(arms: impl IntoIterator<Item = (Expr, V)>) -> Option<Expr> {
     let mut arms = arms.into_iter();
     let (first, value) = arms.next()?;
-    let case = arms.fold(Expr::case(id.eq(first), value), |case, (row, value)| {
-        case.case(id.eq(row), value)
+    let case = arms.fold(Expr::case(first, value), |case, (when, value)| {
+        case.case(when, value)
     });
     Some(case.into())
 }

@@ -20,7 +20,7 @@ use sea_orm::{
 
 use super::{mail_data, sign_up::live};
 use crate::{
-    db::case_by_id,
+    db::{case_by_id, case_when},
     domain::{TimeSlot, token::NewToken},
     i18n::Lang,
     mail::MailKind,
@@ -118,7 +118,7 @@ pub fn take_if_unchanged(
     expected: &BTreeMap<i32, Expected>,
 ) -> Option<Statement> {
     let column = |c: activity::Column| Expr::col((activity::Entity, c));
-    let mut arms = expected.iter().map(|(id, e)| {
+    let arms = expected.iter().map(|(id, e)| {
         let (revision, fair_revision) = e.revisions;
         let fair = match fair_revision {
             Some(fair_revision) => Expr::exists(
@@ -140,13 +140,8 @@ pub fn take_if_unchanged(
             .and(fair);
         (unchanged, column(activity::Column::Taken).add(e.seats))
     });
-    let (first, then) = arms.next()?;
-    // No ELSE: NULL.
-    let case = arms.fold(Expr::case(first, then), |case, (when, then)| {
-        case.case(when, then)
-    });
     let update = activity::Entity::update_many()
-        .col_expr(activity::Column::Taken, case.into())
+        .col_expr(activity::Column::Taken, case_when(arms)?)
         .filter(activity::Column::Id.is_in(expected.keys().copied()));
     Some(update.build(backend))
 }
