@@ -1478,6 +1478,12 @@ const TEXTS: &[(&str, &str, &str)] = &[
         "Odebírat setkání v kalendáři",
         "Subscribe to the meetings in your calendar",
     ),
+    ("cal.withdrawn", "PŘIHLÁŠKA ZRUŠENA", "SIGN-UP CANCELLED"),
+    (
+        "cal.withdrawn_note",
+        "Vaše přihláška na tuto akci byla zrušena. Akce sama se koná dál.",
+        "Your sign-up for this event has been cancelled. The event itself still takes place.",
+    ),
     ("cal.workshop", "Workshop", "Workshop"),
     (
         "check_email.hold",

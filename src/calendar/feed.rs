@@ -69,7 +69,8 @@ pub fn write(programme: &Programme, lang: Lang, base_url: &str) -> String {
                 .fair_id
                 .and_then(|id| programme.fairs.get(&id));
             let zone = zone(programme, activity);
-            ics::write_event_into(&event(activity, fair, zone, &labels, base_url), &mut text);
+            let event = event(activity, fair, zone, &labels, base_url, None);
+            ics::write_event_into(&event, &mut text);
         }
         text
     };
@@ -94,6 +95,30 @@ pub fn write(programme: &Programme, lang: Lang, base_url: &str) -> String {
     }
     out.push_str(END);
     out
+}
+
+/// The calendar of `programme`'s events as withdrawn from a person who no longer attends (a
+/// sign-up cancelled, or moved elsewhere): each event with its UID, a SEQUENCE one past the
+/// feeds' and STATUS:CANCELLED, stamped `now`. A calendar that imported the event with the
+/// confirmation marks it cancelled; the feeds, which hold the event for everyone, are unchanged.
+pub fn write_withdrawn(
+    programme: &Programme,
+    lang: Lang,
+    base_url: &str,
+    now: DateTime<Utc>,
+) -> String {
+    let mut calendar = head(programme, lang);
+    let labels = Labels::new(lang);
+    for activity in &programme.activities {
+        let fair = activity
+            .model
+            .fair_id
+            .and_then(|id| programme.fairs.get(&id));
+        let zone = zone(programme, activity);
+        let event = event(activity, fair, zone, &labels, base_url, Some(now));
+        calendar.events.push(event);
+    }
+    ics::write(&calendar)
 }
 
 /// The calendar without its events: properties and a VTIMEZONE per zone the events use.
@@ -168,23 +193,31 @@ pub fn uid(activity: &entity::activity::Model) -> String {
 /// has to get RECURRENCE-ID overrides and EXDATE time zones right (ical-check found clients that
 /// do not). What is lost, a "this is a series" marker in the client, the title and the CATEGORIES
 /// carry instead.
+///
+/// `withdrawn_at`: the event as withdrawn then from one person ([`write_withdrawn`]).
 fn event(
     activity: &Activity,
     fair: Option<&fair::Model>,
     tz: Tz,
     labels: &Labels,
     base_url: &str,
+    withdrawn_at: Option<DateTime<Utc>>,
 ) -> IcalEvent {
     let a = &activity.model;
     let cancelled = a.status == ActivityStatus::Cancelled
         || fair.is_some_and(|f| f.status == ActivityStatus::Cancelled);
     // A fair-level change (its venue, its zone, its cancellation) changes every event of the fair,
     // so it counts as a revision of each: both counters only ever grow, and so does their sum.
-    let revisions = (a.revision - 1).max(0) + fair.map_or(0, |f| (f.revision - 1).max(0));
+    // Withdrawn, it is one past that, to replace the copy the person has.
+    let revisions = (a.revision - 1).max(0)
+        + fair.map_or(0, |f| (f.revision - 1).max(0))
+        + i32::from(withdrawn_at.is_some());
     let modified = latest(a.updated_at, fair.map(|f| f.updated_at));
     let url = links::activity_page(base_url, a.kind, a.id);
 
-    let summary = if cancelled {
+    let summary = if withdrawn_at.is_some() {
+        format!("{}: {}", labels.withdrawn, a.title)
+    } else if cancelled {
         format!("{}: {}", labels.cancelled, a.title)
     } else {
         a.title.clone()
@@ -199,7 +232,9 @@ fn event(
         }
         description.push_str(text);
     };
-    if cancelled {
+    if withdrawn_at.is_some() {
+        paragraph(labels.withdrawn_note);
+    } else if cancelled {
         paragraph(labels.cancelled_note);
     }
     if !a.description.trim().is_empty() {
@@ -240,7 +275,7 @@ fn event(
         ics::raw("UID", uid(a)),
         // DTSTAMP is when this version of the event was made, not when the feed was: the bytes
         // stay the same until something changes (see the module docs).
-        ics::utc("DTSTAMP", modified),
+        ics::utc("DTSTAMP", withdrawn_at.unwrap_or(modified)),
         ics::utc("CREATED", a.created_at),
         ics::utc("LAST-MODIFIED", modified),
         ics::raw("SEQUENCE", revisions.to_string()),
@@ -259,7 +294,11 @@ fn event(
     ));
     event.properties.push(ics::raw(
         "STATUS",
-        if cancelled { "CANCELLED" } else { "CONFIRMED" },
+        if cancelled || withdrawn_at.is_some() {
+            "CANCELLED"
+        } else {
+            "CONFIRMED"
+        },
     ));
     event
 }
@@ -268,6 +307,8 @@ fn event(
 struct Labels {
     cancelled: &'static str,
     cancelled_note: &'static str,
+    withdrawn: &'static str,
+    withdrawn_note: &'static str,
     speakers: &'static str,
     room: &'static str,
     place: &'static str,
@@ -282,6 +323,8 @@ impl Labels {
         Labels {
             cancelled: lang.text("cal.cancelled"),
             cancelled_note: lang.text("cal.cancelled_note"),
+            withdrawn: lang.text("cal.withdrawn"),
+            withdrawn_note: lang.text("cal.withdrawn_note"),
             speakers: lang.text("cal.speakers"),
             room: lang.text("cal.room"),
             place: lang.text("cal.place"),
@@ -402,6 +445,7 @@ mod tests {
                     tz,
                     &labels,
                     "https://x.cz",
+                    None,
                 ));
             }
             assert_eq!(
@@ -419,6 +463,31 @@ mod tests {
         let after = write(&programme(2, "Europe/Prague", 3), Lang::Cs, "https://x.cz");
         assert_eq!(before.matches("SEQUENCE:0\r\n").count(), 2);
         assert_eq!(after.matches("SEQUENCE:2\r\n").count(), 2);
+    }
+
+    #[test]
+    fn a_withdrawn_event_replaces_the_one_given_with_the_confirmation() {
+        let programme = programme(1, "Europe/Prague", 3);
+        let given = write(&programme, Lang::En, "https://x.cz");
+        let now = Utc::now();
+        let withdrawn = write_withdrawn(&programme, Lang::En, "https://x.cz", now);
+        let line = |text: &str, name: &str| {
+            let start = text.find(&format!("\r\n{name}")).expect(name) + 2;
+            text[start..start + text[start..].find("\r\n").unwrap()].to_owned()
+        };
+        assert_eq!(line(&withdrawn, "UID:"), line(&given, "UID:"));
+        assert_eq!(line(&given, "SEQUENCE:"), "SEQUENCE:2");
+        assert_eq!(line(&withdrawn, "SEQUENCE:"), "SEQUENCE:3");
+        assert_eq!(line(&given, "STATUS:"), "STATUS:CONFIRMED");
+        assert_eq!(line(&withdrawn, "STATUS:"), "STATUS:CANCELLED");
+        assert_eq!(
+            line(&withdrawn, "DTSTAMP:"),
+            format!("DTSTAMP:{}", ics::utc_value(now))
+        );
+        assert!(line(&withdrawn, "SUMMARY:").starts_with("SUMMARY:SIGN-UP CANCELLED: "));
+        let unfolded = withdrawn.replace("\r\n ", "");
+        assert!(unfolded.contains("The event itself still takes place."));
+        assert_eq!(line(&withdrawn, "DTSTART"), line(&given, "DTSTART"));
     }
 
     #[test]

@@ -28,7 +28,8 @@
 //! `benches/feeds.rs` measures serving and building (see the README).
 //!
 //! For emails and pages: [`activity_ics`] or [`activity_ics_from`] (the attachment of
-//! "registration confirmed") and [`links`] (feed addresses, `webcal://`, Google and Outlook links).
+//! "registration confirmed"), [`withdrawn_ics`] (of a cancelled or moved sign-up) and
+//! [`links`] (feed addresses, `webcal://`, Google and Outlook links).
 
 pub mod cache;
 pub mod feed;
@@ -44,6 +45,7 @@ pub use source::{Feed, FeedRequest};
 
 use std::collections::HashMap;
 
+use chrono::{DateTime, Utc};
 use entity::fair;
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
 
@@ -58,6 +60,21 @@ pub async fn activity_ics(
     base_url: &str,
 ) -> Result<Option<String>, DbErr> {
     build(conn, &Feed::Activity(activity_id), lang, base_url).await
+}
+
+/// [`activity_ics`] as withdrawn `now` from a person who no longer attends
+/// ([`feed::write_withdrawn`]): for the emails of a cancelled or moved sign-up. `Ok(None)`: no
+/// such activity.
+pub async fn withdrawn_ics(
+    conn: &impl ConnectionTrait,
+    activity_id: i32,
+    lang: Lang,
+    base_url: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<String>, DbErr> {
+    Ok(source::load(conn, &Feed::Activity(activity_id), lang)
+        .await?
+        .map(|programme| feed::write_withdrawn(&programme, lang, base_url, now)))
 }
 
 /// [`activity_ics`] from data already loaded: `fair` is the activity's fair (a workshop always

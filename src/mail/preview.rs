@@ -47,7 +47,7 @@ pub fn sample(kind: MailKind, lang: Lang) -> Value {
             "confirm_url": format!("{BASE}/confirm/ukazkovy-token"),
             "deadline": moment("2027-01-07T17:00:00Z"),
         }),
-        MailKind::CancelledByAttendee => json!({ "activity": activity }),
+        MailKind::CancelledByAttendee => json!({ "activity": activity, "calendar_update": true }),
         MailKind::Reminder => {
             let mut seat = activity.clone();
             seat["today"] = false.into();
@@ -62,6 +62,7 @@ pub fn sample(kind: MailKind, lang: Lang) -> Value {
         MailKind::RemovedByOrganiser => json!({
             "activity": activity,
             "reason": "Workshop je určen jen pro ředitele škol.",
+            "calendar_update": true,
         }),
         MailKind::MovedByOrganiser => json!({
             "activity": activity,
@@ -75,6 +76,7 @@ pub fn sample(kind: MailKind, lang: Lang) -> Value {
             },
             "feed_url": format!("{BASE}/me/ukazkovy-token/calendar.ics"),
             "checkin_url": format!("{BASE}/checkin/ukazkovy-token"),
+            "calendar_update": true,
         }),
         MailKind::ActivityChanged => json!({
             "activity": activity,

@@ -88,15 +88,11 @@ impl Events {
     /// attached when they got it with their confirmation, and `calendar_update` in its data
     /// saying whether it is.
     fn attach_for(&self, row: &registration::Model, mut mail: OutgoingMail) -> OutgoingMail {
-        let confirmed = matches!(
-            row.status,
-            RegistrationStatus::Confirmed | RegistrationStatus::Attended
-        );
         let event = match mail.lang {
             Lang::Cs => &self.cs,
             Lang::En => &self.en,
         };
-        let event = event.clone().filter(|_| confirmed);
+        let event = event.clone().filter(|_| mail_data::has_event(row.status));
         mail.data["calendar_update"] = event.is_some().into();
         mail.attachments.extend(event);
         mail

@@ -52,6 +52,7 @@ pub async fn cancel(
             &state.links,
             data,
         );
+        let mail = mail_data::withdraw_event(&*txn, &state.links, &activity, &row, mail).await?;
         state.outbox.enqueue(&*txn, mail).await?;
     }
     txn.commit().await?;

@@ -1,11 +1,13 @@
 //! Template data for participant emails, built the same way by every use-case.
 
-use entity::person;
+use chrono::Utc;
+use entity::{enums::RegistrationStatus, person, registration};
 use sea_orm::{ConnectionTrait, DbErr};
 use serde_json::{Value, json};
 
 use super::Links;
 use crate::{
+    calendar,
     i18n::Lang,
     mail::{Attachment, MailKind, OutgoingMail},
     programme::Activity,
@@ -85,13 +87,14 @@ pub async fn confirmed(
 }
 
 /// "You were moved": the seat on `to` (held by `registration_id`) with its entry link and
-/// `.ics`, and the activity it replaces.
+/// `.ics`, and the activity it replaces, `left` (the registration there, as it was), whose
+/// event is withdrawn ([`withdraw_event`]).
 pub async fn moved(
     conn: &impl ConnectionTrait,
     links: &Links,
     person: &person::Model,
     (from, to): (&Activity, &Activity),
-    registration_id: i32,
+    (left, registration_id): (&registration::Model, i32),
     lang: Lang,
 ) -> Result<OutgoingMail, DbErr> {
     let data = json!({
@@ -102,6 +105,42 @@ pub async fn moved(
     });
     let mut mail = to_person(MailKind::MovedByOrganiser, person, lang, links, data);
     mail.attachments.extend(ics(conn, links, to, lang).await?);
+    withdraw_event(conn, links, from, left, mail).await
+}
+
+/// Whether a registration with this status got its activity's event with its confirmation, so
+/// a change or its end should update that event in the person's calendar.
+pub fn has_event(status: RegistrationStatus) -> bool {
+    matches!(
+        status,
+        RegistrationStatus::Confirmed | RegistrationStatus::Attended
+    )
+}
+
+/// `mail` about the end of `row` (as it was before) with the event of `activity` withdrawn
+/// attached ([`calendar::withdrawn_ics`]) when the person got the event ([`has_event`]), and
+/// `calendar_update` in its data saying whether it is. A calendar that imported the event then
+/// marks it cancelled.
+pub async fn withdraw_event(
+    conn: &impl ConnectionTrait,
+    links: &Links,
+    activity: &Activity,
+    row: &registration::Model,
+    mut mail: OutgoingMail,
+) -> Result<OutgoingMail, DbErr> {
+    let event = if has_event(row.status) {
+        let a = &activity.model;
+        calendar::withdrawn_ics(conn, a.id, mail.lang, &links.base, Utc::now())
+            .await?
+            .map(|content| {
+                let label = mail.lang.text("cal.withdrawn");
+                attachment(&format!("{label} {}", a.title), content)
+            })
+    } else {
+        None
+    };
+    mail.data["calendar_update"] = event.is_some().into();
+    mail.attachments.extend(event);
     Ok(mail)
 }
 
@@ -115,13 +154,15 @@ pub async fn ics(
     activity: &Activity,
     lang: Lang,
 ) -> Result<Option<Attachment>, DbErr> {
-    let ics = crate::calendar::activity_ics(conn, activity.model.id, lang, &links.base).await?;
-    Ok(ics.map(|content| Attachment {
-        filename: format!(
-            "{}.ics",
-            crate::domain::slug::slugify(&activity.model.title)
-        ),
+    let ics = calendar::activity_ics(conn, activity.model.id, lang, &links.base).await?;
+    Ok(ics.map(|content| attachment(&activity.model.title, content)))
+}
+
+/// A calendar as the `.ics` file of an email, named after `title`.
+fn attachment(title: &str, content: String) -> Attachment {
+    Attachment {
+        filename: format!("{}.ics", crate::domain::slug::slugify(title)),
         content_type: "text/calendar; charset=utf-8; method=PUBLISH".into(),
         content,
-    }))
+    }
 }

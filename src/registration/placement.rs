@@ -153,6 +153,7 @@ pub async fn remove(
             &state.links,
             data,
         );
+        let mail = mail_data::withdraw_event(&**txn, &state.links, &activity, row, mail).await?;
         state.outbox.enqueue(&**txn, mail).await?;
     }
     Ok(true)
@@ -161,7 +162,7 @@ pub async fn remove(
 /// Moves a live registration to `target`, confirmed there: the same rules as [`add`] on the
 /// target (an overlap with the activity being left does not count), then the old registration
 /// is cancelled (its seat goes to that waiting list). Emails `moved_by_organiser` with the
-/// calendar file of the new activity. Returns the new registration.
+/// calendar file of the new activity and the old one's withdrawn. Returns the new registration.
 pub async fn move_to(
     state: &AppState,
     txn: &WriteTxn,
@@ -211,7 +212,8 @@ pub async fn move_to(
         let lang = Lang::parse(&person.language).unwrap_or_default();
         let activities = (&from, target);
         let links = &state.links;
-        let mail = mail_data::moved(&**txn, links, &person, activities, moved.id, lang).await?;
+        let seats = (row, moved.id);
+        let mail = mail_data::moved(&**txn, links, &person, activities, seats, lang).await?;
         state.outbox.enqueue(&**txn, mail).await?;
     }
     Ok(moved)

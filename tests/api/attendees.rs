@@ -19,7 +19,7 @@ use crate::helpers::organisers::{
     Roles, Staff, activity_row, admin, another_fair, api_json, call_api, demo_fair, each_role,
     get_page, post_form, set_capacity, staff,
 };
-use crate::helpers::{Backend, TestApp, on_both_backends, spawn_app};
+use crate::helpers::{Backend, TestApp, ics_sequence, ics_value, on_both_backends, spawn_app};
 
 /// Demo workshops: 1–3 run in parallel (first slot), 4–5 in the second, 6–7 in the third.
 const LEADERSHIP: i32 = 1;
@@ -514,6 +514,26 @@ async fn adding_cancelling_and_moving_email_the_person_and_move_the_seats(backen
         mails[1].text.contains("Jak se společně s učiteli"),
         "names the workshop left"
     );
+    // The new event to add, and the one left withdrawn: the same UID as the first email's, a
+    // higher SEQUENCE, cancelled.
+    let given = &mails[0].attachments[0].1;
+    let [(_, new), (left_name, left)] = &mails[1].attachments[..] else {
+        panic!("two .ics: {:?}", mails[1].attachments);
+    };
+    assert_ne!(ics_value(new, "UID"), ics_value(given, "UID"));
+    assert_eq!(ics_value(new, "STATUS"), "CONFIRMED");
+    assert_eq!(ics_value(left, "UID"), ics_value(given, "UID"));
+    assert_eq!(ics_value(left, "STATUS"), "CANCELLED");
+    assert!(ics_sequence(left) > ics_sequence(given));
+    assert!(
+        left_name.starts_with("prihlaska-zrusena-jak-se-spolecne"),
+        "{left_name}"
+    );
+    assert!(
+        mails[1].text.contains("soubor .ics původní akce"),
+        "{}",
+        mails[1].text
+    );
 
     // Cancelled by the organiser: the freed seat goes to the first in line.
     let new_id = moved["id"].as_i64().unwrap() as i32;
@@ -554,6 +574,14 @@ async fn adding_cancelling_and_moving_email_the_person_and_move_the_seats(backen
             .starts_with("Přihláška zrušena organizátorem")
     );
     assert!(mails[2].text.contains("Workshop je jen pro ředitele."));
+    let [(_, removed)] = &mails[2].attachments[..] else {
+        panic!("one .ics: {:?}", mails[2].attachments);
+    };
+    assert_eq!(
+        ics_value(removed, "UID"),
+        ics_value(&mails[1].attachments[0].1, "UID")
+    );
+    assert_eq!(ics_value(removed, "STATUS"), "CANCELLED");
     let eva = app.emails_to("eva@skola.cz").await;
     assert!(
         eva.iter()

@@ -1227,6 +1227,24 @@ async fn every_feed_passes_check_ics(backend: Backend) {
         event.value("CATEGORIES"),
         "Workshop,Gramotnosti\\, čtenářská\\; matematická"
     );
+    // The event a cancelled or moved sign-up's email carries, as withdrawn from the person.
+    let conn = app.state.db.conn();
+    let withdrawn = calendar::withdrawn_ics(conn, awkward.id, Lang::En, &app.address, Utc::now())
+        .await
+        .unwrap()
+        .expect("the activity");
+    let event = events(&read(&withdrawn))[0].clone();
+    let feed = read(&files[3].1);
+    let given = events(&feed)[0];
+    assert_eq!(event.value("UID"), given.value("UID"));
+    assert_eq!(event.value("STATUS"), "CANCELLED");
+    let sequence = |e: &Component| e.value("SEQUENCE").parse::<i32>().unwrap();
+    assert_eq!(sequence(&event), sequence(given) + 1);
+    assert_eq!(
+        event.text("SUMMARY"),
+        format!("SIGN-UP CANCELLED: {}", awkward.title)
+    );
+    files.push(("withdrawn.ics".to_owned(), withdrawn));
 
     let files: Vec<(&str, &str)> = files
         .iter()

@@ -354,3 +354,20 @@ pub fn sign_up_body(email: &str, activity: impl serde::Serialize) -> serde_json:
         "consent": true,
     })
 }
+
+/// The value of property `name` (no parameters) in an iCalendar text's first event, its folded
+/// lines joined, TEXT escapes left as they are.
+pub fn ics_value(ics: &str, name: &str) -> String {
+    let unfolded = ics.replace("\r\n ", "");
+    let event = &unfolded[unfolded.find("BEGIN:VEVENT").expect("an event")..];
+    event
+        .lines()
+        .find_map(|line| line.strip_prefix(name)?.strip_prefix(':'))
+        .unwrap_or_else(|| panic!("no {name} in {ics}"))
+        .to_owned()
+}
+
+/// The SEQUENCE of an iCalendar text's first event.
+pub fn ics_sequence(ics: &str) -> i32 {
+    ics_value(ics, "SEQUENCE").parse().expect("a number")
+}

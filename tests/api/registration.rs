@@ -9,7 +9,8 @@ use serde_json::{Value, json};
 
 use crate::helpers::organisers::{activity_row, set_capacity};
 use crate::helpers::{
-    Backend, TestApp, held_and_waiting, on_both_backends, spawn_app, spawn_app_with,
+    Backend, TestApp, held_and_waiting, ics_sequence, ics_value, on_both_backends, spawn_app,
+    spawn_app_with,
 };
 
 /// Demo workshops: 1–3 run in parallel (first slot), 4–5 in the second, 6–7 in the third.
@@ -227,6 +228,26 @@ async fn sign_up_email_confirm_manage_cancel(backend: Backend) {
         subjects.last().unwrap().starts_with("Přihláška zrušena"),
         "{subjects:?}"
     );
+    // The cancellation carries the event withdrawn: the same UID as the confirmation's, a
+    // higher SEQUENCE, cancelled, so the calendar that imported it marks it so.
+    let cancellation = app.emails_to("jana@skola.cz").await.pop().unwrap();
+    let [(name, withdrawn)] = &cancellation.attachments[..] else {
+        panic!("one .ics: {:?}", cancellation.attachments);
+    };
+    assert!(name.starts_with("prihlaska-zrusena-"), "{name}");
+    let uid = ics_value(withdrawn, "UID");
+    let given = ics
+        .iter()
+        .find(|c| ics_value(c, "UID") == uid)
+        .expect("the event the confirmation gave");
+    assert_eq!(ics_value(withdrawn, "STATUS"), "CANCELLED");
+    assert_eq!(ics_value(given, "STATUS"), "CONFIRMED");
+    assert!(ics_sequence(withdrawn) > ics_sequence(given));
+    assert!(
+        cancellation.text.contains("Přikládáme událost (.ics)"),
+        "{}",
+        cancellation.text
+    );
 }
 
 async fn a_freed_seat_goes_to_the_first_in_line_who_confirms_it(backend: Backend) {
@@ -271,6 +292,18 @@ async fn a_freed_seat_goes_to_the_first_in_line_who_confirms_it(backend: Backend
         ]
     );
     assert_eq!(taken(&app, LEADERSHIP).await, 1);
+
+    // Leaving the waiting list: no event had been given, so none is withdrawn.
+    let manage_c = app.emails_to("c@skola.cz").await[0].token(&app, "/me/");
+    assert_eq!(cancel_first(&app, &manage_c).await.status(), 200);
+    let left = app.emails_to("c@skola.cz").await.pop().unwrap();
+    assert!(
+        left.subject.starts_with("Přihláška zrušena"),
+        "{}",
+        left.subject
+    );
+    assert!(left.attachments.is_empty(), "{:?}", left.attachments);
+    assert!(!left.text.contains(".ics"), "{}", left.text);
 }
 
 async fn each_bad_field_gets_a_message_in_the_requested_language(backend: Backend) {
