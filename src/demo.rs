@@ -323,6 +323,7 @@ pub async fn load(db: &Db, today: NaiveDate) -> Result<bool, DbErr> {
             title: Set(SERIES_TITLE.into()),
             description: Set("Sdílení zkušeností všech iniciátorů OP, jednou za 4–6 týdnů.".into()),
             place: Set(Some("online".into())),
+            online_url: Set(Some("https://meet.jit.si/SdileniIniciatoruOP".into())),
             starts_at: Set(local(day, 14, 0)),
             ends_at: Set(local(day, 16, 0)),
             capacity: Set(60),

@@ -547,6 +547,16 @@ const TEXTS: &[(&str, &str, &str)] = &[
         "Seats of people not checked in by then are released for walk-ins at the door. Empty: never.",
     ),
     (
+        "admin.field.online_url",
+        "Odkaz pro připojení online",
+        "Link to join online",
+    ),
+    (
+        "admin.field.online_url_hint",
+        "Jen u akce, která probíhá online (např. Teams nebo Zoom). Dostanou ho ti, kdo mají potvrzené místo, místo QR kódu pro vstup.",
+        "Only for an event held online (e.g. Teams or Zoom). Those with a confirmed seat get it instead of an entry QR code.",
+    ),
+    (
         "admin.field.per_school_limit",
         "Nejvýše lidí z jedné školy",
         "At most people from one school",
@@ -2266,6 +2276,7 @@ const TEXTS: &[(&str, &str, &str)] = &[
         "confirm by {until}",
     ),
     ("manage.ics", "Stáhnout .ics", "Download .ics"),
+    ("manage.join", "Připojení online:", "Join online:"),
     (
         "manage.leave_waitlist",
         "Odhlásit se z čekací listiny",

@@ -37,6 +37,9 @@ pub struct Model {
     pub topic: Option<String>,
     pub room: Option<String>,
     pub place: Option<String>,
+    /// The link an online activity is joined by, given to those holding a seat; `None` for one
+    /// held in person.
+    pub online_url: Option<String>,
     pub starts_at: DateTimeUtc,
     pub ends_at: DateTimeUtc,
     pub capacity: i32,

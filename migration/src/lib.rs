@@ -14,6 +14,7 @@ mod m20261202_000001_create_organiser_session;
 mod m20261203_000001_add_organiser_tools;
 mod m20261204_000001_add_initial_password_flag;
 mod m20261204_000002_add_exhibitor_contact_language;
+mod m20261205_000001_add_activity_online_url;
 
 /// Runs all migrations in order.
 pub struct Migrator;
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000001_add_organiser_tools::Migration),
             Box::new(m20261204_000001_add_initial_password_flag::Migration),
             Box::new(m20261204_000002_add_exhibitor_contact_language::Migration),
+            Box::new(m20261205_000001_add_activity_online_url::Migration),
         ]
     }
 }

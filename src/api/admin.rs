@@ -68,6 +68,8 @@ pub struct AdminActivity {
     pub topic: Option<String>,
     pub room: Option<String>,
     pub place: Option<String>,
+    /// The link an online activity is joined by; absent: held in person.
+    pub online_url: Option<String>,
     pub starts_at: DateTime<Utc>,
     pub ends_at: DateTime<Utc>,
     pub capacity: i32,
@@ -126,6 +128,7 @@ impl From<Activity> for AdminActivity {
             topic: a.topic,
             room: a.room,
             place: a.place,
+            online_url: a.online_url,
             starts_at: a.starts_at,
             ends_at: a.ends_at,
             capacity: a.capacity,
@@ -144,7 +147,7 @@ impl From<Activity> for AdminActivity {
 /// A new activity, or (all fields optional) the changes to one. On create `kind`, `title`,
 /// `starts_at`, `ends_at` and `capacity` are required; a fair or regional organiser's own fair
 /// or region is the default. On edit an omitted field keeps its value, an empty `topic`,
-/// `room` or `place` clears it, and `kind` is ignored.
+/// `room`, `place` or `online_url` clears it, and `kind` is ignored.
 #[derive(Debug, Object, Default)]
 #[oai(deny_unknown_fields)]
 pub struct ActivityFields {
@@ -157,6 +160,9 @@ pub struct ActivityFields {
     pub topic: Option<String>,
     pub room: Option<String>,
     pub place: Option<String>,
+    /// The link an online activity is joined by (`www.…` gets `https://`); those with a
+    /// confirmed seat get it instead of an entry QR code. Empty: held in person.
+    pub online_url: Option<String>,
     pub starts_at: Option<DateTime<Utc>>,
     pub ends_at: Option<DateTime<Utc>>,
     /// Seats; raising it offers the new seats to the waiting list, and it may not go below
@@ -203,6 +209,7 @@ impl ActivityFields {
             topic: self.topic,
             room: self.room,
             place: self.place,
+            online_url: self.online_url,
             starts_at: self.starts_at,
             ends_at: self.ends_at,
             capacity: self.capacity,

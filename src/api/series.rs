@@ -81,6 +81,9 @@ pub struct NewSeriesFields {
     pub until: Option<NaiveDate>,
     pub description: Option<String>,
     pub place: Option<String>,
+    /// The link the meetings are joined by, when they are held online (`www.…` gets
+    /// `https://`); those with a confirmed seat get it instead of an entry QR code.
+    pub online_url: Option<String>,
     pub capacity: Option<i32>,
     pub waitlist_enabled: Option<bool>,
     /// Districts the meetings are aimed at, within the region; none: the whole region.
@@ -104,7 +107,7 @@ pub struct SeriesFields {
 #[oai(deny_unknown_fields)]
 pub struct AddOccurrences {
     /// How many to add after the last one (1 to 100), with its time of day, length, place,
-    /// seats and districts.
+    /// join link, seats and districts.
     pub count: Option<i32>,
 }
 
@@ -171,6 +174,7 @@ impl SeriesApi {
             until: f.until,
             description: f.description,
             place: f.place,
+            online_url: f.online_url,
             capacity: f.capacity,
             waitlist_enabled: f.waitlist_enabled,
             district_ids: f.district_ids,

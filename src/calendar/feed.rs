@@ -381,6 +381,7 @@ mod tests {
                 topic: Some("Průřezová témata".into()),
                 room: Some("Sál A".into()),
                 place: None,
+                online_url: None,
                 starts_at: start,
                 ends_at: start + Duration::minutes(90),
                 capacity: 30,

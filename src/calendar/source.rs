@@ -662,6 +662,8 @@ impl JsonActivity {
             topic,
             room,
             place,
+            // Feeds are public: the join link goes only to those holding a seat.
+            online_url: None,
             starts_at,
             ends_at,
             capacity,

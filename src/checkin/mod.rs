@@ -521,6 +521,7 @@ mod tests {
             topic: None,
             room: None,
             place: None,
+            online_url: None,
             starts_at: "2027-01-12T08:30:00Z".parse().unwrap(),
             ends_at: "2027-01-12T10:00:00Z".parse().unwrap(),
             capacity: 1,

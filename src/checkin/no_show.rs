@@ -83,6 +83,7 @@ mod tests {
             topic: None,
             room: None,
             place: None,
+            online_url: None,
             starts_at: start,
             ends_at: start + Duration::minutes(90),
             capacity: 20,

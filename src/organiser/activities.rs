@@ -32,7 +32,7 @@ use sea_orm::{
 use super::{
     Action, ManageError, Principal, Scope, Subject, audit, can, cancel_reason, set_short_texts,
     speakers::{self, SpeakerInput},
-    text,
+    text, web_address,
 };
 use crate::{
     domain::{FieldError, TimeSlot},
@@ -48,7 +48,7 @@ pub const MAX_CAPACITY: i32 = 100_000;
 pub const MAX_RELEASE_MINUTES: i32 = 24 * 60;
 
 /// What an organiser sends to create or edit an activity. On edit a missing field keeps its
-/// value and an empty text clears an optional one (topic, room, place); on create `kind`,
+/// value and an empty text clears an optional one (topic, room, place, online_url); on create `kind`,
 /// `title`, the times and `capacity` are required, and a fair or regional organiser's own fair
 /// or region is the default.
 #[derive(Clone, Debug, Default)]
@@ -61,6 +61,8 @@ pub struct ActivityInput {
     pub topic: Option<String>,
     pub room: Option<String>,
     pub place: Option<String>,
+    /// The link an online activity is joined by; empty: held in person.
+    pub online_url: Option<String>,
     pub starts_at: Option<DateTime<Utc>>,
     pub ends_at: Option<DateTime<Utc>>,
     pub capacity: Option<i32>,
@@ -167,6 +169,12 @@ fn merge(
         ("place", &input.place, &mut next.place),
     ];
     set_short_texts(short, &mut errors);
+    if let Some(url) = &input.online_url {
+        match web_address("online_url", url, 500) {
+            Ok(url) => next.online_url = url,
+            Err(e) => errors.push(e),
+        }
+    }
     if let Some(at) = input.starts_at {
         next.starts_at = at;
     }
@@ -327,6 +335,7 @@ pub async fn create(
         topic: None,
         room: None,
         place: None,
+        online_url: None,
         starts_at: now,
         ends_at: now,
         capacity: 0,
@@ -437,6 +446,7 @@ pub async fn update(
         topic: Set(draft.topic.clone()),
         room: Set(draft.room.clone()),
         place: Set(draft.place.clone()),
+        online_url: Set(draft.online_url.clone()),
         starts_at: Set(draft.starts_at),
         ends_at: Set(draft.ends_at),
         capacity: Set(draft.capacity),

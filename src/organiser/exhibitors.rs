@@ -27,7 +27,7 @@ use serde_json::{Value, json};
 use super::{
     Action, ManageError, Principal, Subject, audit, can,
     fairs::{has, is_unique_violation, takes_applications},
-    set_short_texts, text,
+    set_short_texts, text, web_address,
 };
 use crate::{
     domain::{
@@ -65,27 +65,6 @@ pub struct Application {
     pub lang: Lang,
 }
 
-/// A web address as people type it (`www.skola.cz` included), stored with its scheme.
-fn website(value: &str) -> Result<Option<String>, FieldError> {
-    let Some(value) = text("website", value, 300, false)? else {
-        return Ok(None);
-    };
-    let full = if value.contains("://") {
-        value
-    } else {
-        format!("https://{value}")
-    };
-    match url::Url::parse(&full) {
-        Ok(url)
-            if matches!(url.scheme(), "http" | "https")
-                && url.host_str().is_some_and(|h| h.contains('.')) =>
-        {
-            Ok(Some(full))
-        }
-        _ => Err(FieldError::new("website", "invalid_url")),
-    }
-}
-
 /// `input` applied to `base`, checked; `name_field` is what the form calls the name.
 fn merge(
     base: &exhibitor::Model,
@@ -111,7 +90,7 @@ fn merge(
         }
     }
     if let Some(value) = &input.website {
-        match website(value) {
+        match web_address("website", value, 300) {
             Ok(w) => next.website = w,
             Err(e) => errors.push(e),
         }
@@ -624,26 +603,6 @@ fn in_form_order(mut errors: Vec<FieldError>) -> Vec<FieldError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn websites_are_web_addresses_with_a_scheme() {
-        assert_eq!(
-            website("www.skola.cz").unwrap().as_deref(),
-            Some("https://www.skola.cz")
-        );
-        assert_eq!(
-            website("http://skola.cz/o-nas").unwrap().as_deref(),
-            Some("http://skola.cz/o-nas")
-        );
-        assert_eq!(website("  ").unwrap(), None);
-        for bad in ["javascript:alert(1)", "ftp://skola.cz", "skola", "https://"] {
-            assert_eq!(
-                website(bad).unwrap_err().code,
-                "invalid_url",
-                "{bad} is not a website"
-            );
-        }
-    }
 
     #[test]
     fn an_application_names_its_fields_as_the_form_does() {

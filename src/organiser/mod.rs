@@ -89,7 +89,62 @@ pub(crate) fn set_short_texts<'a>(
     }
 }
 
+/// A web address as people type it (`www.skola.cz` included), with its scheme: at most `max`
+/// characters, http or https, a host with a dot. `Ok(None)` when empty.
+pub(crate) fn web_address(
+    field: &'static str,
+    value: &str,
+    max: usize,
+) -> Result<Option<String>, FieldError> {
+    let Some(value) = text(field, value, max, false)? else {
+        return Ok(None);
+    };
+    let full = if value.contains("://") {
+        value
+    } else {
+        format!("https://{value}")
+    };
+    match url::Url::parse(&full) {
+        Ok(url)
+            if matches!(url.scheme(), "http" | "https")
+                && url.host_str().is_some_and(|h| h.contains('.')) =>
+        {
+            Ok(Some(full))
+        }
+        _ => Err(FieldError::new(field, "invalid_url")),
+    }
+}
+
 /// The reason given for cancelling something (optional, one line, at most 1000 characters).
 pub(crate) fn cancel_reason(reason: Option<&str>) -> Result<Option<String>, ManageError> {
     optional_text("reason", reason, 1000).map_err(|e| ManageError::Invalid(vec![e]))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn web_addresses_get_a_scheme_and_need_http_and_a_dotted_host() {
+        assert_eq!(
+            web_address("website", "www.skola.cz", 300)
+                .unwrap()
+                .as_deref(),
+            Some("https://www.skola.cz")
+        );
+        assert_eq!(
+            web_address("website", "http://skola.cz/o-nas", 300)
+                .unwrap()
+                .as_deref(),
+            Some("http://skola.cz/o-nas")
+        );
+        assert_eq!(web_address("website", "  ", 300).unwrap(), None);
+        for bad in ["javascript:alert(1)", "ftp://skola.cz", "skola", "https://"] {
+            assert_eq!(
+                web_address("website", bad, 300).unwrap_err().code,
+                "invalid_url",
+                "{bad} is not a website"
+            );
+        }
+    }
 }

@@ -10,7 +10,7 @@
 //!   come and not cancelled (an occurrence renamed on its own keeps its title), raising their
 //!   revisions; past ones keep what they were.
 //! - More occurrences continue after the last one, copying its time of day, length, place,
-//!   seats and districts; a series whose last meeting is past goes on at its cadence from now
+//!   join link, seats and districts; a series whose last meeting is past goes on at its cadence from now
 //!   (no new meeting in the past).
 //! - Cancelling the series cancels every occurrence still to come: their sign-ups are cancelled
 //!   and emailed (`cancelled_by_organiser`), and they stay in the feeds as cancelled.
@@ -37,7 +37,7 @@ use serde::Serialize;
 
 use super::{
     Action, ManageError, Principal, Scope, Subject, activities::MAX_CAPACITY, audit, can,
-    regions::multiline,
+    regions::multiline, web_address,
 };
 use crate::{
     db::WriteTxn,
@@ -70,6 +70,8 @@ pub struct NewSeries {
     pub until: Option<NaiveDate>,
     pub description: Option<String>,
     pub place: Option<String>,
+    /// The link the meetings are joined by, when they are held online.
+    pub online_url: Option<String>,
     pub capacity: Option<i32>,
     pub waitlist_enabled: Option<bool>,
     /// Districts the meetings are aimed at (within the region); none: the whole region.
@@ -224,6 +226,7 @@ struct Template {
     title: String,
     description: String,
     place: Option<String>,
+    online_url: Option<String>,
     duration: Duration,
     capacity: i32,
     waitlist_enabled: bool,
@@ -250,6 +253,7 @@ async fn insert_occurrences(
             topic: Set(None),
             room: Set(None),
             place: Set(template.place.clone()),
+            online_url: Set(template.online_url.clone()),
             starts_at: Set(starts_at),
             ends_at: Set(starts_at + template.duration),
             capacity: Set(template.capacity),
@@ -351,6 +355,15 @@ pub async fn create(
         errors.push(e);
         None
     });
+    let online_url = web_address(
+        "online_url",
+        input.online_url.as_deref().unwrap_or_default(),
+        500,
+    )
+    .unwrap_or_else(|e| {
+        errors.push(e);
+        None
+    });
     match input.first_starts_at {
         None if !errors.iter().any(|e| e.field == "first_starts_at") => {
             errors.push(FieldError::new("first_starts_at", "required"))
@@ -431,6 +444,7 @@ pub async fn create(
         title,
         description,
         place,
+        online_url,
         duration: Duration::minutes(duration.into()),
         capacity,
         waitlist_enabled: input.waitlist_enabled.unwrap_or(true),
@@ -625,6 +639,7 @@ pub async fn add_occurrences(
         title: series.title.clone(),
         description: last.description.clone(),
         place: last.place.clone(),
+        online_url: last.online_url.clone(),
         duration: last.ends_at - last.starts_at,
         capacity: last.capacity,
         waitlist_enabled: last.waitlist_enabled,

@@ -1,7 +1,7 @@
 //! Template data for participant emails, built the same way by every use-case.
 
 use chrono::Utc;
-use entity::{enums::RegistrationStatus, person, registration};
+use entity::{activity, enums::RegistrationStatus, person, registration};
 use sea_orm::{ConnectionTrait, DbErr};
 use serde_json::{Value, json};
 
@@ -26,12 +26,23 @@ pub fn activity(activity: &Activity, lang: Lang, links: &Links) -> Value {
     })
 }
 
-/// A seat as the confirmation and the reminder show it (`seat.html`): the activity and the
-/// entry link of the registration holding it, which the email carries as a QR code.
+/// A seat as the confirmation and the reminder show it (`seat.html`): the activity and how its
+/// holder gets in ([`way_in`]).
 pub fn seat(activity: &Activity, registration_id: i32, lang: Lang, links: &Links) -> Value {
     let mut shown = self::activity(activity, lang, links);
-    shown["checkin_url"] = links.checkin_url(registration_id).into();
+    let (key, url) = way_in(&activity.model, registration_id, links);
+    shown[key] = url.into();
     shown
+}
+
+/// How the holder of a seat (the registration `registration_id`) gets in, as a template key and
+/// a link: `join_url`, the link an online activity is joined by, or `checkin_url`, the entry
+/// link the door scans, which the email also carries as a QR code.
+fn way_in(a: &activity::Model, registration_id: i32, links: &Links) -> (&'static str, String) {
+    match &a.online_url {
+        Some(url) => ("join_url", url.clone()),
+        None => ("checkin_url", links.checkin_url(registration_id)),
+    }
 }
 
 /// A message to `person` with the fields every participant email has (name, manage link).
@@ -97,12 +108,13 @@ pub async fn moved(
     (left, registration_id): (&registration::Model, i32),
     lang: Lang,
 ) -> Result<OutgoingMail, DbErr> {
-    let data = json!({
+    let mut data = json!({
         "activity": activity(to, lang, links),
         "from": activity(from, lang, links),
         "feed_url": links.feed_url(person.id, person.feed_generation),
-        "checkin_url": links.checkin_url(registration_id),
     });
+    let (key, url) = way_in(&to.model, registration_id, links);
+    data[key] = url.into();
     let mut mail = to_person(MailKind::MovedByOrganiser, person, lang, links, data);
     mail.attachments.extend(ics(conn, links, to, lang).await?);
     withdraw_event(conn, links, from, left, mail).await

@@ -47,6 +47,8 @@ struct RegistrationView {
     qr: Option<minijinja::Value>,
     /// The check-in link itself, for those who cannot scan.
     checkin_url: Option<String>,
+    /// The link an online activity is joined by, instead of the QR code.
+    join_url: Option<String>,
 }
 
 fn not_found() -> poem::Error {
@@ -107,11 +109,15 @@ pub async fn page(
             ics: super::views::in_lang(links::activity_feed(base, a.kind, a.id), lang),
             qr: None,
             checkin_url: None,
+            join_url: None,
         };
-        if matches!(
+        let holds_seat = matches!(
             reg.status,
             RegistrationStatus::Confirmed | RegistrationStatus::Attended
-        ) {
+        );
+        if holds_seat && a.online_url.is_some() {
+            view.join_url = a.online_url.clone();
+        } else if holds_seat {
             let url = state.links.checkin_url(reg.id);
             let label = format!("{}: {}", lang.text("manage.checkin_qr"), a.title);
             view.qr = crate::checkin::qr::svg(&url, &label).map(minijinja::Value::from_safe_string);

@@ -19,7 +19,9 @@ use crate::helpers::organisers::{
     Roles, Staff, activity_row, admin, another_fair, api_json, call_api, demo_fair, each_role,
     get_page, post_form, set_capacity, staff,
 };
-use crate::helpers::{Backend, TestApp, ics_sequence, ics_value, on_both_backends, spawn_app};
+use crate::helpers::{
+    Backend, TestApp, ics_sequence, ics_value, on_both_backends, spawn_app, unescape,
+};
 
 /// Demo workshops: 1–3 run in parallel (first slot), 4–5 in the second, 6–7 in the third.
 const LEADERSHIP: i32 = 1;
@@ -27,14 +29,6 @@ const LEARNING: i32 = 2;
 const WELLBEING: i32 = 3;
 const INFORMAL: i32 = 4;
 const SECOND_SLOT: i32 = 5;
-
-/// minijinja escapes `/` and quotes in HTML; read pages as a browser does.
-fn unescape(html: &str) -> String {
-    html.replace("&#x2f;", "/")
-        .replace("&amp;", "&")
-        .replace("&quot;", "\"")
-        .replace("&#x27;", "'")
-}
 
 /// A public sign-up through the API.
 async fn sign_up(

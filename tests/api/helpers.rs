@@ -371,3 +371,11 @@ pub fn ics_value(ics: &str, name: &str) -> String {
 pub fn ics_sequence(ics: &str) -> i32 {
     ics_value(ics, "SEQUENCE").parse().expect("a number")
 }
+
+/// minijinja escapes `/` and quotes in HTML; read pages and emails as a browser does.
+pub fn unescape(html: &str) -> String {
+    html.replace("&#x2f;", "/")
+        .replace("&amp;", "&")
+        .replace("&quot;", "\"")
+        .replace("&#x27;", "'")
+}

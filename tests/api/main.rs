@@ -17,6 +17,7 @@ mod hardening;
 mod health;
 mod mail;
 mod migrations;
+mod online;
 mod operations;
 mod organiser;
 mod pages;

@@ -4,21 +4,13 @@
 use entity::{activity, enums::ActivityKind, enums::RegistrationStatus, person, registration};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
 
-use crate::helpers::{Backend, TestApp, on_both_backends, spawn_app, spawn_app_with};
+use crate::helpers::{Backend, TestApp, on_both_backends, spawn_app, spawn_app_with, unescape};
 
 const FAIR: &str = "/fairs/uspech-pro-kazdeho-zaka";
 /// Demo workshops: 1–3 run in parallel (first slot), 4–5 in the second, 6–7 in the third.
 const WELLBEING: &str = "3";
 const LEARNING: &str = "2";
 const INFORMAL: &str = "4";
-
-/// minijinja escapes `/` in HTML; the tests read addresses as a browser does.
-fn unescape(html: &str) -> String {
-    html.replace("&#x2f;", "/")
-        .replace("&amp;", "&")
-        .replace("&quot;", "\"")
-        .replace("&#x27;", "'")
-}
 
 async fn page(app: &TestApp, path: &str) -> (u16, String) {
     let response = app.get(path).await;

@@ -173,6 +173,7 @@ fn input_from(fields: &BTreeMap<String, String>, creating: bool) -> ActivityInpu
     input.topic = Some(get("topic").to_owned());
     input.room = Some(get("room").to_owned());
     input.place = Some(get("place").to_owned());
+    input.online_url = Some(get("online_url").to_owned());
     input.speakers = Some(speakers::from_lines(get("speakers")));
     for (field, slot) in [
         ("starts_at", &mut input.starts_at),
@@ -239,6 +240,7 @@ async fn values_of(
     put("topic", a.topic.clone().unwrap_or_default());
     put("room", a.room.clone().unwrap_or_default());
     put("place", a.place.clone().unwrap_or_default());
+    put("online_url", a.online_url.clone().unwrap_or_default());
     put(
         "starts_at",
         local_time::show(a.starts_at, timezone::DEFAULT),

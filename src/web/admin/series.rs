@@ -210,6 +210,7 @@ fn new_series_from(body: &[u8], fields: &BTreeMap<String, String>) -> NewSeries 
         until,
         description: Some(get("description").to_owned()),
         place: Some(get("place").to_owned()),
+        online_url: Some(get("online_url").to_owned()),
         capacity: number(fields, "capacity", &mut problems),
         waitlist_enabled: Some(fields.contains_key("waitlist_enabled")),
         district_ids: district_ids(body, &mut problems),
