@@ -83,6 +83,8 @@ pub fn sample(kind: MailKind, lang: Lang) -> Value {
             "old_when": when("2027-01-12T08:00:00Z", "2027-01-12T09:30:00Z"),
             "old_place": "Sál A",
             "hold_until": null,
+            "join_url": null,
+            "join_changed": false,
             "calendar_update": true,
         }),
         MailKind::AlreadySignedUp => {

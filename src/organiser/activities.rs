@@ -4,7 +4,7 @@
 //! What an edit means for others:
 //! - every change raises `revision` and `updated_at` (calendar feeds show them as SEQUENCE and
 //!   LAST-MODIFIED, and rebuild from them);
-//! - a new time, room or place is emailed (`activity_changed`, old → new) to everyone holding or
+//! - a new time, room, place or join link is emailed (`activity_changed`, old → new) to everyone holding or
 //!   offered a seat;
 //! - a raised capacity offers the freed seats to the waiting list; a capacity below the seats
 //!   already taken is refused on the `capacity` field;
@@ -494,7 +494,8 @@ pub async fn update(
     let moved = draft.starts_at != before.starts_at
         || draft.ends_at != before.ends_at
         || draft.room != before.room
-        || draft.place != before.place;
+        || draft.place != before.place
+        || draft.online_url != before.online_url;
     if moved {
         by_organiser::notify_changed(state, &txn, &before).await?;
     }

@@ -6,9 +6,9 @@ use chrono::Utc;
 use chrono_tz::Tz;
 use entity::{activity, enums::RegistrationStatus, person, registration};
 use sea_orm::{ColumnTrait, DbErr, EntityTrait, QueryFilter, QueryOrder};
-use serde_json::json;
+use serde_json::{Value, json};
 
-use super::{cancel::cancel_row, mail_data, seats, sign_up::live};
+use super::{Links, cancel::cancel_row, mail_data, seats, sign_up::live};
 use crate::{
     db::WriteTxn,
     i18n::Lang,
@@ -30,8 +30,9 @@ fn hold_until(row: &registration::Model, lang: Lang, zone: Tz) -> Option<String>
     seats::waits_until(row).map(|at| lang.moment(at, zone))
 }
 
-/// Emails `activity_changed` (old → new) to everyone holding or offered a seat of the activity
-/// as it is now in `txn`; `before` is the row before the edit. Returns how many were written.
+/// Emails `activity_changed` (old → new: time, place, join link) to everyone holding or offered
+/// a seat of the activity as it is now in `txn`; `before` is the row before the edit. Returns
+/// how many were written.
 pub async fn notify_changed(
     state: &AppState,
     txn: &WriteTxn,
@@ -47,18 +48,13 @@ pub async fn notify_changed(
         .find_also_related(person::Entity)
         .all(&**txn)
         .await?;
-    let old_place = programme::location(before, activity.venue.as_deref());
     let events = Events::of(state, txn, &activity).await?;
     let mut sent = 0;
     for (row, person) in rows {
         let Some(person) = person else { continue };
         let lang = Lang::parse(&person.language).unwrap_or_default();
-        let data = json!({
-            "activity": mail_data::activity(&activity, lang, &state.links),
-            "old_when": lang.when(before.starts_at, before.ends_at, activity.zone),
-            "old_place": old_place,
-            "hold_until": hold_until(&row, lang, activity.zone),
-        });
+        let venue = activity.venue.as_deref();
+        let data = changed(&activity, (before, venue), &row, lang, &state.links);
         let mail =
             mail_data::to_person(MailKind::ActivityChanged, &person, lang, &state.links, data);
         let mail = events.attach_for(&row, mail);
@@ -66,6 +62,31 @@ pub async fn notify_changed(
         sent += 1;
     }
     Ok(sent)
+}
+
+/// The data of `activity_changed` for the holder of `row`: `activity` as it is now, and its
+/// time and place as they were (`before`, at the venue then). The join link goes to confirmed
+/// seats, as with the confirmation; `join_changed` says whether it is new.
+fn changed(
+    activity: &Activity,
+    (before, venue): (&activity::Model, Option<&str>),
+    row: &registration::Model,
+    lang: Lang,
+    links: &Links,
+) -> Value {
+    let join_url = activity
+        .model
+        .online_url
+        .as_ref()
+        .filter(|_| row.status == RegistrationStatus::Confirmed);
+    json!({
+        "activity": mail_data::activity(activity, lang, links),
+        "old_when": lang.when(before.starts_at, before.ends_at, activity.zone),
+        "old_place": programme::location(before, venue),
+        "hold_until": hold_until(row, lang, activity.zone),
+        "join_url": join_url,
+        "join_changed": before.online_url != activity.model.online_url,
+    })
 }
 
 /// An activity's `.ics` in both languages ([`mail_data::ics`]), for the emails that update the
@@ -191,12 +212,8 @@ pub async fn notify_venue_changed(
                 continue;
             };
             let lang = Lang::parse(&person.language).unwrap_or_default();
-            let data = json!({
-                "activity": mail_data::activity(workshop, lang, &state.links),
-                "old_when": lang.when(a.starts_at, a.ends_at, workshop.zone),
-                "old_place": programme::location(a, Some(old_venue)),
-                "hold_until": hold_until(&row, lang, workshop.zone),
-            });
+            let old = (a, Some(old_venue));
+            let data = changed(workshop, old, &row, lang, &state.links);
             let mail =
                 mail_data::to_person(MailKind::ActivityChanged, &person, lang, &state.links, data);
             let mail = events.attach_for(&row, mail);

@@ -120,8 +120,32 @@ async fn an_online_meeting_gives_its_join_link_instead_of_an_entry_qr_code(backe
     assert!(page.contains("Připojení online:"));
     assert_eq!(page.matches("<details class=\"checkin-qr\">").count(), 1);
 
-    // Cleared, the meeting is held in person again.
+    // A new link goes to those holding a confirmed seat.
+    let new_join = "https://meet.jit.si/NovyOdkazOP";
     let path = format!("/admin/activities/{id}");
+    let changed = call_api(
+        &app,
+        Some(&boss),
+        Method::PATCH,
+        &path,
+        Some(json!({ "online_url": new_join })),
+    )
+    .await;
+    assert_eq!(changed.status(), 200);
+    let told = app.emails_to("jana@skola.cz").await.pop().unwrap();
+    assert!(
+        told.text.contains("došlo ke změně odkazu pro připojení"),
+        "{}",
+        told.text
+    );
+    assert!(
+        told.text
+            .contains(&format!("Připojení online – NOVÝ ODKAZ: {new_join}")),
+        "{}",
+        told.text
+    );
+
+    // Cleared, the meeting is held in person again.
     let cleared = call_api(
         &app,
         Some(&boss),
