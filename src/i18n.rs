@@ -1466,6 +1466,7 @@ const TEXTS: &[(&str, &str, &str)] = &[
         "Přidat do Kalendáře Google",
         "Add to Google Calendar",
     ),
+    ("cal.join", "Připojení online", "Join online"),
     ("cal.link", "Odkaz", "Link"),
     ("cal.meeting", "Setkání", "Meeting"),
     (

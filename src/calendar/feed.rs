@@ -240,7 +240,7 @@ fn event(
     if !a.description.trim().is_empty() {
         paragraph(a.description.trim());
     }
-    let mut facts = Vec::with_capacity(5);
+    let mut facts = Vec::with_capacity(6);
     if !activity.speakers.is_empty() {
         facts.push((labels.speakers, Cow::Owned(activity.speaker_line())));
     }
@@ -249,6 +249,9 @@ fn event(
     }
     if let Some(place) = a.place.as_deref().filter(|p| !p.trim().is_empty()) {
         facts.push((labels.place, Cow::Borrowed(place)));
+    }
+    if let Some(url) = a.online_url.as_deref() {
+        facts.push((labels.join, Cow::Borrowed(url)));
     }
     if let Some(fair) = fair {
         facts.push((labels.fair, Cow::Borrowed(fair.name.as_str())));
@@ -313,6 +316,7 @@ struct Labels {
     room: &'static str,
     place: &'static str,
     fair: &'static str,
+    join: &'static str,
     link: &'static str,
     workshop: &'static str,
     meeting: &'static str,
@@ -329,6 +333,7 @@ impl Labels {
             room: lang.text("cal.room"),
             place: lang.text("cal.place"),
             fair: lang.text("cal.fair"),
+            join: lang.text("cal.join"),
             link: lang.text("cal.link"),
             workshop: lang.text("cal.workshop"),
             meeting: lang.text("cal.meeting"),

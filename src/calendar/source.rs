@@ -23,7 +23,8 @@ use entity::{
     fair, region, speaker,
 };
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, QueryFilter, Statement, Value,
+    ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, QueryFilter, QuerySelect,
+    Statement, Value,
 };
 
 use super::feed::Programme;
@@ -403,7 +404,8 @@ pub async fn load(
                 .chain(cancelled_values())
                 .collect(),
             };
-            let activities = activities(conn, filter).await?;
+            let mut activities = activities(conn, filter).await?;
+            with_join_links(conn, &mut activities).await?;
             let fairs = fairs_of(conn, &activities).await?;
             Ok(Some(Programme {
                 name: format!("{} – {}", lang.text("cal.mine"), lang.text("app.name")),
@@ -414,6 +416,30 @@ pub async fn load(
             }))
         }
     }
+}
+
+/// The join links of those of `activities` held online, which only a person's own feed shows
+/// (see [`JsonActivity::into_model`]). An edit of a link raises the activity's revision, so the
+/// feed's stamp sees it.
+async fn with_join_links(
+    conn: &impl ConnectionTrait,
+    activities: &mut [Activity],
+) -> Result<(), DbErr> {
+    let links: HashMap<i32, String> = activity::Entity::find()
+        .select_only()
+        .column(activity::Column::Id)
+        .column(activity::Column::OnlineUrl)
+        .filter(activity::Column::Id.is_in(activities.iter().map(|a| a.model.id)))
+        .filter(activity::Column::OnlineUrl.is_not_null())
+        .into_tuple::<(i32, String)>()
+        .all(conn)
+        .await?
+        .into_iter()
+        .collect();
+    for activity in activities {
+        activity.model.online_url = links.get(&activity.model.id).cloned();
+    }
+    Ok(())
 }
 
 /// Which meetings a regional feed shows: with `region`, those of the region or of one of its
@@ -662,7 +688,7 @@ impl JsonActivity {
             topic,
             room,
             place,
-            // Feeds are public: the join link goes only to those holding a seat.
+            // Only a person's own feed shows the join link: see `with_join_links`.
             online_url: None,
             starts_at,
             ends_at,

@@ -937,6 +937,13 @@ async fn the_personal_feed_holds_confirmed_and_attended_sign_ups_and_cancelled_a
     );
     let czech = fetch(&app, &format!("{path}?lang=cs")).await.calendar();
     assert_eq!(czech.text("X-WR-CALNAME"), "Moje přihlášky – Veletrh");
+    // The demo's meetings are held online: her feed has the join link, the public one not.
+    let join = meetings[0].online_url.clone().expect("an online meeting");
+    let mine = event_with_uid(&calendar, &uid_of(&meetings[0])).text("DESCRIPTION");
+    assert!(mine.contains(&format!("Join online: {join}")), "{mine}");
+    let public = fetch(&app, &format!("/meetings/{}/calendar.ics", meetings[0].id)).await;
+    assert_eq!(public.status, 200);
+    assert!(!public.body.contains("meet.jit.si"), "{}", public.body);
 
     // Cancelling her sign-up takes the event out of her feed.
     let conn = app.state.db.conn();
