@@ -78,7 +78,7 @@ fn changed(
         .model
         .online_url
         .as_ref()
-        .filter(|_| row.status == RegistrationStatus::Confirmed);
+        .filter(|_| mail_data::was_confirmed(row.status));
     json!({
         "activity": mail_data::activity(activity, lang, links),
         "old_when": lang.when(before.starts_at, before.ends_at, activity.zone),
@@ -113,7 +113,9 @@ impl Events {
             Lang::Cs => &self.cs,
             Lang::En => &self.en,
         };
-        let event = event.clone().filter(|_| mail_data::has_event(row.status));
+        let event = event
+            .clone()
+            .filter(|_| mail_data::was_confirmed(row.status));
         mail.data["calendar_update"] = event.is_some().into();
         mail.attachments.extend(event);
         mail

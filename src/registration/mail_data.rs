@@ -120,9 +120,10 @@ pub async fn moved(
     withdraw_event(conn, links, from, left, mail).await
 }
 
-/// Whether a registration with this status got its activity's event with its confirmation, so
-/// a change or its end should update that event in the person's calendar.
-pub fn has_event(status: RegistrationStatus) -> bool {
+/// Whether a registration with this status got its confirmation: its activity's event (which a
+/// change or its end then updates in the person's calendar) and how to get in, the entry link or
+/// the join link ([`way_in`]).
+pub fn was_confirmed(status: RegistrationStatus) -> bool {
     matches!(
         status,
         RegistrationStatus::Confirmed | RegistrationStatus::Attended
@@ -130,7 +131,7 @@ pub fn has_event(status: RegistrationStatus) -> bool {
 }
 
 /// `mail` about the end of `row` (as it was before) with the event of `activity` withdrawn
-/// attached ([`calendar::withdrawn_ics`]) when the person got the event ([`has_event`]), and
+/// attached ([`calendar::withdrawn_ics`]) when the person got the event ([`was_confirmed`]), and
 /// `calendar_update` in its data saying whether it is. A calendar that imported the event then
 /// marks it cancelled.
 pub async fn withdraw_event(
@@ -140,7 +141,7 @@ pub async fn withdraw_event(
     row: &registration::Model,
     mut mail: OutgoingMail,
 ) -> Result<OutgoingMail, DbErr> {
-    let event = if has_event(row.status) {
+    let event = if was_confirmed(row.status) {
         let a = &activity.model;
         calendar::withdrawn_ics(conn, a.id, mail.lang, &links.base, Utc::now())
             .await?

@@ -111,10 +111,7 @@ pub async fn page(
             checkin_url: None,
             join_url: None,
         };
-        let holds_seat = matches!(
-            reg.status,
-            RegistrationStatus::Confirmed | RegistrationStatus::Attended
-        );
+        let holds_seat = crate::registration::mail_data::was_confirmed(reg.status);
         if holds_seat && a.online_url.is_some() {
             view.join_url = a.online_url.clone();
         } else if holds_seat {
