@@ -6,7 +6,9 @@ use poem_openapi::{ApiResponse, Object, OpenApi, param::Path, payload::Json};
 
 use super::{ApiTags, error::ApiError, request_lang};
 use crate::{
-    registration::{self, CancelOutcome, ConfirmOutcome, NewRegistration, SignUpError, SignUpForm},
+    registration::{
+        self, CancelOutcome, ConfirmOutcome, NewRegistration, SignUpError, SignUpForm, WayIn,
+    },
     startup::AppState,
 };
 
@@ -72,6 +74,10 @@ pub struct MyRegistrationDto {
     /// `pending`, `confirmed`, `waitlisted`, `offered`, `cancelled`, `expired`, `attended`.
     pub status: String,
     pub hold_expires_at: Option<DateTime<Utc>>,
+    /// A confirmed seat of an activity held in person: the entry link to show at the door.
+    pub checkin_url: Option<String>,
+    /// A confirmed seat of an activity held online: the link it is joined by.
+    pub join_url: Option<String>,
 }
 
 #[derive(Debug, Object)]
@@ -201,14 +207,23 @@ impl RegistrationApi {
             registrations: mine
                 .registrations
                 .into_iter()
-                .map(|r| MyRegistrationDto {
-                    id: r.registration.id,
-                    activity_id: r.activity.id,
-                    activity_title: r.activity.title,
-                    starts_at: r.activity.starts_at,
-                    ends_at: r.activity.ends_at,
-                    status: r.registration.status.as_str().to_owned(),
-                    hold_expires_at: r.registration.hold_expires_at,
+                .map(|r| {
+                    let (checkin_url, join_url) = match r.way_in {
+                        Some(WayIn::Door(url)) => (Some(url), None),
+                        Some(WayIn::Online(url)) => (None, Some(url)),
+                        None => (None, None),
+                    };
+                    MyRegistrationDto {
+                        id: r.registration.id,
+                        activity_id: r.activity.id,
+                        activity_title: r.activity.title,
+                        starts_at: r.activity.starts_at,
+                        ends_at: r.activity.ends_at,
+                        status: r.registration.status.as_str().to_owned(),
+                        hold_expires_at: r.registration.hold_expires_at,
+                        checkin_url,
+                        join_url,
+                    }
                 })
                 .collect(),
         })))

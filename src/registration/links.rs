@@ -1,10 +1,21 @@
 //! The URLs that go into pages and emails, built in one place.
 
+use entity::activity;
+
 use crate::{
     calendar,
     domain::token::{self, LinkKey, LinkPurpose},
     i18n::{Lang, with_lang},
 };
+
+/// How the holder of a confirmed seat gets in.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum WayIn {
+    /// The link an activity held online is joined by.
+    Online(String),
+    /// The entry link the door scans, which emails and the manage page also show as a QR code.
+    Door(String),
+}
 
 #[derive(Clone, Debug)]
 pub struct Links {
@@ -46,6 +57,14 @@ impl Links {
             self.base,
             self.checkin_token(registration_id)
         )
+    }
+
+    /// How the holder of the seat `registration_id` on `activity` gets in.
+    pub fn way_in(&self, activity: &activity::Model, registration_id: i32) -> WayIn {
+        match &activity.online_url {
+            Some(url) => WayIn::Online(url.clone()),
+            None => WayIn::Door(self.checkin_url(registration_id)),
+        }
     }
 
     /// The registration a check-in token was made for, or `None` for anything we did not make.

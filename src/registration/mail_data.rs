@@ -1,11 +1,11 @@
 //! Template data for participant emails, built the same way by every use-case.
 
 use chrono::Utc;
-use entity::{activity, enums::RegistrationStatus, person, registration};
+use entity::{enums::RegistrationStatus, person, registration};
 use sea_orm::{ConnectionTrait, DbErr};
 use serde_json::{Value, json};
 
-use super::Links;
+use super::{Links, WayIn};
 use crate::{
     calendar,
     i18n::Lang,
@@ -30,18 +30,16 @@ pub fn activity(activity: &Activity, lang: Lang, links: &Links) -> Value {
 /// holder gets in ([`way_in`]).
 pub fn seat(activity: &Activity, registration_id: i32, lang: Lang, links: &Links) -> Value {
     let mut shown = self::activity(activity, lang, links);
-    let (key, url) = way_in(&activity.model, registration_id, links);
-    shown[key] = url.into();
+    way_in(&mut shown, links.way_in(&activity.model, registration_id));
     shown
 }
 
-/// How the holder of a seat (the registration `registration_id`) gets in, as a template key and
-/// a link: `join_url`, the link an online activity is joined by, or `checkin_url`, the entry
-/// link the door scans, which the email also carries as a QR code.
-fn way_in(a: &activity::Model, registration_id: i32, links: &Links) -> (&'static str, String) {
-    match &a.online_url {
-        Some(url) => ("join_url", url.clone()),
-        None => ("checkin_url", links.checkin_url(registration_id)),
+/// `way` into `data` as the templates name it: `join_url`, or `checkin_url` (which the email
+/// also carries as a QR code).
+fn way_in(data: &mut Value, way: WayIn) {
+    match way {
+        WayIn::Online(url) => data["join_url"] = url.into(),
+        WayIn::Door(url) => data["checkin_url"] = url.into(),
     }
 }
 
@@ -113,8 +111,7 @@ pub async fn moved(
         "from": activity(from, lang, links),
         "feed_url": links.feed_url(person.id, person.feed_generation),
     });
-    let (key, url) = way_in(&to.model, registration_id, links);
-    data[key] = url.into();
+    way_in(&mut data, links.way_in(&to.model, registration_id));
     let mut mail = to_person(MailKind::MovedByOrganiser, person, lang, links, data);
     mail.attachments.extend(ics(conn, links, to, lang).await?);
     withdraw_event(conn, links, from, left, mail).await
@@ -122,7 +119,7 @@ pub async fn moved(
 
 /// Whether a registration with this status got its confirmation: its activity's event (which a
 /// change or its end then updates in the person's calendar) and how to get in, the entry link or
-/// the join link ([`way_in`]).
+/// the join link ([`Links::way_in`]).
 pub fn was_confirmed(status: RegistrationStatus) -> bool {
     matches!(
         status,

@@ -3,7 +3,7 @@
 use entity::{activity, enums::RegistrationStatus, person, registration};
 use sea_orm::{ColumnTrait, DbErr, EntityTrait, QueryFilter, QueryOrder};
 
-use super::seats;
+use super::{WayIn, mail_data, seats};
 use crate::{domain::token, programme, startup::AppState};
 
 pub struct MyRegistration {
@@ -13,6 +13,8 @@ pub struct MyRegistration {
     pub location: String,
     /// On the waiting list: the place in line, from 1.
     pub waiting_position: Option<u64>,
+    /// A confirmed seat's way in ([`super::mail_data::was_confirmed`]).
+    pub way_in: Option<WayIn>,
 }
 
 pub struct MyRegistrations {
@@ -74,9 +76,12 @@ pub async fn my_registrations(
             }
             _ => None,
         };
+        let way_in = mail_data::was_confirmed(registration.status)
+            .then(|| state.links.way_in(&activity, registration.id));
         registrations.push(MyRegistration {
             location: programme::location(&activity, venue.map(|p| p.venue.as_str())),
             waiting_position,
+            way_in,
             registration,
             activity,
         });

@@ -19,7 +19,7 @@ mod sign_up;
 pub use cancel::{CancelOutcome, cancel, forget_me};
 pub use confirm::{ConfirmOutcome, confirm};
 pub use expiry::expire_holds;
-pub use links::Links;
+pub use links::{Links, WayIn};
 pub use manage::{MyRegistration, MyRegistrations, my_registrations};
 pub use new_registration::{CONSENT_VERSION, NewRegistration, ROLES, SignUpForm};
 pub use reminders::queue_reminders;

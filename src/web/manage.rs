@@ -23,7 +23,7 @@ use super::{
 use crate::{
     calendar::links,
     i18n::Lang,
-    registration::{self, CancelOutcome, MyRegistrations},
+    registration::{self, CancelOutcome, MyRegistrations, WayIn},
     startup::AppState,
     timezone,
 };
@@ -111,14 +111,15 @@ pub async fn page(
             checkin_url: None,
             join_url: None,
         };
-        let holds_seat = crate::registration::mail_data::was_confirmed(reg.status);
-        if holds_seat && a.online_url.is_some() {
-            view.join_url = a.online_url.clone();
-        } else if holds_seat {
-            let url = state.links.checkin_url(reg.id);
-            let label = format!("{}: {}", lang.text("manage.checkin_qr"), a.title);
-            view.qr = crate::checkin::qr::svg(&url, &label).map(minijinja::Value::from_safe_string);
-            view.checkin_url = Some(url);
+        match &r.way_in {
+            Some(WayIn::Online(url)) => view.join_url = Some(url.clone()),
+            Some(WayIn::Door(url)) => {
+                let label = format!("{}: {}", lang.text("manage.checkin_qr"), a.title);
+                view.qr =
+                    crate::checkin::qr::svg(url, &label).map(minijinja::Value::from_safe_string);
+                view.checkin_url = Some(url.clone());
+            }
+            None => {}
         }
         if matches!(
             reg.status,

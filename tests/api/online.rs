@@ -120,6 +120,33 @@ async fn an_online_meeting_gives_its_join_link_instead_of_an_entry_qr_code(backe
     assert!(page.contains("Připojení online:"));
     assert_eq!(page.matches("<details class=\"checkin-qr\">").count(), 1);
 
+    // The API says the same.
+    let me: Value = app
+        .get(&format!("/api/me/{manage}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let of = |activity: i64| {
+        me["registrations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["activity_id"] == activity)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(of(id)["join_url"], JOIN);
+    assert!(of(id)["checkin_url"].is_null());
+    let workshop = of(WORKSHOP.into());
+    assert!(workshop["join_url"].is_null());
+    assert!(
+        workshop["checkin_url"]
+            .as_str()
+            .unwrap()
+            .contains("/checkin/")
+    );
+
     // A new link goes to those holding a confirmed seat.
     let new_join = "https://meet.jit.si/NovyOdkazOP";
     let path = format!("/admin/activities/{id}");
