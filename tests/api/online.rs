@@ -5,7 +5,7 @@ use chrono::{Duration, Utc};
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use crate::helpers::organisers::{WORKSHOP, admin, call_api, field_errors, get_page};
+use crate::helpers::organisers::{WORKSHOP, admin, call_api, field_errors, get_page, post_form};
 use crate::helpers::{Backend, on_both_backends, sign_up_body, spawn_app, unescape};
 
 const JOIN: &str = "https://meet.jit.si/OnlineSetkaniOP";
@@ -244,7 +244,71 @@ async fn a_series_held_online_gives_every_meeting_its_link(backend: Backend) {
     assert_eq!(links, [JOIN, JOIN, JOIN]);
 }
 
+async fn the_admin_form_takes_the_join_link_and_names_a_bad_one(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let boss = admin(&app).await;
+    let local = |days: i64, hour: u32| {
+        (Utc::now() + Duration::days(days))
+            .with_timezone(&veletrh::timezone::DEFAULT)
+            .date_naive()
+            .and_hms_opt(hour, 0, 0)
+            .unwrap()
+            .format("%Y-%m-%dT%H:%M")
+            .to_string()
+    };
+    let (starts, ends) = (local(40, 14), local(40, 16));
+    let form = |online_url: &'static str| {
+        vec![
+            ("kind", "meeting"),
+            ("title", "Setkání z formuláře"),
+            ("starts_at", starts.as_str()),
+            ("ends_at", ends.as_str()),
+            ("capacity", "30"),
+            ("online_url", online_url),
+        ]
+    };
+    let refused = post_form(
+        &app,
+        Some(&boss),
+        "/admin/activities/new",
+        &form("není odkaz"),
+    )
+    .await;
+    assert_eq!(refused.status(), 422);
+    let page = unescape(&refused.text().await.unwrap());
+    assert!(
+        page.contains(r##"<a href="#online_url">Zadejte webovou adresu"##),
+        "{page}"
+    );
+    assert!(
+        page.contains(r#"value="není odkaz""#),
+        "the typed text stays"
+    );
+
+    let created = post_form(
+        &app,
+        Some(&boss),
+        "/admin/activities/new",
+        &form("meet.jit.si/Formular"),
+    )
+    .await;
+    assert_eq!(created.status(), 303);
+    let location = created.headers()["location"].to_str().unwrap().to_owned();
+    let page = unescape(
+        &get_page(&app, Some(&boss), &location)
+            .await
+            .text()
+            .await
+            .unwrap(),
+    );
+    assert!(
+        page.contains(r#"value="https://meet.jit.si/Formular""#),
+        "{page}"
+    );
+}
+
 on_both_backends!(
     an_online_meeting_gives_its_join_link_instead_of_an_entry_qr_code,
     a_series_held_online_gives_every_meeting_its_link,
+    the_admin_form_takes_the_join_link_and_names_a_bad_one,
 );
