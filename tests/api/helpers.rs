@@ -173,6 +173,13 @@ impl TestApp {
             .expect("request sent")
     }
 
+    /// What `GET /api/me/{manage}` answers for a manage token.
+    pub async fn me(&self, manage: &str) -> serde_json::Value {
+        let answer = self.get(&format!("/api/me/{manage}")).await;
+        assert_eq!(answer.status(), 200);
+        answer.json().await.expect("JSON")
+    }
+
     /// Sends everything in the outbox and returns every email written so far, oldest first.
     pub async fn emails(&self) -> Vec<Email> {
         self.drain_outbox().await;

@@ -121,12 +121,7 @@ async fn an_online_meeting_gives_its_join_link_instead_of_an_entry_qr_code(backe
     assert_eq!(page.matches("<details class=\"checkin-qr\">").count(), 1);
 
     // The API says the same.
-    let me: Value = app
-        .get(&format!("/api/me/{manage}"))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let me = app.me(&manage).await;
     let of = |activity: i64| {
         me["registrations"]
             .as_array()

@@ -104,12 +104,7 @@ async fn an_admin_anonymises_a_person_keeping_counts_and_freeing_the_seat(backen
         .await;
     assert_eq!(petr.status(), 202);
     let jana_id = person_by_email(&app, "jana@skola.cz").await.id;
-    let me: Value = app
-        .get(&format!("/api/me/{manage}"))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let me = app.me(&manage).await;
     let feed = me["feed_url"].as_str().unwrap();
     let feed_path = feed
         .strip_prefix(&app.address)

@@ -52,12 +52,7 @@ async fn taken(app: &TestApp, id: i32) -> i32 {
 
 /// Cancels, through the manage link's API, the person's first registration.
 async fn cancel_first(app: &TestApp, manage: &str) -> reqwest::Response {
-    let me: Value = app
-        .get(&format!("/api/me/{manage}"))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let me = app.me(manage).await;
     let id = me["registrations"][0]["id"].as_i64().unwrap();
     app.post_json(
         &format!("/api/me/{manage}/registrations/{id}/cancel"),
@@ -188,12 +183,7 @@ async fn sign_up_email_confirm_manage_cancel(backend: Backend) {
     assert_ne!(entries[0], entries[1]);
     assert!(confirmation.text.contains(&manage));
 
-    let me: Value = app
-        .get(&format!("/api/me/{manage}"))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let me = app.me(&manage).await;
     let regs = me["registrations"].as_array().unwrap();
     assert_eq!(regs.len(), 2);
     assert!(regs.iter().all(|r| r["status"] == "confirmed"));
