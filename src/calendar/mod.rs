@@ -27,9 +27,9 @@
 //! bytes, the same on every instance), Last-Modified and `Cache-Control` ([`routes`]).
 //! `benches/feeds.rs` measures serving and building (see the README).
 //!
-//! For emails and pages: [`activity_ics`] or [`activity_ics_from`] (the attachment of
-//! "registration confirmed"), [`withdrawn_ics`] (of a cancelled or moved sign-up) and
-//! [`links`] (feed addresses, `webcal://`, Google and Outlook links).
+//! For emails and pages: [`activity_ics`] (the attachment of a seat's emails),
+//! [`withdrawn_ics`] (of a cancelled or moved sign-up) and [`links`] (feed addresses,
+//! `webcal://`, Google and Outlook links).
 
 pub mod cache;
 pub mod feed;
@@ -43,23 +43,26 @@ pub use cache::{Built, Feeds, REVALIDATE_AFTER};
 pub use routes::routes;
 pub use source::{Feed, FeedRequest};
 
-use std::collections::HashMap;
-
 use chrono::{DateTime, Utc};
 use entity::fair;
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
 
-use crate::{i18n::Lang, programme::Activity, timezone::zone_of};
+use crate::i18n::Lang;
 
-/// The calendar of one workshop or meeting, the same bytes as its feed: for the "registration
-/// confirmed" email and the manage page. `Ok(None)`: no such activity.
+/// The calendar of one workshop or meeting for those holding a seat: its feed, and the join
+/// link of one held online, which the feed does not show. Attached to the emails of a
+/// confirmed seat (confirmed, moved, changed, cancelled). `Ok(None)`: no such activity.
 pub async fn activity_ics(
     conn: &impl ConnectionTrait,
     activity_id: i32,
     lang: Lang,
     base_url: &str,
 ) -> Result<Option<String>, DbErr> {
-    build(conn, &Feed::Activity(activity_id), lang, base_url).await
+    let Some(mut programme) = source::load(conn, &Feed::Activity(activity_id), lang).await? else {
+        return Ok(None);
+    };
+    source::with_join_links(conn, &mut programme.activities).await?;
+    Ok(Some(feed::write(&programme, lang, base_url)))
 }
 
 /// [`activity_ics`] as withdrawn `now` from a person who no longer attends
@@ -75,33 +78,6 @@ pub async fn withdrawn_ics(
     Ok(source::load(conn, &Feed::Activity(activity_id), lang)
         .await?
         .map(|programme| feed::write_withdrawn(&programme, lang, base_url, now)))
-}
-
-/// [`activity_ics`] from data already loaded: `fair` is the activity's fair (a workshop always
-/// has one; it gives the time zone, the venue and the fair's revision), `None` for a meeting
-/// without a fair.
-pub fn activity_ics_from(
-    activity: &Activity,
-    fair: Option<&fair::Model>,
-    lang: Lang,
-    base_url: &str,
-) -> String {
-    let programme = feed::Programme {
-        name: activity.model.title.clone(),
-        description: None,
-        zone: fair.map_or(crate::timezone::DEFAULT, |f| zone_of(&f.timezone)),
-        activities: vec![Activity {
-            model: activity.model.clone(),
-            speakers: activity.speakers.clone(),
-            venue: activity.venue.clone(),
-            zone: activity.zone,
-        }],
-        fairs: fair
-            .map(|f| (f.id, f.clone()))
-            .into_iter()
-            .collect::<HashMap<_, _>>(),
-    };
-    feed::write(&programme, lang, base_url)
 }
 
 /// The fair's whole programme, built from the database now (no cache). `Ok(None)`: no such

@@ -418,10 +418,11 @@ pub async fn load(
     }
 }
 
-/// The join links of those of `activities` held online, which only a person's own feed shows
-/// (see [`JsonActivity::into_model`]). An edit of a link raises the activity's revision, so the
-/// feed's stamp sees it.
-async fn with_join_links(
+/// The join links of those of `activities` held online, which of the feeds only a person's own
+/// shows (see [`JsonActivity::into_model`]), and the `.ics` of a seat's emails
+/// (`calendar::activity_ics`). An edit of a link raises the activity's revision, so the feed's
+/// stamp sees it.
+pub(super) async fn with_join_links(
     conn: &impl ConnectionTrait,
     activities: &mut [Activity],
 ) -> Result<(), DbErr> {

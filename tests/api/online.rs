@@ -107,6 +107,19 @@ async fn an_online_meeting_gives_its_join_link_instead_of_an_entry_qr_code(backe
     let (cid, _) = &confirmation.inline_images[0];
     assert!(confirmation.html.contains(&format!("cid:{cid}")));
     assert_eq!(confirmation.html.matches("cid:checkin-qr-").count(), 1);
+    // The meeting's .ics has the link too (the email goes only to a seat's holder); the public
+    // feed of the meeting does not.
+    let with_link: Vec<&str> = confirmation
+        .attachments
+        .iter()
+        .map(|(_, ics)| ics.as_str())
+        .filter(|ics| ics.replace("\r\n ", "").contains(JOIN))
+        .collect();
+    assert_eq!(with_link.len(), 1, "{:?}", confirmation.attachments);
+    assert!(with_link[0].contains("SUMMARY:Setkání online"));
+    let feed = app.get(&format!("/meetings/{id}/calendar.ics")).await;
+    assert_eq!(feed.status(), 200);
+    assert!(!feed.text().await.unwrap().contains("meet.jit.si"));
 
     // The manage page: the join link, and the QR code for the workshop only.
     let page = unescape(
