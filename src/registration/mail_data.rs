@@ -154,8 +154,9 @@ pub async fn withdraw_event(
     Ok(mail)
 }
 
-/// The activity's event as an `.ics` attachment, as the feeds show it now (`None` when the
-/// activity is gone). The confirmation carries it; a change or a cancellation carries it again
+/// The activity's event as an `.ics` attachment, as the feeds show it now, with the join link
+/// of one held online ([`calendar::activity_ics`]; `None` when the activity is gone). The
+/// confirmation carries it; a change or a cancellation carries it again
 /// to those who have it, so a calendar that imported it takes the update (same UID, a higher
 /// SEQUENCE, STATUS:CANCELLED when cancelled).
 pub async fn ics(
