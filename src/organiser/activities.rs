@@ -4,8 +4,8 @@
 //! What an edit means for others:
 //! - every change raises `revision` and `updated_at` (calendar feeds show them as SEQUENCE and
 //!   LAST-MODIFIED, and rebuild from them);
-//! - a new time, room, place or join link is emailed (`activity_changed`, old → new) to everyone holding or
-//!   offered a seat;
+//! - a new time, room, place or join link is emailed (`activity_changed`, old → new) to
+//!   everyone holding or offered a seat;
 //! - a raised capacity offers the freed seats to the waiting list; a capacity below the seats
 //!   already taken is refused on the `capacity` field;
 //! - a per-school limit (`per_school_limit`, at most N live registrations from one school) applies
@@ -48,9 +48,9 @@ pub const MAX_CAPACITY: i32 = 100_000;
 pub const MAX_RELEASE_MINUTES: i32 = 24 * 60;
 
 /// What an organiser sends to create or edit an activity. On edit a missing field keeps its
-/// value and an empty text clears an optional one (topic, room, place, online_url); on create `kind`,
-/// `title`, the times and `capacity` are required, and a fair or regional organiser's own fair
-/// or region is the default.
+/// value and an empty text clears an optional one (topic, room, place, online_url); on create
+/// `kind`, `title`, the times and `capacity` are required, and a fair or regional organiser's
+/// own fair or region is the default.
 #[derive(Clone, Debug, Default)]
 pub struct ActivityInput {
     pub kind: Option<ActivityKind>,
@@ -170,7 +170,7 @@ fn merge(
     ];
     set_short_texts(short, &mut errors);
     if let Some(url) = &input.online_url {
-        match web_address("online_url", url, 500) {
+        match join_link(url) {
             Ok(url) => next.online_url = url,
             Err(e) => errors.push(e),
         }
@@ -235,6 +235,12 @@ fn merge(
     } else {
         Err(errors)
     }
+}
+
+/// The link an activity held online is joined by, as typed (`online_url`): a web address
+/// ([`web_address`]); `Ok(None)` for an activity held in person.
+pub(super) fn join_link(value: &str) -> Result<Option<String>, FieldError> {
+    web_address("online_url", value, 500)
 }
 
 fn has(errors: &[FieldError], field: &str) -> bool {

@@ -10,8 +10,8 @@
 //!   come and not cancelled (an occurrence renamed on its own keeps its title), raising their
 //!   revisions; past ones keep what they were.
 //! - More occurrences continue after the last one, copying its time of day, length, place,
-//!   join link, seats and districts; a series whose last meeting is past goes on at its cadence from now
-//!   (no new meeting in the past).
+//!   join link, seats and districts; a series whose last meeting is past goes on at its cadence
+//!   from now (no new meeting in the past).
 //! - Cancelling the series cancels every occurrence still to come: their sign-ups are cancelled
 //!   and emailed (`cancelled_by_organiser`), and they stay in the feeds as cancelled.
 //!
@@ -36,8 +36,10 @@ use sea_orm::{
 use serde::Serialize;
 
 use super::{
-    Action, ManageError, Principal, Scope, Subject, activities::MAX_CAPACITY, audit, can,
-    regions::multiline, web_address,
+    Action, ManageError, Principal, Scope, Subject,
+    activities::{MAX_CAPACITY, join_link},
+    audit, can,
+    regions::multiline,
 };
 use crate::{
     db::WriteTxn,
@@ -355,15 +357,11 @@ pub async fn create(
         errors.push(e);
         None
     });
-    let online_url = web_address(
-        "online_url",
-        input.online_url.as_deref().unwrap_or_default(),
-        500,
-    )
-    .unwrap_or_else(|e| {
-        errors.push(e);
-        None
-    });
+    let online_url =
+        join_link(input.online_url.as_deref().unwrap_or_default()).unwrap_or_else(|e| {
+            errors.push(e);
+            None
+        });
     match input.first_starts_at {
         None if !errors.iter().any(|e| e.field == "first_starts_at") => {
             errors.push(FieldError::new("first_starts_at", "required"))

@@ -49,12 +49,12 @@ pub async fn notify_changed(
         .all(&**txn)
         .await?;
     let events = Events::of(state, txn, &activity).await?;
+    let old = (before, activity.venue.as_deref());
     let mut sent = 0;
     for (row, person) in rows {
         let Some(person) = person else { continue };
         let lang = Lang::parse(&person.language).unwrap_or_default();
-        let venue = activity.venue.as_deref();
-        let data = changed(&activity, (before, venue), &row, lang, &state.links);
+        let data = changed(&activity, old, &row, lang, &state.links);
         let mail =
             mail_data::to_person(MailKind::ActivityChanged, &person, lang, &state.links, data);
         let mail = events.attach_for(&row, mail);
