@@ -1206,6 +1206,39 @@ const TEXTS: &[(&str, &str, &str)] = &[
         "Číslo nebo popis místa, pokud nějaké preferujete.",
         "A number or a description of a place, if you have a preference.",
     ),
+    ("attendance.activity", "Akce", "Event"),
+    (
+        "attendance.back",
+        "Zpět na moje přihlášky",
+        "Back to my sign-ups",
+    ),
+    ("attendance.duration", "Délka", "Duration"),
+    (
+        "attendance.intro",
+        "Potvrzujeme účast na těchto akcích (podle záznamu při vstupu):",
+        "This confirms attendance at the following events (as recorded at the entrance):",
+    ),
+    (
+        "attendance.issued",
+        "Vystaveno {date}.",
+        "Issued on {date}.",
+    ),
+    (
+        "attendance.none",
+        "Zatím tu není žádná akce, u které by byla zaznamenána vaše účast. Účast se zapisuje při vstupu na akci.",
+        "There is no event with your attendance recorded yet. Attendance is recorded at the entrance.",
+    ),
+    (
+        "attendance.print",
+        "Stránku můžete vytisknout nebo uložit jako PDF (Ctrl+P).",
+        "You can print this page or save it as a PDF (Ctrl+P).",
+    ),
+    (
+        "attendance.title",
+        "Potvrzení o účasti",
+        "Certificate of attendance",
+    ),
+    ("attendance.total", "Celkem", "Total"),
     (
         "audit.action.activity.cancel",
         "Zrušení akce",
@@ -2226,6 +2259,11 @@ const TEXTS: &[(&str, &str, &str)] = &[
         "Sign-up for fairs and meetings",
     ),
     ("lang.switch", "English", "Česky"),
+    (
+        "manage.attendance",
+        "Potvrzení o účasti na akcích, kterých jste se zúčastnili",
+        "Certificate of attendance for the events you attended",
+    ),
     ("manage.cancel", "Zrušit přihlášku", "Cancel"),
     (
         "manage.cancel_question",

@@ -301,8 +301,8 @@ async fn limit_body<E: Endpoint>(ep: E, req: Request) -> poem::Result<Response> 
     Ok(response)
 }
 
-/// Periodic work every instance runs: unconfirmed holds run out, tomorrow's reminders are
-/// queued, no-shows' seats are released. Each step is safe to run on several instances at once (conditional updates).
+/// Periodic work every instance runs: unconfirmed holds run out, tomorrow's reminders and the
+/// evening's certificates of attendance are queued, no-shows' seats are released. Each step is safe to run on several instances at once (conditional updates).
 async fn run_chores(state: AppState, mut stop: watch::Receiver<bool>) {
     const EVERY: Duration = Duration::from_secs(15);
     let mut retention = registration::anonymise::RetentionSchedule::default();
@@ -313,6 +313,9 @@ async fn run_chores(state: AppState, mut stop: watch::Receiver<bool>) {
         }
         if let Err(err) = registration::queue_reminders(&state, chrono::Utc::now()).await {
             tracing::warn!(error = %err, "queueing reminders failed");
+        }
+        if let Err(err) = registration::queue_attendance_mail(&state, chrono::Utc::now()).await {
+            tracing::warn!(error = %err, "queueing attendance emails failed");
         }
         if let Err(err) =
             crate::checkin::no_show::release_no_shows(&state, chrono::Utc::now()).await

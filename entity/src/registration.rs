@@ -40,6 +40,8 @@ pub struct Model {
     pub cancelled_at: Option<DateTimeUtc>,
     pub checked_in_at: Option<DateTimeUtc>,
     pub reminder_queued_at: Option<DateTimeUtc>,
+    /// When the email linking the certificate of attendance was queued (attended only).
+    pub attendance_mail_queued_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

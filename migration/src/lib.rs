@@ -15,6 +15,7 @@ mod m20261203_000001_add_organiser_tools;
 mod m20261204_000001_add_initial_password_flag;
 mod m20261204_000002_add_exhibitor_contact_language;
 mod m20261205_000001_add_activity_online_url;
+mod m20261206_000001_add_attendance_mail;
 
 /// Runs all migrations in order.
 pub struct Migrator;
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000001_add_initial_password_flag::Migration),
             Box::new(m20261204_000002_add_exhibitor_contact_language::Migration),
             Box::new(m20261205_000001_add_activity_online_url::Migration),
+            Box::new(m20261206_000001_add_attendance_mail::Migration),
         ]
     }
 }

@@ -95,6 +95,43 @@ pub enum MeResponse {
     Ok(Json<MeDto>),
 }
 
+#[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
+pub struct AttendedDto {
+    pub registration_id: i32,
+    pub activity_id: i32,
+    pub title: String,
+    /// `workshop` or `meeting`.
+    pub kind: String,
+    /// What it was part of: its fair, else its meeting series, else its region.
+    pub part_of: String,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+    pub minutes: i64,
+    pub place: String,
+    pub speakers: String,
+    pub checked_in_at: Option<DateTime<Utc>>,
+}
+
+/// The certificate of attendance: every activity the person was checked in at.
+#[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
+pub struct AttendanceDto {
+    pub name: String,
+    pub organisation: Option<String>,
+    pub total_minutes: i64,
+    /// In the order they took place.
+    pub attended: Vec<AttendedDto>,
+    /// The printable page of the same certificate.
+    pub certificate_url: String,
+}
+
+#[derive(ApiResponse)]
+pub enum AttendanceResponse {
+    #[oai(status = 200)]
+    Ok(Json<AttendanceDto>),
+}
+
 #[derive(ApiResponse)]
 pub enum CancelResponse {
     /// Cancelled now, or already cancelled before (`status` says which).
@@ -224,6 +261,47 @@ impl RegistrationApi {
                         checkin_url,
                         join_url,
                     }
+                })
+                .collect(),
+        })))
+    }
+
+    /// The certificate of attendance, by the manage token.
+    #[oai(path = "/me/:token/attendance", method = "get")]
+    async fn attendance(
+        &self,
+        state: Data<&AppState>,
+        req: &Request,
+        token: Path<String>,
+    ) -> Result<AttendanceResponse, ApiError> {
+        let lang = request_lang(req);
+        super::limits::check_token_guess(&state, req, lang)?;
+        let attendance = registration::attendance(&state, &token)
+            .await
+            .map_err(|e| ApiError::from_db(e, lang))?
+            .ok_or_else(|| ApiError::not_found(lang))?;
+        let total_minutes = attendance.total_minutes();
+        let person = attendance.person;
+        Ok(AttendanceResponse::Ok(Json(AttendanceDto {
+            certificate_url: state.links.attendance_url(person.id, lang),
+            name: person.name,
+            organisation: person.organisation,
+            total_minutes,
+            attended: attendance
+                .attended
+                .into_iter()
+                .map(|a| AttendedDto {
+                    minutes: a.minutes(),
+                    place: a.activity.location(),
+                    speakers: a.activity.speaker_line(),
+                    registration_id: a.registration.id,
+                    checked_in_at: a.registration.checked_in_at,
+                    part_of: a.part_of,
+                    activity_id: a.activity.model.id,
+                    kind: a.activity.model.kind.as_str().to_owned(),
+                    starts_at: a.activity.model.starts_at,
+                    ends_at: a.activity.model.ends_at,
+                    title: a.activity.model.title,
                 })
                 .collect(),
         })))

@@ -436,6 +436,7 @@ mod tests {
             cancelled_at: None,
             checked_in_at: None,
             reminder_queued_at: None,
+            attendance_mail_queued_at: None,
         }
     }
 

@@ -22,10 +22,11 @@ pub enum MailKind {
     MovedByOrganiser,
     AlreadySignedUp,
     OrganiserMessage,
+    Attended,
 }
 
 impl MailKind {
-    pub const ALL: [MailKind; 16] = [
+    pub const ALL: [MailKind; 17] = [
         MailKind::ConfirmRequest,
         MailKind::RegistrationConfirmed,
         MailKind::Waitlisted,
@@ -42,6 +43,7 @@ impl MailKind {
         MailKind::MovedByOrganiser,
         MailKind::AlreadySignedUp,
         MailKind::OrganiserMessage,
+        MailKind::Attended,
     ];
 
     /// The template folder and the value stored in `outbox_message.kind`.
@@ -63,6 +65,7 @@ impl MailKind {
             MailKind::MovedByOrganiser => "moved_by_organiser",
             MailKind::AlreadySignedUp => "already_signed_up",
             MailKind::OrganiserMessage => "organiser_message",
+            MailKind::Attended => "attended",
         }
     }
 

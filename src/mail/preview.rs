@@ -101,6 +101,10 @@ pub fn sample(kind: MailKind, lang: Lang) -> Value {
             "lines": ["Na workshopu budeme pracovat s daty vaší školy.", "", "Děkujeme!"],
             "from": "Petra Organizátorka",
         }),
+        MailKind::Attended => json!({
+            "activities": [activity],
+            "certificate_url": format!("{BASE}/me/ukazkovy-token-pro-spravu/attendance"),
+        }),
         MailKind::ExhibitorReceived => exhibitor(json!({})),
         MailKind::ExhibitorApproved => exhibitor(json!({ "stand": "12" })),
         MailKind::ExhibitorRejected => {

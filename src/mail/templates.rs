@@ -56,12 +56,12 @@ macro_rules! embed_all_kinds {
             "cancelled_by_attendee", "cancelled_by_organiser", "activity_changed", "reminder",
             "exhibitor_received", "exhibitor_approved", "exhibitor_rejected",
             "organiser_invitation", "removed_by_organiser", "moved_by_organiser",
-            "already_signed_up", "organiser_message")
+            "already_signed_up", "organiser_message", "attended")
     };
 }
 
-const CS: [(&str, &str); 52] = embed_all_kinds!("cs");
-const EN: [(&str, &str); 52] = embed_all_kinds!("en");
+const CS: [(&str, &str); 55] = embed_all_kinds!("cs");
+const EN: [(&str, &str); 55] = embed_all_kinds!("en");
 
 impl MailTemplates {
     /// The templates compiled into the binary, checked.

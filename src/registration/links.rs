@@ -39,6 +39,16 @@ impl Links {
         with_lang(&url, lang)
     }
 
+    /// The person's certificate of attendance (`registration::attendance`).
+    pub fn attendance_url(&self, person_id: i32, lang: Lang) -> String {
+        let url = format!(
+            "{}/me/{}/attendance",
+            self.base,
+            self.manage_token(person_id)
+        );
+        with_lang(&url, lang)
+    }
+
     pub fn feed_url(&self, person_id: i32, generation: i32) -> String {
         calendar::links::personal_feed(&self.base, &self.feed_token(person_id, generation))
     }

@@ -11,6 +11,8 @@ pub struct MyRegistration {
     pub activity: activity::Model,
     /// Where the activity takes place (`programme::location`).
     pub location: String,
+    /// The zone its times are told in (`programme::Activity::zone`).
+    pub zone: chrono_tz::Tz,
     /// On the waiting list: the place in line, from 1.
     pub waiting_position: Option<u64>,
     /// A confirmed seat's way in ([`super::mail_data::was_confirmed`]).
@@ -80,6 +82,7 @@ pub async fn my_registrations(
             .then(|| state.links.way_in(&activity, registration.id));
         registrations.push(MyRegistration {
             location: programme::location(&activity, venue.map(|p| p.venue.as_str())),
+            zone: venue.map_or(crate::timezone::DEFAULT, |p| p.zone),
             waiting_position,
             way_in,
             registration,

@@ -3,6 +3,7 @@
 //! to the outbox. The web pages and the JSON API both call these and nothing else.
 
 pub mod anonymise;
+mod attendance;
 pub mod by_organiser;
 mod cancel;
 mod confirm;
@@ -16,6 +17,7 @@ mod reminders;
 pub(crate) mod seats;
 mod sign_up;
 
+pub use attendance::{Attendance, Attended, attendance, duration, queue_attendance_mail};
 pub use cancel::{CancelOutcome, cancel, forget_me};
 pub use confirm::{ConfirmOutcome, confirm};
 pub use expiry::expire_holds;

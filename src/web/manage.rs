@@ -1,11 +1,11 @@
 //! The manage page every email links to, `/me/{token}`: the person's registrations with a
-//! cancel button and an `.ics` each, their personal calendar feed, and "delete my data" behind a
-//! confirmation step. Every change is a POST followed by a redirect (303) back to a page.
+//! cancel button and an `.ics` each, their personal calendar feed, the certificate of
+//! attendance, and "delete my data" behind a confirmation step. Every change is a POST followed by a redirect (303) back to a page.
 //!
 //! The page speaks the language the link asks for (`?lang=`), else the one the person signed up
 //! in.
 
-use entity::enums::RegistrationStatus;
+use entity::{enums::RegistrationStatus, person};
 use minijinja::context;
 use poem::{
     IntoResponse, Request, Response, handler,
@@ -55,21 +55,27 @@ fn not_found() -> poem::Error {
     poem::Error::from_status(StatusCode::NOT_FOUND)
 }
 
-/// The person behind the link, counted against the per-address limit on token guessing.
-async fn mine(state: &AppState, req: &Request, plain: &str) -> poem::Result<MyRegistrations> {
+/// Every request with a manage token counts against the per-address limit on token guessing.
+fn count_token_guess(state: &AppState, req: &Request) -> poem::Result<()> {
     state
         .limits
         .token_request(crate::limits::client_ip(req))
         .map_err(error::TooMany::from)?;
+    Ok(())
+}
+
+/// The person behind the link.
+async fn mine(state: &AppState, req: &Request, plain: &str) -> poem::Result<MyRegistrations> {
+    count_token_guess(state, req)?;
     registration::my_registrations(state, plain)
         .await
         .map_err(error::db)?
         .ok_or_else(not_found)
 }
 
-fn person_lang(req: &Request, mine: &MyRegistrations, fallback: Lang) -> Lang {
+fn person_lang(req: &Request, person: &person::Model, fallback: Lang) -> Lang {
     query_lang(req)
-        .or_else(|| Lang::parse(&mine.person.language))
+        .or_else(|| Lang::parse(&person.language))
         .unwrap_or(fallback)
 }
 
@@ -81,9 +87,8 @@ pub async fn page(
     PageLang(fallback): PageLang,
 ) -> poem::Result<Response> {
     let mine = mine(state, req, &plain).await?;
-    let lang = person_lang(req, &mine, fallback);
+    let lang = person_lang(req, &mine.person, fallback);
     let base = &state.links.base;
-    let tz = timezone::DEFAULT;
     let mut live = Vec::new();
     let mut history = Vec::new();
     for r in &mine.registrations {
@@ -92,11 +97,11 @@ pub async fn page(
             id: reg.id,
             title: a.title.clone(),
             kind: a.kind.as_str(),
-            when: lang.when(a.starts_at, a.ends_at, tz),
+            when: lang.when(a.starts_at, a.ends_at, r.zone),
             place: Some(r.location.clone()).filter(|l| !l.is_empty()),
             status: reg.status.as_str(),
             hold_until: crate::registration::seats::waits_until(reg)
-                .map(|at| lang.moment(at, timezone::DEFAULT)),
+                .map(|at| lang.moment(at, r.zone)),
             waiting_position: r.waiting_position,
             cancellable: matches!(
                 reg.status,
@@ -130,6 +135,10 @@ pub async fn page(
             live.push(view);
         }
     }
+    let attended = mine
+        .registrations
+        .iter()
+        .any(|r| r.registration.status == RegistrationStatus::Attended);
     let person = &mine.person;
     let feed = state.links.feed_url(person.id, person.feed_generation);
     let feed = super::views::in_lang(feed, lang);
@@ -157,8 +166,68 @@ pub async fn page(
             organisation => person.organisation,
             live,
             history,
+            attended,
             feed => CalendarLinks::new(&feed, &feed_name),
             notice,
+        },
+    )
+}
+
+#[derive(Debug, Serialize)]
+struct AttendedView {
+    title: String,
+    kind: &'static str,
+    part_of: String,
+    when: String,
+    duration: String,
+    place: String,
+    speakers: String,
+}
+
+/// The certificate of attendance, `/me/{token}/attendance`: printable, in the person's language.
+#[handler]
+pub async fn attendance(
+    req: &Request,
+    Path(plain): Path<String>,
+    Data(state): Data<&AppState>,
+    PageLang(fallback): PageLang,
+) -> poem::Result<Response> {
+    count_token_guess(state, req)?;
+    let attendance = registration::attendance(state, &plain)
+        .await
+        .map_err(error::db)?
+        .ok_or_else(not_found)?;
+    let person = &attendance.person;
+    let lang = person_lang(req, person, fallback);
+    let attended: Vec<_> = attendance
+        .attended
+        .iter()
+        .map(|a| AttendedView {
+            title: a.activity.model.title.clone(),
+            kind: a.activity.model.kind.as_str(),
+            part_of: a.part_of.clone(),
+            when: lang.when(
+                a.activity.model.starts_at,
+                a.activity.model.ends_at,
+                a.activity.zone,
+            ),
+            duration: registration::duration(a.minutes()),
+            place: a.activity.location(),
+            speakers: a.activity.speaker_line(),
+        })
+        .collect();
+    state.pages.respond(
+        StatusCode::OK,
+        "attendance.html",
+        lang,
+        context! {
+            here => here(req),
+            me => format!("/me/{plain}"),
+            name => person.name,
+            organisation => person.organisation,
+            attended,
+            total => registration::duration(attendance.total_minutes()),
+            issued => lang.date(chrono::Utc::now(), timezone::DEFAULT),
         },
     )
 }
@@ -171,10 +240,7 @@ pub async fn cancel(
     PageLang(lang): PageLang,
 ) -> poem::Result<Response> {
     let id: i32 = id.parse().map_err(|_| not_found())?;
-    state
-        .limits
-        .token_request(crate::limits::client_ip(req))
-        .map_err(error::TooMany::from)?;
+    count_token_guess(state, req)?;
     match registration::cancel(state, &plain, id)
         .await
         .map_err(error::db)?
@@ -200,7 +266,7 @@ pub async fn ask_delete(
     PageLang(fallback): PageLang,
 ) -> poem::Result<Response> {
     let mine = mine(state, req, &plain).await?;
-    let lang = person_lang(req, &mine, fallback);
+    let lang = person_lang(req, &mine.person, fallback);
     let live = mine.cancelled_by_deletion(chrono::Utc::now()).count();
     state.pages.respond(
         StatusCode::OK,
@@ -221,10 +287,7 @@ pub async fn delete(
     Data(state): Data<&AppState>,
     PageLang(lang): PageLang,
 ) -> poem::Result<Response> {
-    state
-        .limits
-        .token_request(crate::limits::client_ip(req))
-        .map_err(error::TooMany::from)?;
+    count_token_guess(state, req)?;
     if registration::forget_me(state, &plain)
         .await
         .map_err(error::db)?

@@ -12,6 +12,7 @@
 //! | "check your email" | `GET /check-email` |
 //! | the confirmation link: a button, then the outcome | `GET`, `POST /confirm/{token}` |
 //! | my registrations | `GET /me/{token}`, `POST /me/{token}/registrations/{id}/cancel` |
+//! | certificate of attendance | `GET /me/{token}/attendance` |
 //! | delete my data | `GET`, `POST /me/{token}/delete`, then `GET /deleted` |
 //! | a check-in QR code: on to `/admin/checkin/{token}` | `GET /checkin/{token}` |
 //! | organisers' pages (sign-in, activities, API tokens, invitations) | `/admin/…`, see [`admin`] |
@@ -72,6 +73,7 @@ pub fn routes() -> Route {
         .at("/confirm/:token", get(confirm::ask).post(confirm::confirm))
         .at("/me/:token", get(manage::page))
         .at("/me/:token/registrations/:id/cancel", post(manage::cancel))
+        .at("/me/:token/attendance", get(manage::attendance))
         .at(
             "/me/:token/delete",
             get(manage::ask_delete).post(manage::delete),

@@ -5,6 +5,7 @@ mod helpers;
 
 mod accounts;
 mod admin_in_browser;
+mod attendance;
 mod attendees;
 mod calendar;
 mod checkin;
