@@ -2,55 +2,14 @@
 //! and an email linking it on the evening after.
 
 use chrono::{Duration, Utc};
-use entity::activity;
 use reqwest::Method;
-use sea_orm::{ActiveModelTrait, ActiveValue::Set};
 use serde_json::{Value, json};
 
-use crate::helpers::organisers::{activity_row, admin, call_api, get_page};
-use crate::helpers::{Backend, TestApp, on_both_backends, sign_up_body, spawn_app, unescape};
+use crate::helpers::organisers::{activity_row, admin, call_api, confirmed, doors_open, get_page};
+use crate::helpers::{Backend, TestApp, on_both_backends, spawn_app, unescape};
 
 const WELLBEING: i32 = 3;
 const INFORMAL: i32 = 4;
-
-/// Signs `email` up for `activities` and confirms them with the one link; the manage token.
-async fn confirmed(app: &TestApp, email: &str, activities: &[i32]) -> String {
-    let mut body = sign_up_body(email, activities[0]);
-    body["activity_ids"] = json!(activities);
-    assert_eq!(
-        app.post_json("/api/registrations", &body).await.status(),
-        202
-    );
-    let token = app
-        .emails_to(email)
-        .await
-        .pop()
-        .unwrap()
-        .token(app, "/confirm/");
-    let confirmed = app
-        .post_json(&format!("/api/confirmations/{token}"), &json!({}))
-        .await;
-    assert_eq!(confirmed.status(), 200);
-    confirmed.json::<Value>().await.unwrap()["manage_token"]
-        .as_str()
-        .unwrap()
-        .to_owned()
-}
-
-/// Moves `activity` to have begun an hour ago, its length kept, so its door is open.
-async fn under_way(app: &TestApp, activity: i32) -> activity::Model {
-    let row = activity_row(app, activity).await;
-    let starts = Utc::now() - Duration::hours(1);
-    activity::ActiveModel {
-        id: Set(activity),
-        starts_at: Set(starts),
-        ends_at: Set(starts + (row.ends_at - row.starts_at)),
-        ..Default::default()
-    }
-    .update(app.state.db.conn())
-    .await
-    .unwrap()
-}
 
 async fn attendance_mail(app: &TestApp, now: chrono::DateTime<Utc>) -> usize {
     veletrh::registration::queue_attendance_mail(&app.state, now)
@@ -61,8 +20,15 @@ async fn attendance_mail(app: &TestApp, now: chrono::DateTime<Utc>) -> usize {
 async fn those_checked_in_get_a_certificate_and_an_email_linking_it(backend: Backend) {
     let app = spawn_app(backend).await;
     let door = admin(&app).await;
-    let manage = confirmed(&app, "jana@skola.cz", &[WELLBEING, INFORMAL]).await;
-    confirmed(&app, "petr@skola.cz", &[WELLBEING]).await;
+    let jana = confirmed(
+        &app,
+        "Jana Dvořáková",
+        "jana@skola.cz",
+        &[WELLBEING, INFORMAL],
+    )
+    .await;
+    let manage = jana["manage_token"].as_str().unwrap();
+    confirmed(&app, "Petr Svoboda", "petr@skola.cz", &[WELLBEING]).await;
 
     // Before anyone is checked in, the certificate lists nothing and the manage page does not
     // offer it.
@@ -75,8 +41,8 @@ async fn those_checked_in_get_a_certificate_and_an_email_linking_it(backend: Bac
 
     // Jana is let in at the wellbeing workshop's door; she never comes to the other one, and
     // Petr does not come at all.
-    let wellbeing = under_way(&app, WELLBEING).await;
-    let me = app.me(&manage).await;
+    let wellbeing = doors_open(&app, WELLBEING).await;
+    let me = app.me(manage).await;
     let registration = me["registrations"]
         .as_array()
         .unwrap()

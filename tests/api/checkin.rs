@@ -13,7 +13,9 @@ use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, Quer
 use serde_json::{Value, json};
 use veletrh::checkin::no_show::release_no_shows;
 
-use crate::helpers::organisers::{Staff, WORKSHOP, activity_row, browser, demo_fair, staff};
+use crate::helpers::organisers::{
+    Staff, WORKSHOP, activity_row, browser, demo_fair, doors_open, staff,
+};
 use crate::helpers::{Backend, TestApp, on_both_backends, spawn_app, spawn_second_instance};
 
 const OTHER_WORKSHOP: i32 = 5;
@@ -94,22 +96,6 @@ async fn set_status(app: &TestApp, r: &registration::Model, status: Registration
     registration::ActiveModel {
         id: Set(r.id),
         status: Set(status),
-        ..Default::default()
-    }
-    .update(app.state.db.conn())
-    .await
-    .unwrap();
-}
-
-/// Moves `activity` to have started a minute ago, its length kept: the door opens on the
-/// activity's day. Sign-ups close at the start, so this comes after them.
-async fn doors_open(app: &TestApp, activity: i32) {
-    let row = activity_row(app, activity).await;
-    let starts = chrono::Utc::now() - Duration::minutes(1);
-    activity::ActiveModel {
-        id: Set(activity),
-        starts_at: Set(starts),
-        ends_at: Set(starts + (row.ends_at - row.starts_at)),
         ..Default::default()
     }
     .update(app.state.db.conn())

@@ -11,7 +11,8 @@ use serde_json::{Value, json};
 use veletrh::registration::anonymise;
 
 use crate::helpers::organisers::{
-    Roles, another_fair, call_api, demo_fair, each_role, get_page, post_form, set_capacity, staff,
+    Roles, another_fair, call_api, confirmed, demo_fair, each_role, get_page, post_form,
+    set_capacity, staff,
 };
 use crate::{
     accounts::audit_actions,
@@ -23,36 +24,6 @@ const LEADERSHIP: i32 = 1;
 const WELLBEING: i32 = 3;
 const INFORMAL: i32 = 4;
 const LAST_SLOT: i32 = 6;
-
-/// Signs up, confirms through the link in the email; returns the confirmation answer (with
-/// `manage_token`).
-async fn confirmed(app: &TestApp, name: &str, email: &str, activities: &[i32]) -> Value {
-    let body = json!({
-        "name": name,
-        "email": email,
-        "organisation": "ZŠ Krnov",
-        "role": "teacher",
-        "activity_ids": activities,
-        "consent": true,
-    });
-    assert_eq!(
-        app.post_json("/api/registrations", &body).await.status(),
-        202
-    );
-    let token = app
-        .emails_to(email)
-        .await
-        .iter()
-        .rev()
-        .find(|m| m.text.contains("/confirm/"))
-        .expect("a confirmation request")
-        .token(app, "/confirm/");
-    let answer = app
-        .post_json(&format!("/api/confirmations/{token}"), &json!({}))
-        .await;
-    assert_eq!(answer.status(), 200);
-    answer.json().await.unwrap()
-}
 
 async fn person_by_email(app: &TestApp, email: &str) -> person::Model {
     person::Entity::find()

@@ -280,6 +280,52 @@ pub async fn signed_up_and_confirmed(app: &TestApp, email: &str, activity: i32) 
     assert_eq!(confirmed.status(), 200);
 }
 
+/// Signs up, confirms through the link in the email; returns the confirmation answer (with
+/// `manage_token`).
+pub async fn confirmed(app: &TestApp, name: &str, email: &str, activities: &[i32]) -> Value {
+    let body = json!({
+        "name": name,
+        "email": email,
+        "organisation": "ZŠ Krnov",
+        "role": "teacher",
+        "activity_ids": activities,
+        "consent": true,
+    });
+    assert_eq!(
+        app.post_json("/api/registrations", &body).await.status(),
+        202
+    );
+    let token = app
+        .emails_to(email)
+        .await
+        .iter()
+        .rev()
+        .find(|m| m.text.contains("/confirm/"))
+        .expect("a confirmation request")
+        .token(app, "/confirm/");
+    let answer = app
+        .post_json(&format!("/api/confirmations/{token}"), &json!({}))
+        .await;
+    assert_eq!(answer.status(), 200);
+    answer.json().await.unwrap()
+}
+
+/// Moves `activity` to have started a minute ago, its length kept: the door opens on the
+/// activity's day. Sign-ups close at the start, so this comes after them.
+pub async fn doors_open(app: &TestApp, activity: i32) -> activity::Model {
+    let row = activity_row(app, activity).await;
+    let starts = chrono::Utc::now() - Duration::minutes(1);
+    activity::ActiveModel {
+        id: Set(activity),
+        starts_at: Set(starts),
+        ends_at: Set(starts + (row.ends_at - row.starts_at)),
+        ..Default::default()
+    }
+    .update(app.state.db.conn())
+    .await
+    .unwrap()
+}
+
 /// One organiser of each kind, for checking every route against every role.
 pub struct Roles {
     pub viewer: Staff,
