@@ -535,6 +535,11 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ("admin.field.fair", "Veletrh", "Fair"),
     ("admin.field.fair_hint", "u workshopů", "for workshops"),
     ("admin.field.kind", "Druh akce", "Kind of activity"),
+    (
+        "admin.field.local_time_hint",
+        "Místní čas: u workshopu v časovém pásmu jeho veletrhu, u setkání pražský.",
+        "Local time: a workshop's in its fair's time zone, a meeting's in Prague's.",
+    ),
     ("admin.field.name", "Název", "Name"),
     (
         "admin.field.no_show_release_minutes",

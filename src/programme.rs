@@ -244,6 +244,42 @@ pub async fn activity(conn: &impl ConnectionTrait, id: i32) -> Result<Option<Act
     Ok(with_speakers(conn, vec![model]).await?.pop())
 }
 
+/// The zones activities are told in ([`Activity::zone`]): each fair's, Prague's for a meeting.
+pub struct Zones(HashMap<i32, Tz>);
+
+impl Zones {
+    pub fn of(&self, a: &activity::Model) -> Tz {
+        a.fair_id
+            .and_then(|id| self.0.get(&id).copied())
+            .unwrap_or(crate::timezone::DEFAULT)
+    }
+}
+
+/// The [`Zones`] of `activities`' fairs.
+pub async fn zones<'a>(
+    conn: &impl ConnectionTrait,
+    activities: impl IntoIterator<Item = &'a activity::Model>,
+) -> Result<Zones, DbErr> {
+    let places = fair_places(conn, activities.into_iter().filter_map(|a| a.fair_id)).await?;
+    Ok(Zones(
+        places.into_iter().map(|(id, p)| (id, p.zone)).collect(),
+    ))
+}
+
+/// The zone of an activity of `kind` at fair `fair_id` (a form's, before it is stored).
+pub async fn zone_of(
+    conn: &impl ConnectionTrait,
+    kind: ActivityKind,
+    fair_id: Option<i32>,
+) -> Result<Tz, DbErr> {
+    let fair = fair_id.filter(|_| kind == ActivityKind::Workshop);
+    let places = fair_places(conn, fair).await?;
+    Ok(places
+        .values()
+        .next()
+        .map_or(crate::timezone::DEFAULT, |p| p.zone))
+}
+
 /// Where a fair is and which zone its times are in.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FairPlace {

@@ -73,7 +73,7 @@ pub struct CheckInResult {
     /// `checked_in` (now), `already_checked_in` (a duplicate: see `checked_in_at`),
     /// `wrong_activity` (the registration is for `registration.activity_id`), `not_admitted`
     /// (see `registration.status`), `too_early` (the door opens on the activity's day, at
-    /// midnight in Prague). Only `checked_in` changed anything.
+    /// midnight in its fair's zone). Only `checked_in` changed anything.
     pub outcome: String,
     pub registration: CheckInRecord,
 }
@@ -165,7 +165,7 @@ impl CheckInApi {
     ) -> Result<RosterResponse, AdminError> {
         let lang = request_lang(req);
         let query = q.0.unwrap_or_default();
-        let (_, people) = checkin::roster(&state, &auth.0, id.0, &checkin::AT_THE_DOOR, &query)
+        let (_, _, people) = checkin::roster(&state, &auth.0, id.0, &checkin::AT_THE_DOOR, &query)
             .await
             .map_err(|e| AdminError::from_manage(e, lang))?;
         Ok(RosterResponse::Ok(Json(

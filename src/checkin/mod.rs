@@ -16,12 +16,14 @@ pub mod no_show;
 pub mod qr;
 
 use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
 use entity::{activity, enums::RegistrationStatus, person, registration};
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, sea_query::Expr};
 
 use crate::{
     domain::text::fold,
     organiser::{Action, ManageError, Principal, Scope, Subject, audit, can},
+    programme,
     startup::AppState,
 };
 
@@ -47,9 +49,9 @@ pub enum Decision {
     TooEarly,
 }
 
-/// When the door of `activity` opens: the start of its day in Prague.
-pub fn door_opens(activity: &activity::Model) -> DateTime<Utc> {
-    let tz = crate::timezone::DEFAULT;
+/// When the door of `activity` opens: the start of its day in its zone (`zone`: its fair's).
+pub fn door_opens(activity: &activity::Model, zone: Tz) -> DateTime<Utc> {
+    let tz = zone;
     let day = activity.starts_at.with_timezone(&tz).date_naive();
     crate::timezone::start_of_day(day, tz).unwrap_or(activity.starts_at)
 }
@@ -137,12 +139,15 @@ pub struct Attendee {
     pub registration: registration::Model,
     pub person: person::Model,
     pub activity: activity::Model,
+    /// The zone the activity's times are told in (`programme::Zones`).
+    pub zone: Tz,
 }
 
 impl Attendee {
     /// [`decide`] for this registration at `door`, at `now`.
     pub fn decide(&self, door: Option<i32>, now: DateTime<Utc>) -> Decision {
-        decide(&self.registration, door, door_opens(&self.activity), now)
+        let opens = door_opens(&self.activity, self.zone);
+        decide(&self.registration, door, opens, now)
     }
 }
 
@@ -173,10 +178,12 @@ async fn load(
         .one(conn)
         .await?
         .ok_or(ManageError::NotFound)?;
+    let zone = programme::zones(conn, [&activity]).await?.of(&activity);
     Ok(Attendee {
         registration,
         person,
         activity,
+        zone,
     })
 }
 
@@ -344,16 +351,16 @@ pub const AT_THE_DOOR: [RegistrationStatus; 3] = [
 pub const ON_THE_SHEET: [RegistrationStatus; 2] =
     [RegistrationStatus::Confirmed, RegistrationStatus::Attended];
 
-/// The activity and its registrations in `statuses` whose name, email or organisation contains
-/// `query` (case and Czech diacritics ignored), alphabetically by name. Needs the right to see
-/// the activity's attendees.
+/// The activity (with its zone) and its registrations in `statuses` whose name, email or
+/// organisation contains `query` (case and Czech diacritics ignored), alphabetically by name.
+/// Needs the right to see the activity's attendees.
 pub async fn roster(
     state: &AppState,
     who: &Principal,
     activity_id: i32,
     statuses: &[RegistrationStatus],
     query: &str,
-) -> Result<(activity::Model, Vec<Attendee>), ManageError> {
+) -> Result<(activity::Model, Tz, Vec<Attendee>), ManageError> {
     let conn = state.db.conn();
     let activity = activity::Entity::find_by_id(activity_id)
         .one(conn)
@@ -372,6 +379,7 @@ pub async fn roster(
         .find_also_related(person::Entity)
         .all(conn)
         .await?;
+    let zone = programme::zones(conn, [&activity]).await?.of(&activity);
     let query = fold(query.trim());
     let mut found: Vec<Attendee> = rows
         .into_iter()
@@ -381,13 +389,14 @@ pub async fn roster(
                 registration,
                 person,
                 activity: activity.clone(),
+                zone,
             })
         })
         .filter(|a| query.is_empty() || matches(&a.person, &query))
         .collect();
     // Alphabetical as a person reads it; the id keeps equal names in a stable order.
     found.sort_by_cached_key(|a| (fold(&a.person.name), a.registration.id));
-    Ok((activity, found))
+    Ok((activity, zone, found))
 }
 
 fn matches(person: &person::Model, folded_query: &str) -> bool {
@@ -510,7 +519,7 @@ mod tests {
     }
 
     #[test]
-    fn the_door_opens_at_midnight_in_prague_on_the_activitys_day() {
+    fn the_door_opens_at_midnight_of_the_activitys_day_in_its_zone() {
         let mut activity = activity::Model {
             id: 1,
             kind: entity::enums::ActivityKind::Workshop,
@@ -539,10 +548,14 @@ mod tests {
         };
         let utc = |s: &str| s.parse::<DateTime<Utc>>().unwrap();
         // Winter: Prague is UTC+1.
-        assert_eq!(door_opens(&activity), utc("2027-01-11T23:00:00Z"));
+        let prague = crate::timezone::DEFAULT;
+        assert_eq!(door_opens(&activity, prague), utc("2027-01-11T23:00:00Z"));
         // Summer (UTC+2), and a start just after midnight local time is still that day.
         activity.starts_at = utc("2027-06-30T22:30:00Z");
-        assert_eq!(door_opens(&activity), utc("2027-06-30T22:00:00Z"));
+        assert_eq!(door_opens(&activity, prague), utc("2027-06-30T22:00:00Z"));
+        // In London the same start is 23:30 on 30 June: the door opens at midnight before it.
+        let london = chrono_tz::Europe::London;
+        assert_eq!(door_opens(&activity, london), utc("2027-06-29T23:00:00Z"));
     }
 
     #[test]

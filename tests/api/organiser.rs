@@ -711,6 +711,94 @@ async fn lowering_the_capacity_below_the_seats_taken_is_refused_on_the_field(bac
     );
 }
 
+/// The form tells and reads a workshop's times in its fair's zone, as the public pages and
+/// emails do: a fair in London shows London time, and a form sent back unchanged moves nothing.
+async fn the_activity_form_speaks_the_fairs_local_time(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let boss = admin(&app).await;
+    let fair = demo_fair(&app).await;
+    fair::ActiveModel {
+        id: Set(fair),
+        timezone: Set("Europe/London".into()),
+        ..Default::default()
+    }
+    .update(app.state.db.conn())
+    .await
+    .unwrap();
+    let before = activity_row(&app, WORKSHOP).await;
+    let london = |at: chrono::DateTime<Utc>| {
+        at.with_timezone(&chrono_tz::Europe::London)
+            .format("%Y-%m-%dT%H:%M")
+            .to_string()
+    };
+    let path = format!("/admin/activities/{WORKSHOP}");
+    let page = get_page(&app, Some(&boss), &path)
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains(&format!("value=\"{}\"", london(before.starts_at))),
+        "{page}"
+    );
+    let day = fair_day(&app, fair).await;
+    let mut fields = workshop_form(&fair.to_string(), &day, "Mimo");
+    fields.retain(|(k, _)| *k != "kind");
+    for (k, v) in fields.iter_mut() {
+        match *k {
+            "title" => *v = before.title.clone(),
+            "starts_at" => *v = london(before.starts_at),
+            "ends_at" => *v = london(before.ends_at),
+            "capacity" => *v = before.capacity.to_string(),
+            _ => {}
+        }
+    }
+    let unchanged: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let answer = post_form(&app, Some(&boss), &path, &unchanged).await;
+    assert_eq!(answer.status(), 303);
+    let after = activity_row(&app, WORKSHOP).await;
+    assert_eq!(
+        (after.starts_at, after.ends_at),
+        (before.starts_at, before.ends_at),
+        "sent back as shown, the times stay"
+    );
+
+    // 9:00–10:30 typed for the London fair is 9:00–10:30 in London (UTC in winter, +1 in summer).
+    for (k, v) in fields.iter_mut() {
+        match *k {
+            "starts_at" => *v = format!("{day}T09:00"),
+            "ends_at" => *v = format!("{day}T10:30"),
+            _ => {}
+        }
+    }
+    let moved: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let answer = post_form(&app, Some(&boss), &path, &moved).await;
+    assert_eq!(answer.status(), 303);
+    let after = activity_row(&app, WORKSHOP).await;
+    assert_eq!(london(after.starts_at), format!("{day}T09:00"));
+    assert_eq!(london(after.ends_at), format!("{day}T10:30"));
+    let list = get_page(&app, Some(&boss), "/admin/activities")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(list.contains("9:00–10:30"), "{list}");
+    // So do the door's list, the sign-in sheet and a person's registrations.
+    signed_up_and_confirmed(&app, "jana@skola.cz", WORKSHOP).await;
+    let found = call_api(&app, Some(&boss), Method::GET, "/admin/people?q=jana", None).await;
+    let jana = found.json::<Value>().await.unwrap()[0]["id"].clone();
+    for path in [
+        format!("/admin/activities/{WORKSHOP}/checkin"),
+        format!("/admin/activities/{WORKSHOP}/sheet"),
+        format!("/admin/people/{jana}"),
+    ] {
+        let page = get_page(&app, Some(&boss), &path).await;
+        assert_eq!(page.status(), 200, "{path}");
+        let page = page.text().await.unwrap();
+        assert!(page.contains("9:00–10:30"), "{path}: {page}");
+    }
+}
+
 async fn dates_outside_the_fair_or_in_the_past_are_refused_on_the_field(backend: Backend) {
     let app = spawn_app(backend).await;
     let boss = admin(&app).await;
@@ -1209,6 +1297,7 @@ on_both_backends!(
     lowering_the_capacity_below_the_seats_taken_is_refused_on_the_field,
     a_cancelled_workshop_stays_in_its_feed_as_cancelled,
     dates_outside_the_fair_or_in_the_past_are_refused_on_the_field,
+    the_activity_form_speaks_the_fairs_local_time,
     an_invited_organiser_sets_a_password_and_signs_in,
     a_second_invitation_replaces_the_first_and_an_open_one_can_be_withdrawn,
     an_api_token_made_on_the_page_works_until_revoked,

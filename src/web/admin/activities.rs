@@ -3,6 +3,8 @@
 
 use std::collections::BTreeMap;
 
+use chrono_tz::Tz;
+
 use entity::{
     activity,
     enums::{ActivityKind, ActivityStatus},
@@ -95,14 +97,18 @@ pub async fn list(
     PageLang(lang): PageLang,
 ) -> poem::Result<Response> {
     let signed = signed_in(state, req, lang).await?;
-    let rows: Vec<Row> = activities::list(state, &signed.who)
+    let listed = activities::list(state, &signed.who)
         .await
-        .map_err(error::db)?
+        .map_err(error::db)?;
+    let zones = programme::zones(state.db.conn(), &listed)
+        .await
+        .map_err(error::db)?;
+    let rows: Vec<Row> = listed
         .into_iter()
         .map(|a| Row {
             id: a.id,
             kind: a.kind.as_str(),
-            when: lang.when(a.starts_at, a.ends_at, timezone::DEFAULT),
+            when: lang.when(a.starts_at, a.ends_at, zones.of(&a)),
             place: a.room.clone().or_else(|| a.place.clone()),
             taken: a.taken,
             capacity: a.capacity,
@@ -149,8 +155,22 @@ pub async fn list(
     )
 }
 
-/// The posted form as the use-case's input; what does not parse becomes a field error.
-fn input_from(fields: &BTreeMap<String, String>, creating: bool) -> ActivityInput {
+/// The zone an activity's times are typed and shown in, as on the public pages and in the
+/// emails (`programme::zone_of`).
+async fn zone_of(state: &AppState, kind: ActivityKind, fair_id: Option<i32>) -> poem::Result<Tz> {
+    programme::zone_of(state.db.conn(), kind, fair_id)
+        .await
+        .map_err(error::db)
+}
+
+/// The fair a posted form names, if any.
+fn posted_fair(fields: &BTreeMap<String, String>) -> Option<i32> {
+    fields.get("fair_id").and_then(|v| v.trim().parse().ok())
+}
+
+/// The posted form as the use-case's input, its times read in `zone`; what does not parse
+/// becomes a field error.
+fn input_from(fields: &BTreeMap<String, String>, creating: bool, zone: Tz) -> ActivityInput {
     let get = |k: &str| fields.get(k).map(String::as_str).unwrap_or_default();
     let mut input = ActivityInput::default();
     if creating {
@@ -179,7 +199,7 @@ fn input_from(fields: &BTreeMap<String, String>, creating: bool) -> ActivityInpu
         ("starts_at", &mut input.starts_at),
         ("ends_at", &mut input.ends_at),
     ] {
-        match local_time::parse(field, get(field), timezone::DEFAULT) {
+        match local_time::parse(field, get(field), zone) {
             Ok(None) => input.problems.push(FieldError::new(field, "required")),
             Ok(at) => *slot = at,
             Err(e) => input.problems.push(e),
@@ -222,6 +242,7 @@ async fn values_of(
         .map_err(error::db)?
         .map(|found| found.speakers.iter().map(SpeakerInput::from).collect())
         .unwrap_or_default();
+    let zone = zone_of(state, a.kind, a.fair_id).await?;
     let mut v = BTreeMap::new();
     let mut put = |k: &str, val: String| {
         v.insert(k.to_owned(), val);
@@ -241,11 +262,8 @@ async fn values_of(
     put("room", a.room.clone().unwrap_or_default());
     put("place", a.place.clone().unwrap_or_default());
     put("online_url", a.online_url.clone().unwrap_or_default());
-    put(
-        "starts_at",
-        local_time::show(a.starts_at, timezone::DEFAULT),
-    );
-    put("ends_at", local_time::show(a.ends_at, timezone::DEFAULT));
+    put("starts_at", local_time::show(a.starts_at, zone));
+    put("ends_at", local_time::show(a.ends_at, zone));
     put("capacity", a.capacity.to_string());
     if a.waitlist_enabled {
         put("waitlist_enabled", "on".into());
@@ -397,7 +415,12 @@ pub async fn create(
     PageLang(lang): PageLang,
     AdminForm { signed, fields, .. }: AdminForm,
 ) -> poem::Result<Response> {
-    let mut input = input_from(&fields, true);
+    let kind = match fields.get("kind").map(String::as_str) {
+        Some("workshop") => ActivityKind::Workshop,
+        _ => ActivityKind::Meeting,
+    };
+    let zone = zone_of(state, kind, posted_fair(&fields)).await?;
+    let mut input = input_from(&fields, true, zone);
     if input.kind == Some(ActivityKind::Meeting) {
         input.fair_id = None;
     }
@@ -444,7 +467,12 @@ pub async fn update(
     AdminForm { signed, fields, .. }: AdminForm,
 ) -> poem::Result<Response> {
     let id = parse_id(&id)?;
-    let input = input_from(&fields, false);
+    // One the organiser may not see fails in the use-case as it would without this read.
+    let zone = match activities::get(state, &signed.who, id).await {
+        Ok(a) => zone_of(state, a.kind, posted_fair(&fields).or(a.fair_id)).await?,
+        Err(_) => timezone::DEFAULT,
+    };
+    let input = input_from(&fields, false, zone);
     let result = activities::update(state, &signed.who, id, input).await;
     let to = |_| format!("/admin/activities/{id}?done=saved");
     answer(result, lang, to, async |errors| {

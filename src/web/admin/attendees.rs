@@ -29,7 +29,6 @@ use crate::{
     programme,
     registration::{ROLES, SignUpForm},
     startup::AppState,
-    timezone,
     web::{PageLang, error, lang::here},
 };
 
@@ -134,9 +133,11 @@ async fn list_page(
     // Every activity of the list's fair (or the activity's region) this organiser may change,
     // while it is not over.
     let now = chrono::Utc::now();
-    let mut targets: Vec<Target> = activities::list(state, who)
+    let listed = activities::list(state, who).await.map_err(error::db)?;
+    let zones = programme::zones(state.db.conn(), &listed)
         .await
-        .map_err(error::db)?
+        .map_err(error::db)?;
+    let mut targets: Vec<Target> = listed
         .into_iter()
         .filter(|a| {
             a.status == ActivityStatus::Scheduled
@@ -149,7 +150,7 @@ async fn list_page(
         })
         .map(|a| Target {
             id: a.id,
-            when: lang.when(a.starts_at, a.ends_at, timezone::DEFAULT),
+            when: lang.when(a.starts_at, a.ends_at, zones.of(&a)),
             seats_left: (a.capacity - a.taken).max(0),
             title: a.title,
         })

@@ -8,6 +8,7 @@
 //! search box (then Enter) lands on the scanned-code page of that activity's door.
 
 use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
 use entity::{activity, enums::RegistrationStatus};
 use minijinja::context;
 use poem::{
@@ -23,7 +24,6 @@ use crate::{
     i18n::Lang,
     organiser::{Action, Scope, Subject, can},
     startup::AppState,
-    timezone,
     web::{PageLang, lang::here, render::with_lang},
 };
 
@@ -40,11 +40,9 @@ fn query(req: &Request, name: &str) -> Option<String> {
     })
 }
 
-/// "8:25" in Prague, the zone of every fair and meeting so far.
-fn clock(at: DateTime<Utc>) -> String {
-    at.with_timezone(&timezone::DEFAULT)
-        .format("%-H:%M")
-        .to_string()
+/// "8:25" in the activity's zone.
+fn clock(at: DateTime<Utc>, zone: Tz) -> String {
+    at.with_timezone(&zone).format("%-H:%M").to_string()
 }
 
 /// A person as the door sees them.
@@ -69,10 +67,10 @@ impl PersonView {
             organisation: a.person.organisation.clone(),
             email: a.person.email.clone(),
             status: a.registration.status.as_str(),
-            checked_in_at: a.registration.checked_in_at.map(clock),
+            checked_in_at: a.registration.checked_in_at.map(|at| clock(at, a.zone)),
             activity_id: a.activity.id,
             activity_title: a.activity.title.clone(),
-            activity_when: lang.when(a.activity.starts_at, a.activity.ends_at, timezone::DEFAULT),
+            activity_when: lang.when(a.activity.starts_at, a.activity.ends_at, a.zone),
         }
     }
 }
@@ -143,10 +141,11 @@ pub async fn list(
         let to = format!("/admin/checkin/{token}?activity={id}");
         return Ok(Redirect::see_other(with_lang(&to, lang)).into_response());
     }
-    let (activity, people) = checkin::roster(state, &signed.who, id, &checkin::AT_THE_DOOR, &q)
-        .await
-        .map_err(manage_error)?;
-    let (_, everyone) = checkin::roster(state, &signed.who, id, &checkin::ON_THE_SHEET, "")
+    let (activity, zone, people) =
+        checkin::roster(state, &signed.who, id, &checkin::AT_THE_DOOR, &q)
+            .await
+            .map_err(manage_error)?;
+    let (_, _, everyone) = checkin::roster(state, &signed.who, id, &checkin::ON_THE_SHEET, "")
         .await
         .map_err(manage_error)?;
     let arrived = everyone
@@ -164,7 +163,7 @@ pub async fn list(
             admin => chrome(&signed),
             activity_id => activity.id,
             title => activity.title,
-            when => lang.when(activity.starts_at, activity.ends_at, timezone::DEFAULT),
+            when => lang.when(activity.starts_at, activity.ends_at, zone),
             q,
             people,
             arrived,
@@ -352,7 +351,7 @@ pub async fn sheet(
     PageLang(lang): PageLang,
 ) -> poem::Result<Response> {
     let signed = signed_in(state, req, lang).await?;
-    let (activity, people) = checkin::roster(
+    let (activity, zone, people) = checkin::roster(
         state,
         &signed.who,
         parse_id(&id)?,
@@ -372,7 +371,7 @@ pub async fn sheet(
             admin => chrome(&signed),
             activity_id => activity.id,
             title => activity.title,
-            when => lang.when(activity.starts_at, activity.ends_at, timezone::DEFAULT),
+            when => lang.when(activity.starts_at, activity.ends_at, zone),
             place => activity.room.clone().or_else(|| activity.place.clone()),
             people,
             walk_ins => (first_walk_in..first_walk_in + WALK_IN_ROWS).collect::<Vec<_>>(),

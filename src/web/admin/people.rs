@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 
+use entity::activity;
 use minijinja::context;
 use poem::{
     Request, Response, handler,
@@ -17,9 +18,9 @@ use super::{
 use crate::{
     i18n::Lang,
     organiser::{Action, ManageError, Subject, can, privacy},
+    programme,
     startup::AppState,
-    timezone,
-    web::{PageLang, lang::here},
+    web::{PageLang, error, lang::here},
 };
 
 /// The query string's fields (the last value of a repeated one wins).
@@ -44,7 +45,35 @@ struct PersonView {
     registrations: Vec<RegistrationView>,
 }
 
-fn view(found: privacy::PersonFound, lang: Lang) -> PersonView {
+/// `found` as the pages show them, each activity's times in its zone.
+async fn views(
+    state: &AppState,
+    found: Vec<privacy::PersonFound>,
+    lang: Lang,
+) -> poem::Result<Vec<PersonView>> {
+    let activities: Vec<&activity::Model> = found
+        .iter()
+        .flat_map(|f| &f.registrations)
+        .map(|(_, a)| a)
+        .collect();
+    let zones = programme::zones(state.db.conn(), activities)
+        .await
+        .map_err(error::db)?;
+    Ok(found.into_iter().map(|f| view(f, &zones, lang)).collect())
+}
+
+async fn one_view(
+    state: &AppState,
+    found: privacy::PersonFound,
+    lang: Lang,
+) -> poem::Result<PersonView> {
+    Ok(views(state, vec![found], lang)
+        .await?
+        .pop()
+        .expect("one in, one out"))
+}
+
+fn view(found: privacy::PersonFound, zones: &programme::Zones, lang: Lang) -> PersonView {
     PersonView {
         id: found.person.id,
         name: found.person.name,
@@ -55,8 +84,8 @@ fn view(found: privacy::PersonFound, lang: Lang) -> PersonView {
             .registrations
             .into_iter()
             .map(|(r, a)| RegistrationView {
+                when: lang.when(a.starts_at, a.ends_at, zones.of(&a)),
                 activity: a.title,
-                when: lang.when(a.starts_at, a.ends_at, timezone::DEFAULT),
                 status: r.status.as_str(),
             })
             .collect(),
@@ -81,7 +110,7 @@ pub async fn search(
         match privacy::search(state, &signed.who, &q).await {
             Ok(found) => (
                 StatusCode::OK,
-                Some(found.into_iter().map(|f| view(f, lang)).collect::<Vec<_>>()),
+                Some(views(state, found, lang).await?),
                 FormView::new(fields, &[], lang),
             ),
             Err(ManageError::Invalid(errors)) => (
@@ -125,7 +154,7 @@ pub async fn show(
         context! {
             here => here(req),
             admin => chrome(&signed),
-            person => view(found, lang),
+            person => one_view(state, found, lang).await?,
             may_anonymise => can(&signed.who, Action::Edit, Subject::People),
             confirming => false,
         },
@@ -154,7 +183,7 @@ pub async fn confirm_page(
         context! {
             here => here(req),
             admin => chrome(&signed),
-            person => view(found, lang),
+            person => one_view(state, found, lang).await?,
             may_anonymise => true,
             confirming => true,
         },
