@@ -172,6 +172,8 @@ pub async fn queue_attendance_mail(state: &AppState, now: DateTime<Utc>) -> Resu
         .find_also_related(activity::Entity)
         .filter(activity::Column::EndsAt.lte(now))
         .filter(activity::Column::EndsAt.gt(now - MAIL_WITHIN))
+        // Oldest first: those ended today but not yet due cannot hold back yesterday's.
+        .order_by_asc(activity::Column::EndsAt)
         .limit(200)
         .all(state.db.conn())
         .await?;

@@ -262,22 +262,7 @@ pub async fn another_fair(app: &TestApp) -> i32 {
 
 /// Signs `email` up for `activity` through the API and confirms through the link in the email.
 pub async fn signed_up_and_confirmed(app: &TestApp, email: &str, activity: i32) {
-    let answer = app
-        .post_json("/api/registrations", &super::sign_up_body(email, activity))
-        .await;
-    assert_eq!(answer.status(), 202);
-    let token = app
-        .emails_to(email)
-        .await
-        .iter()
-        .rev()
-        .find(|m| m.text.contains("/confirm/"))
-        .expect("confirm request")
-        .token(app, "/confirm/");
-    let confirmed = app
-        .post_json(&format!("/api/confirmations/{token}"), &json!({}))
-        .await;
-    assert_eq!(confirmed.status(), 200);
+    sign_up_and_confirm(app, &super::sign_up_body(email, activity)).await;
 }
 
 /// Signs up, confirms through the link in the email; returns the confirmation answer (with
@@ -291,12 +276,18 @@ pub async fn confirmed(app: &TestApp, name: &str, email: &str, activities: &[i32
         "activity_ids": activities,
         "consent": true,
     });
+    sign_up_and_confirm(app, &body).await
+}
+
+/// Posts the sign-up `body`, then confirms through the link in the email to its address; the
+/// confirmation answer.
+async fn sign_up_and_confirm(app: &TestApp, body: &Value) -> Value {
     assert_eq!(
-        app.post_json("/api/registrations", &body).await.status(),
+        app.post_json("/api/registrations", body).await.status(),
         202
     );
     let token = app
-        .emails_to(email)
+        .emails_to(body["email"].as_str().unwrap())
         .await
         .iter()
         .rev()
