@@ -524,6 +524,22 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ("admin.fairs.new", "Nový veletrh", "New fair"),
     ("admin.fairs.none", "Zatím žádné veletrhy.", "No fairs yet."),
     ("admin.fairs.title", "Veletrhy", "Fairs"),
+    ("admin.feedback.comments", "Komentáře", "Comments"),
+    (
+        "admin.feedback.none",
+        "Zatím akci nikdo neohodnotil. Účastníci ji mohou hodnotit z potvrzení o účasti.",
+        "Nobody has rated it yet. Participants rate it from their certificate of attendance.",
+    ),
+    (
+        "admin.feedback.summary",
+        "Hodnotilo {count} účastníků, průměr {average} z 5.",
+        "Rated by {count} participants, {average} out of 5 on average.",
+    ),
+    (
+        "admin.feedback.title",
+        "Hodnocení účastníků",
+        "Participants' ratings",
+    ),
     ("admin.field.capacity", "Počet míst", "Seats"),
     (
         "admin.field.capacity_hint",
@@ -1967,6 +1983,11 @@ const TEXTS: &[(&str, &str, &str)] = &[
         "The passwords do not match.",
     ),
     (
+        "error.rating_range",
+        "Vyberte hodnocení od 1 do 5.",
+        "Choose a rating from 1 to 5.",
+    ),
+    (
         "error.registration_closed",
         "Přihlašování na tuto akci je uzavřeno: {detail}.",
         "Registration for this activity is closed: {detail}.",
@@ -2176,6 +2197,41 @@ const TEXTS: &[(&str, &str, &str)] = &[
         "Programme: choose your workshops",
     ),
     ("fair.workshop_detail", "Podrobnosti", "Details"),
+    ("feedback.change", "Změnit hodnocení", "Change your rating"),
+    ("feedback.comment", "Komentář", "Comment"),
+    (
+        "feedback.comment_hint",
+        "Co bylo přínosné, co byste změnili? Organizátoři komentáře čtou bez vašeho jména.",
+        "What was useful, what would you change? Organisers read comments without your name.",
+    ),
+    ("feedback.give", "Ohodnotit akci", "Rate this event"),
+    (
+        "feedback.intro",
+        "Vaše hodnocení pomůže organizátorům připravit další ročník.",
+        "Your rating helps the organisers prepare the next one.",
+    ),
+    (
+        "feedback.rating",
+        "Jak akci hodnotíte?",
+        "How would you rate the event?",
+    ),
+    ("feedback.rating.1", "1 – nevyhovující", "1 – poor"),
+    ("feedback.rating.2", "2 – slabé", "2 – fair"),
+    ("feedback.rating.3", "3 – dobré", "3 – good"),
+    ("feedback.rating.4", "4 – velmi dobré", "4 – very good"),
+    ("feedback.rating.5", "5 – výborné", "5 – excellent"),
+    (
+        "feedback.saved",
+        "Děkujeme, vaše hodnocení je uložené.",
+        "Thank you, your rating is saved.",
+    ),
+    ("feedback.submit", "Odeslat hodnocení", "Send the rating"),
+    ("feedback.title", "Hodnocení akce", "Rate the event"),
+    (
+        "feedback.yours",
+        "Vaše hodnocení: {rating} z 5.",
+        "Your rating: {rating} out of 5.",
+    ),
     (
         "footer.text",
         "Přihlášky na veletrh Úspěch pro každého žáka a setkání Okresních Partnerství pro vzdělávání 2030+.",

@@ -10,7 +10,7 @@
 //! - programme: [`fair`], [`region`], [`district`], [`partnership`],
 //!   [`meeting_series`], [`activity`] (workshops and meetings, single-table
 //!   inheritance), [`speaker`], [`activity_district`], [`exhibitor`];
-//! - people: [`person`], [`registration`];
+//! - people: [`person`], [`registration`], [`feedback`];
 //! - mail: [`outbox_message`];
 //! - organisers: [`organiser`], [`organiser_session`], [`organiser_invitation`], [`api_token`],
 //!   [`audit_event`].
@@ -25,6 +25,7 @@ pub mod district;
 pub mod enums;
 pub mod exhibitor;
 pub mod fair;
+pub mod feedback;
 pub mod meeting_series;
 pub mod organiser;
 pub mod organiser_invitation;

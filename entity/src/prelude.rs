@@ -7,6 +7,7 @@ pub use super::audit_event::Entity as AuditEvent;
 pub use super::district::Entity as District;
 pub use super::exhibitor::Entity as Exhibitor;
 pub use super::fair::Entity as Fair;
+pub use super::feedback::Entity as Feedback;
 pub use super::meeting_series::Entity as MeetingSeries;
 pub use super::organiser::Entity as Organiser;
 pub use super::outbox_message::Entity as OutboxMessage;

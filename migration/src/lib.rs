@@ -16,6 +16,7 @@ mod m20261204_000001_add_initial_password_flag;
 mod m20261204_000002_add_exhibitor_contact_language;
 mod m20261205_000001_add_activity_online_url;
 mod m20261206_000001_add_attendance_mail;
+mod m20261206_000002_create_feedback;
 
 /// Runs all migrations in order.
 pub struct Migrator;
@@ -34,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000002_add_exhibitor_contact_language::Migration),
             Box::new(m20261205_000001_add_activity_online_url::Migration),
             Box::new(m20261206_000001_add_attendance_mail::Migration),
+            Box::new(m20261206_000002_create_feedback::Migration),
         ]
     }
 }

@@ -322,6 +322,31 @@ struct ExportChoice {
     q: Option<String>,
 }
 
+/// How participants rated an activity they attended, without names.
+#[derive(Debug, Object)]
+pub struct FeedbackSummary {
+    /// How many rated it.
+    pub count: u32,
+    /// The mean rating, 1–5; absent without any.
+    pub average: Option<f64>,
+    /// How many gave 1, 2, 3, 4 and 5.
+    pub counts: Vec<u32>,
+    /// Newest first.
+    pub comments: Vec<FeedbackComment>,
+}
+
+#[derive(Debug, Object)]
+pub struct FeedbackComment {
+    pub rating: i32,
+    pub comment: String,
+}
+
+#[derive(ApiResponse)]
+pub enum FeedbackResponse {
+    #[oai(status = 200)]
+    Ok(Json<FeedbackSummary>),
+}
+
 pub struct AttendeeApi;
 
 #[OpenApi(prefix_path = "/admin", tag = "AttendeeTags::Attendees")]
@@ -351,6 +376,30 @@ impl AttendeeApi {
         };
         let scope = export::Scope::Activity(id.0);
         page_of(&state, auth, request_lang(req), scope, filter).await
+    }
+
+    /// How an activity's participants rated it (1–5) and what they wrote, without names.
+    #[oai(path = "/activities/:id/feedback", method = "get")]
+    async fn feedback(
+        &self,
+        auth: OrganiserToken,
+        state: Data<&AppState>,
+        req: &Request,
+        id: Path<i32>,
+    ) -> Result<FeedbackResponse, AdminError> {
+        let summary = attendees::feedback(&state, &auth.0, id.0)
+            .await
+            .map_err(|e| AdminError::from_manage(e, request_lang(req)))?;
+        Ok(FeedbackResponse::Ok(Json(FeedbackSummary {
+            count: summary.total(),
+            average: summary.average(),
+            counts: summary.counts.to_vec(),
+            comments: summary
+                .comments
+                .into_iter()
+                .map(|(rating, comment)| FeedbackComment { rating, comment })
+                .collect(),
+        })))
     }
 
     /// Every attendee of a fair's workshops (filters as for one activity).

@@ -6,8 +6,10 @@ use poem_openapi::{ApiResponse, Object, OpenApi, param::Path, payload::Json};
 
 use super::{ApiTags, error::ApiError, request_lang};
 use crate::{
+    organiser::ManageError,
     registration::{
         self, CancelOutcome, ConfirmOutcome, NewRegistration, SignUpError, SignUpForm, WayIn,
+        feedback::{self, FeedbackInput},
     },
     startup::AppState,
 };
@@ -111,6 +113,9 @@ pub struct AttendedDto {
     pub place: String,
     pub speakers: String,
     pub checked_in_at: Option<DateTime<Utc>>,
+    /// The person's rating (1–5), when they gave one: `PUT …/registrations/{id}/feedback`.
+    pub rating: Option<i32>,
+    pub comment: Option<String>,
 }
 
 /// The certificate of attendance: every activity the person was checked in at.
@@ -130,6 +135,29 @@ pub struct AttendanceDto {
 pub enum AttendanceResponse {
     #[oai(status = 200)]
     Ok(Json<AttendanceDto>),
+}
+
+/// A rating of an attended activity; it replaces the one given before.
+#[derive(Debug, Object)]
+#[oai(deny_unknown_fields)]
+pub struct FeedbackRequest {
+    /// 1 (poor) to 5 (excellent).
+    pub rating: i32,
+    /// At most 2,000 characters; organisers read it without the person's name.
+    pub comment: Option<String>,
+}
+
+#[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
+pub struct FeedbackDto {
+    pub rating: i32,
+    pub comment: Option<String>,
+}
+
+#[derive(ApiResponse)]
+pub enum FeedbackResponse {
+    #[oai(status = 200)]
+    Ok(Json<FeedbackDto>),
 }
 
 #[derive(ApiResponse)]
@@ -291,6 +319,8 @@ impl RegistrationApi {
                 .attended
                 .into_iter()
                 .map(|a| AttendedDto {
+                    rating: a.feedback.as_ref().map(|f| f.rating),
+                    comment: a.feedback.as_ref().and_then(|f| f.comment.clone()),
                     minutes: a.minutes(),
                     place: a.activity.location(),
                     speakers: a.activity.speaker_line(),
@@ -305,6 +335,33 @@ impl RegistrationApi {
                 })
                 .collect(),
         })))
+    }
+
+    /// Rate an attended activity (one of the person's registrations with status `attended`).
+    #[oai(path = "/me/:token/registrations/:id/feedback", method = "put")]
+    async fn feedback(
+        &self,
+        state: Data<&AppState>,
+        req: &Request,
+        token: Path<String>,
+        id: Path<i32>,
+        body: Json<FeedbackRequest>,
+    ) -> Result<FeedbackResponse, ApiError> {
+        let lang = request_lang(req);
+        super::limits::check_token_guess(&state, req, lang)?;
+        let input = FeedbackInput {
+            rating: Some(body.0.rating),
+            comment: body.0.comment.unwrap_or_default(),
+        };
+        match feedback::give_feedback(&state, &token, *id, &input, Utc::now()).await {
+            Ok(saved) => Ok(FeedbackResponse::Ok(Json(FeedbackDto {
+                rating: saved.rating,
+                comment: saved.comment,
+            }))),
+            Err(ManageError::Invalid(errors)) => Err(ApiError::invalid(&errors, lang)),
+            Err(ManageError::Db(err)) => Err(ApiError::from_db(err, lang)),
+            Err(_) => Err(ApiError::not_found(lang)),
+        }
     }
 
     /// Cancel one registration; its seat goes to the waiting list.

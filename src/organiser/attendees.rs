@@ -46,6 +46,17 @@ pub struct ListSubject {
     pub fair_id: Option<i32>,
 }
 
+/// The feedback on activity `id` (`registration::feedback::summary`), for whoever may see its
+/// attendee list.
+pub async fn feedback(
+    state: &AppState,
+    who: &Principal,
+    id: i32,
+) -> Result<crate::registration::feedback::Summary, ManageError> {
+    subject(state, who, export::Scope::Activity(id), Action::View).await?;
+    Ok(crate::registration::feedback::summary(state.db.conn(), id).await?)
+}
+
 /// The subject of `scope` if `who` may do `action` to it.
 pub async fn subject(
     state: &AppState,

@@ -5,14 +5,15 @@
 //! and activity. Registrations of activities that have not started are cancelled, and their
 //! seats go back and on to the waiting list; those of started or past activities keep their
 //! status (who attended stays counted). The manage, feed and confirmation links stop working,
-//! and mail to the old address is dropped or stripped.
+//! and mail to the old address is dropped or stripped. Their feedback keeps its ratings and
+//! loses its comments.
 //!
 //! Retention: people whose every activity ended more than `VELETRH_RETENTION_MONTHS` ago (and
 //! who signed up that long ago) are anonymised in batches; [`retention`] is what `veletrh
 //! retention` and the hourly chore ([`RetentionSchedule`]) run.
 
 use chrono::{DateTime, Months, Utc};
-use entity::{activity, outbox_message, person, registration};
+use entity::{activity, feedback, outbox_message, person, registration};
 use sea_orm::{
     ColumnTrait, DbErr, EntityTrait, JoinType, PaginatorTrait, QueryFilter, QueryOrder,
     QuerySelect, RelationTrait, Select,
@@ -128,6 +129,17 @@ pub async fn anonymise(
         )
         .filter(registration::Column::PersonId.eq(person_id))
         .filter(registration::Column::ConfirmTokenHash.is_not_null())
+        .exec(&**txn)
+        .await?;
+    // A comment may name its writer; the rating stays in the activity's feedback.
+    let theirs = Query::select()
+        .column(registration::Column::Id)
+        .from(registration::Entity)
+        .and_where(registration::Column::PersonId.eq(person_id))
+        .to_owned();
+    feedback::Entity::update_many()
+        .col_expr(feedback::Column::Comment, Expr::val(Option::<String>::None))
+        .filter(Expr::col(feedback::Column::RegistrationId).in_subquery(theirs))
         .exec(&**txn)
         .await?;
     scrub_mail(txn, &before.email, person_id).await?;

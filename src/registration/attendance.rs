@@ -8,7 +8,8 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::{DateTime, Duration, NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;
 use entity::{
-    activity, enums::RegistrationStatus, fair, meeting_series, person, region, registration,
+    activity, enums::RegistrationStatus, fair, feedback, meeting_series, person, region,
+    registration,
 };
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
@@ -25,6 +26,8 @@ pub struct Attended {
     pub activity: programme::Activity,
     /// What it was part of: its fair, else its meeting series, else its region.
     pub part_of: String,
+    /// The person's rating and comment, when they gave one ([`super::feedback`]).
+    pub feedback: Option<feedback::Model>,
 }
 
 impl Attended {
@@ -67,7 +70,16 @@ pub async fn attendance(state: &AppState, plain: &str) -> Result<Option<Attendan
         .order_by_asc(activity::Column::StartsAt)
         .all(state.db.conn())
         .await?;
-    let attended = attended(state.db.conn(), rows).await?;
+    let mut attended = attended(state.db.conn(), rows).await?;
+    let ids = attended.iter().map(|a| a.registration.id);
+    for given in super::feedback::given(state.db.conn(), ids).await? {
+        if let Some(a) = attended
+            .iter_mut()
+            .find(|a| a.registration.id == given.registration_id)
+        {
+            a.feedback = Some(given);
+        }
+    }
     Ok(Some(Attendance { person, attended }))
 }
 
@@ -100,6 +112,7 @@ async fn attended(
                 registration,
                 activity,
                 part_of,
+                feedback: None,
             }
         })
         .collect())

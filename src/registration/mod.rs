@@ -8,6 +8,7 @@ pub mod by_organiser;
 mod cancel;
 mod confirm;
 mod expiry;
+pub mod feedback;
 mod links;
 pub mod mail_data;
 mod manage;

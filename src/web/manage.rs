@@ -56,7 +56,7 @@ fn not_found() -> poem::Error {
 }
 
 /// Every request with a manage token counts against the per-address limit on token guessing.
-fn count_token_guess(state: &AppState, req: &Request) -> poem::Result<()> {
+pub(super) fn count_token_guess(state: &AppState, req: &Request) -> poem::Result<()> {
     state
         .limits
         .token_request(crate::limits::client_ip(req))
@@ -73,7 +73,7 @@ async fn mine(state: &AppState, req: &Request, plain: &str) -> poem::Result<MyRe
         .ok_or_else(not_found)
 }
 
-fn person_lang(req: &Request, person: &person::Model, fallback: Lang) -> Lang {
+pub(super) fn person_lang(req: &Request, person: &person::Model, fallback: Lang) -> Lang {
     query_lang(req)
         .or_else(|| Lang::parse(&person.language))
         .unwrap_or(fallback)
@@ -182,6 +182,9 @@ struct AttendedView {
     duration: String,
     place: String,
     speakers: String,
+    registration_id: i32,
+    /// The person's rating, when they gave one.
+    rating: Option<i32>,
 }
 
 /// The certificate of attendance, `/me/{token}/attendance`: printable, in the person's language.
@@ -214,6 +217,8 @@ pub async fn attendance(
             duration: registration::duration(a.minutes()),
             place: a.activity.location(),
             speakers: a.activity.speaker_line(),
+            registration_id: a.registration.id,
+            rating: a.feedback.as_ref().map(|f| f.rating),
         })
         .collect();
     state.pages.respond(
@@ -228,6 +233,7 @@ pub async fn attendance(
             attended,
             total => registration::duration(attendance.total_minutes()),
             issued => lang.date(chrono::Utc::now(), timezone::DEFAULT),
+            saved => req.uri().query().is_some_and(|q| q.contains("done=feedback")),
         },
     )
 }

@@ -13,6 +13,7 @@
 //! | the confirmation link: a button, then the outcome | `GET`, `POST /confirm/{token}` |
 //! | my registrations | `GET /me/{token}`, `POST /me/{token}/registrations/{id}/cancel` |
 //! | certificate of attendance | `GET /me/{token}/attendance` |
+//! | feedback on an attended activity | `GET`, `POST /me/{token}/feedback/{registration}` |
 //! | delete my data | `GET`, `POST /me/{token}/delete`, then `GET /deleted` |
 //! | a check-in QR code: on to `/admin/checkin/{token}` | `GET /checkin/{token}` |
 //! | organisers' pages (sign-in, activities, API tokens, invitations) | `/admin/…`, see [`admin`] |
@@ -27,6 +28,7 @@ pub mod error;
 mod exhibitor_apply;
 mod exhibitors;
 mod fair;
+mod feedback;
 mod health;
 mod home;
 pub mod lang;
@@ -74,6 +76,10 @@ pub fn routes() -> Route {
         .at("/me/:token", get(manage::page))
         .at("/me/:token/registrations/:id/cancel", post(manage::cancel))
         .at("/me/:token/attendance", get(manage::attendance))
+        .at(
+            "/me/:token/feedback/:id",
+            get(feedback::form_page).post(feedback::submit),
+        )
         .at(
             "/me/:token/delete",
             get(manage::ask_delete).post(manage::delete),

@@ -40,6 +40,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("confirmed.html", include_str!("templates/confirmed.html")),
     ("manage.html", include_str!("templates/manage.html")),
     ("attendance.html", include_str!("templates/attendance.html")),
+    ("feedback.html", include_str!("templates/feedback.html")),
     ("delete.html", include_str!("templates/delete.html")),
     ("deleted.html", include_str!("templates/deleted.html")),
     ("error.html", include_str!("templates/error.html")),

@@ -1,11 +1,16 @@
 //! The certificate of attendance: what the door recorded, on a printable page and in the API,
-//! and an email linking it on the evening after.
+//! and an email linking it on the evening after; feedback on what one attended.
 
 use chrono::{Duration, Utc};
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use crate::helpers::organisers::{activity_row, admin, call_api, confirmed, doors_open, get_page};
+use entity::enums::OrganiserRole;
+
+use crate::helpers::organisers::{
+    Staff, activity_row, admin, another_fair, call_api, confirmed, doors_open, get_page, post_form,
+    staff,
+};
 use crate::helpers::{Backend, TestApp, on_both_backends, spawn_app, unescape};
 
 const WELLBEING: i32 = 3;
@@ -156,3 +161,176 @@ async fn those_checked_in_get_a_certificate_and_an_email_linking_it(backend: Bac
 }
 
 on_both_backends!(those_checked_in_get_a_certificate_and_an_email_linking_it);
+
+/// The id of `manage`'s registration for `activity`.
+async fn registration_for(app: &TestApp, manage: &str, activity: i32) -> i64 {
+    app.me(manage).await["registrations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["activity_id"] == activity)
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap()
+}
+
+async fn check_in(app: &TestApp, door: &Staff, registration: i64) {
+    let checked = call_api(
+        app,
+        Some(door),
+        Method::POST,
+        "/admin/checkins",
+        Some(json!({ "registration_id": registration })),
+    )
+    .await;
+    assert_eq!(
+        checked.json::<Value>().await.unwrap()["outcome"],
+        "checked_in"
+    );
+}
+
+async fn feedback_of(app: &TestApp, who: &Staff, activity: i32) -> Value {
+    let path = format!("/admin/activities/{activity}/feedback");
+    let answer = call_api(app, Some(who), Method::GET, &path, None).await;
+    assert_eq!(answer.status(), 200);
+    answer.json().await.unwrap()
+}
+
+async fn attendees_rate_what_they_attended_and_organisers_read_it_without_names(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let boss = admin(&app).await;
+    let jana = confirmed(
+        &app,
+        "Jana Dvořáková",
+        "jana@skola.cz",
+        &[WELLBEING, INFORMAL],
+    )
+    .await;
+    let jana = jana["manage_token"].as_str().unwrap().to_owned();
+    let petr = confirmed(&app, "Petr Svoboda", "petr@skola.cz", &[WELLBEING]).await;
+    let petr = petr["manage_token"].as_str().unwrap().to_owned();
+    doors_open(&app, WELLBEING).await;
+    let jana_there = registration_for(&app, &jana, WELLBEING).await;
+    let jana_away = registration_for(&app, &jana, INFORMAL).await;
+    let petr_there = registration_for(&app, &petr, WELLBEING).await;
+    check_in(&app, &boss, jana_there).await;
+    check_in(&app, &boss, petr_there).await;
+
+    // The certificate offers the rating.
+    let certificate = get_page(&app, None, &format!("/me/{jana}/attendance")).await;
+    let certificate = unescape(&certificate.text().await.unwrap());
+    let form = format!("/me/{jana}/feedback/{jana_there}");
+    assert!(certificate.contains(&form), "{certificate}");
+
+    // On the page: without a rating, a field error in Czech and nothing stored.
+    let refused = post_form(&app, None, &form, &[("comment", "Bez hvězdiček")]).await;
+    assert_eq!(refused.status(), 422);
+    let page = unescape(&refused.text().await.unwrap());
+    assert!(page.contains("id=\"rating-error\""), "{page}");
+    assert!(page.contains("Bez hvězdiček"), "what was typed stays");
+    let api = app.get(&format!("/api/me/{jana}/attendance")).await;
+    assert!(api.json::<Value>().await.unwrap()["attended"][0]["rating"].is_null());
+    let saved = post_form(
+        &app,
+        None,
+        &form,
+        &[("rating", "5"), ("comment", "Skvělé, děkuji!")],
+    )
+    .await;
+    assert_eq!(saved.status(), 303);
+    let back = saved.headers()["location"].to_str().unwrap().to_owned();
+    assert!(back.contains("/attendance?done=feedback"), "{back}");
+    let certificate = get_page(&app, None, &back).await.text().await.unwrap();
+    assert!(
+        certificate.contains("Vaše hodnocení: 5 z 5."),
+        "{certificate}"
+    );
+
+    // Only what one attended, and only one's own.
+    let away = get_page(&app, None, &format!("/me/{jana}/feedback/{jana_away}")).await;
+    assert_eq!(away.status(), 404);
+    let others = get_page(&app, None, &format!("/me/{petr}/feedback/{jana_there}")).await;
+    assert_eq!(others.status(), 404);
+    let put = |token: &str, registration: i64, body: Value| {
+        let url = format!(
+            "{}/api/me/{token}/registrations/{registration}/feedback?lang=en",
+            app.address
+        );
+        app.client.put(url).json(&body).send()
+    };
+    let away = put(&jana, jana_away, json!({ "rating": 4 })).await.unwrap();
+    assert_eq!(away.status(), 404);
+
+    // Through the API: out of range refused in English, then given and changed.
+    let refused = put(&petr, petr_there, json!({ "rating": 7 }))
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 422);
+    let problem: Value = refused.json().await.unwrap();
+    assert_eq!(problem["errors"][0]["field"], "rating");
+    assert_eq!(
+        problem["errors"][0]["message"],
+        "Choose a rating from 1 to 5."
+    );
+    let given = put(
+        &petr,
+        petr_there,
+        json!({ "rating": 3, "comment": "Málo času" }),
+    )
+    .await
+    .unwrap();
+    assert_eq!(given.status(), 200);
+    let changed = put(&petr, petr_there, json!({ "rating": 4 }))
+        .await
+        .unwrap();
+    assert_eq!(
+        changed.json::<Value>().await.unwrap(),
+        json!({ "rating": 4 })
+    );
+
+    // Organisers read counts, the mean and the comments, without names.
+    let summary = feedback_of(&app, &boss, WELLBEING).await;
+    assert_eq!(summary["count"], 2);
+    assert_eq!(summary["average"], 4.5);
+    assert_eq!(summary["counts"], json!([0, 0, 0, 1, 1]));
+    assert_eq!(
+        summary["comments"],
+        json!([{ "rating": 5, "comment": "Skvělé, děkuji!" }])
+    );
+    let list = get_page(
+        &app,
+        Some(&boss),
+        &format!("/admin/activities/{WELLBEING}/attendees"),
+    )
+    .await
+    .text()
+    .await
+    .unwrap();
+    assert!(list.contains("průměr 4,5 z 5"), "{list}");
+    let other_fair = another_fair(&app).await;
+    let stranger = staff(
+        &app,
+        "o@veletrh.cz",
+        OrganiserRole::Organiser,
+        Some(other_fair),
+        None,
+    )
+    .await;
+    let path = format!("/admin/activities/{WELLBEING}/feedback");
+    let refused = call_api(&app, Some(&stranger), Method::GET, &path, None).await;
+    assert_eq!(refused.status(), 403);
+
+    // Jana deletes her data: her comment goes, her rating stays counted.
+    let deleted = app
+        .client
+        .delete(format!("{}/api/me/{jana}", app.address))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(deleted.status(), 204);
+    let summary = feedback_of(&app, &boss, WELLBEING).await;
+    assert_eq!(summary["count"], 2);
+    assert_eq!(summary["comments"], json!([]));
+}
+
+on_both_backends!(attendees_rate_what_they_attended_and_organisers_read_it_without_names);

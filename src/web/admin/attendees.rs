@@ -240,6 +240,15 @@ async fn list_page(
         })
         .collect();
     let problems = problems.unwrap_or_default();
+    let feedback = match scope {
+        export::Scope::Activity(id) => Some(FeedbackView::new(
+            crate::registration::feedback::summary(state.db.conn(), id)
+                .await
+                .map_err(error::db)?,
+            lang,
+        )),
+        export::Scope::Fair(_) => None,
+    };
     state.pages.respond(
         status,
         "admin_attendees.html",
@@ -265,6 +274,7 @@ async fn list_page(
             columns,
             formats,
             roles => ROLES,
+            feedback,
             form => problems,
             notice => first(&pairs, "done")
                 .filter(|d| matches!(*d, "added" | "cancelled" | "moved" | "messaged"))
@@ -273,6 +283,34 @@ async fn list_page(
             sent => first(&pairs, "sent").and_then(|n| n.parse::<u64>().ok()),
         },
     )
+}
+
+/// An activity's feedback as the list page shows it: the count, the mean in the reader's
+/// notation, how many gave each rating (5 first) and the comments.
+#[derive(Serialize)]
+struct FeedbackView {
+    total: u32,
+    average: Option<String>,
+    counts: Vec<(usize, u32)>,
+    comments: Vec<(i32, String)>,
+}
+
+impl FeedbackView {
+    fn new(summary: crate::registration::feedback::Summary, lang: Lang) -> FeedbackView {
+        let average = summary.average().map(|a| {
+            let a = format!("{a:.1}");
+            match lang {
+                Lang::Cs => a.replace('.', ","),
+                Lang::En => a,
+            }
+        });
+        FeedbackView {
+            total: summary.total(),
+            average,
+            counts: (1..6).zip(summary.counts).rev().collect(),
+            comments: summary.comments,
+        }
+    }
 }
 
 #[handler]

@@ -1,0 +1,218 @@
+//! Feedback on an attended activity: a rating from 1 to 5 and an optional comment, given from
+//! the certificate of attendance (page or API) and changed there as often as wished. Organisers
+//! read it per activity, without names ([`summary`]): the projects that fund these fairs ask how
+//! they were received.
+
+use chrono::{DateTime, Utc};
+use entity::{enums::RegistrationStatus, feedback, registration};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait,
+    QueryFilter, QueryOrder,
+};
+
+use super::manage::find_person;
+use crate::{domain::FieldError, organiser::ManageError, startup::AppState};
+
+/// The longest comment, in characters.
+pub const COMMENT_MAX: usize = 2000;
+
+/// What a participant sends: `rating` as typed (a form's radio buttons or the API's number).
+#[derive(Debug, Default)]
+pub struct FeedbackInput {
+    pub rating: Option<i32>,
+    pub comment: String,
+}
+
+/// The rating and the trimmed comment (`None` when empty), or the fields to fix.
+pub fn check(input: &FeedbackInput) -> Result<(i32, Option<String>), Vec<FieldError>> {
+    let mut errors = Vec::new();
+    let rating = match input.rating {
+        Some(r @ 1..=5) => Some(r),
+        Some(_) => {
+            errors.push(FieldError::new("rating", "rating_range"));
+            None
+        }
+        None => {
+            errors.push(FieldError::new("rating", "required"));
+            None
+        }
+    };
+    let comment = crate::organiser::text("comment", &input.comment, COMMENT_MAX, true)
+        .map_err(|e| errors.push(e))
+        .ok()
+        .flatten();
+    match rating {
+        Some(rating) if errors.is_empty() => Ok((rating, comment)),
+        _ => Err(errors),
+    }
+}
+
+/// The person's feedback on their attended registrations, by registration id.
+pub async fn given(
+    conn: &impl ConnectionTrait,
+    registrations: impl IntoIterator<Item = i32>,
+) -> Result<Vec<feedback::Model>, DbErr> {
+    let ids: Vec<i32> = registrations.into_iter().collect();
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    feedback::Entity::find()
+        .filter(feedback::Column::RegistrationId.is_in(ids))
+        .all(conn)
+        .await
+}
+
+/// Stores the feedback of the person behind `plain` on their registration `registration_id`,
+/// replacing what they gave before. `NotFound` for a link that opens nothing or a registration
+/// that is not theirs or not attended; `Invalid` changes nothing.
+pub async fn give_feedback(
+    state: &AppState,
+    plain: &str,
+    registration_id: i32,
+    input: &FeedbackInput,
+    now: DateTime<Utc>,
+) -> Result<feedback::Model, ManageError> {
+    let person = find_person(state, plain)
+        .await?
+        .ok_or(ManageError::NotFound)?;
+    let attended = registration::Entity::find_by_id(registration_id)
+        .filter(registration::Column::PersonId.eq(person.id))
+        .filter(registration::Column::Status.eq(RegistrationStatus::Attended))
+        .one(state.db.conn())
+        .await?
+        .ok_or(ManageError::NotFound)?;
+    let (rating, comment) = check(input).map_err(ManageError::Invalid)?;
+    let txn = state.db.begin_write().await?;
+    let before = feedback::Entity::find()
+        .filter(feedback::Column::RegistrationId.eq(attended.id))
+        .one(&*txn)
+        .await?;
+    let saved = match before {
+        Some(before) => {
+            let mut row: feedback::ActiveModel = before.into();
+            row.rating = Set(rating);
+            row.comment = Set(comment);
+            row.updated_at = Set(now);
+            row.update(&*txn).await?
+        }
+        None => {
+            feedback::ActiveModel {
+                registration_id: Set(attended.id),
+                activity_id: Set(attended.activity_id),
+                rating: Set(rating),
+                comment: Set(comment),
+                created_at: Set(now),
+                updated_at: Set(now),
+                ..Default::default()
+            }
+            .insert(&*txn)
+            .await?
+        }
+    };
+    txn.commit().await?;
+    Ok(saved)
+}
+
+/// An activity's feedback as organisers read it: how many gave which rating, and the comments,
+/// newest first, without names.
+#[derive(Debug, Default, PartialEq)]
+pub struct Summary {
+    /// `counts[r - 1]`: how many rated `r`.
+    pub counts: [u32; 5],
+    pub comments: Vec<(i32, String)>,
+}
+
+impl Summary {
+    pub fn total(&self) -> u32 {
+        self.counts.iter().sum()
+    }
+
+    /// The mean rating, `None` without any.
+    pub fn average(&self) -> Option<f64> {
+        let total = self.total();
+        let sum: u32 = (1..).zip(self.counts).map(|(r, n)| r * n).sum();
+        (total > 0).then(|| f64::from(sum) / f64::from(total))
+    }
+}
+
+pub async fn summary(conn: &impl ConnectionTrait, activity_id: i32) -> Result<Summary, DbErr> {
+    let rows = feedback::Entity::find()
+        .filter(feedback::Column::ActivityId.eq(activity_id))
+        .order_by_desc(feedback::Column::UpdatedAt)
+        .all(conn)
+        .await?;
+    let mut summary = Summary::default();
+    for row in rows {
+        if let Some(slot) = usize::try_from(row.rating - 1)
+            .ok()
+            .and_then(|i| summary.counts.get_mut(i))
+        {
+            *slot += 1;
+        }
+        if let Some(comment) = row.comment {
+            summary.comments.push((row.rating, comment));
+        }
+    }
+    Ok(summary)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn input(rating: Option<i32>, comment: &str) -> FeedbackInput {
+        FeedbackInput {
+            rating,
+            comment: comment.into(),
+        }
+    }
+
+    #[test]
+    fn a_rating_is_required_and_from_one_to_five() {
+        let codes = |r| check(&input(r, "")).unwrap_err()[0].code;
+        assert_eq!(codes(None), "required");
+        assert_eq!(codes(Some(0)), "rating_range");
+        assert_eq!(codes(Some(6)), "rating_range");
+        assert_eq!(check(&input(Some(5), "  ")), Ok((5, None)));
+        assert_eq!(
+            check(&input(Some(4), " Skvělé!\nDěkuji. ")),
+            Ok((4, Some("Skvělé!\nDěkuji.".into())))
+        );
+    }
+
+    #[test]
+    fn a_long_comment_is_refused_with_the_rating_checked_too() {
+        let long = "a".repeat(COMMENT_MAX + 1);
+        let errors = check(&input(Some(9), &long)).unwrap_err();
+        let fields: Vec<_> = errors.iter().map(|e| (e.field, e.code)).collect();
+        assert_eq!(
+            fields,
+            [("rating", "rating_range"), ("comment", "too_long")]
+        );
+    }
+
+    #[test]
+    fn the_summary_counts_and_averages() {
+        let summary = Summary {
+            counts: [0, 0, 1, 0, 3],
+            comments: Vec::new(),
+        };
+        assert_eq!(summary.total(), 4);
+        assert_eq!(summary.average(), Some(4.5));
+        assert_eq!(Summary::default().average(), None);
+    }
+
+    proptest! {
+        #[test]
+        fn only_ratings_from_one_to_five_pass(rating in any::<i32>(), comment in ".{0,50}") {
+            let checked = check(&input(Some(rating), &comment));
+            if !(1..=5).contains(&rating) {
+                prop_assert!(checked.is_err());
+            }
+            if let Ok((r, _)) = checked {
+                prop_assert_eq!(r, rating);
+            }
+        }
+    }
+}
