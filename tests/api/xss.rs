@@ -30,7 +30,7 @@ const MARKERS: &str = "\
     Xapiname~ Xapischool~ Xexorg~ Xexcontact~ Xexdesc~ Xexweb~ Xexwish~ Xexapi~ \
     Xex2name~ Xex2desc~ Xex2web~ Xex2stand~ Xex2wish~ Xex2contact~ Xstand~ Xreject~ \
     Xaddname~ Xaddschool~ Xremoved~ Xctitle~ Xcancel~ Xscancel~ Xtoken~ Xinvite~ \
-    Xquery~ Xform~ Xroom2~ Xwait~";
+    Xquery~ Xform~ Xroom2~ Xwait~ Xfeedback~";
 
 /// A start tag as a browser's tokenizer reads it: its name and attributes.
 struct Tag {
@@ -568,6 +568,23 @@ async fn check_echoed_input(app: &TestApp, admin: &Admin<'_>, x: &Hostile) {
 /// Every page that shows these texts: to visitors in both languages, and to the organiser.
 async fn check_pages(app: &TestApp, admin: &Admin<'_>, x: &Hostile) {
     let (slug, workshop, meeting, manage) = (&x.slug, x.workshop, x.meeting, &x.manage);
+    // The teacher attended (as the door records it) and comments from the certificate; her
+    // seat is confirmed again afterwards, for `check_emails` to cancel.
+    registration::ActiveModel {
+        id: Set(x.seat),
+        status: Set(entity::enums::RegistrationStatus::Attended),
+        ..Default::default()
+    }
+    .update(app.state.db.conn())
+    .await
+    .unwrap();
+    let rated = visitor_post(
+        app,
+        &format!("{manage}/feedback/{}", x.seat),
+        &[("rating", "4"), ("comment", &hostile("Xfeedback~"))],
+    )
+    .await;
+    assert_eq!(rated.0, 303, "the feedback form: {rated:?}");
     let public = [
         (
             "/".to_owned(),
@@ -596,6 +613,14 @@ async fn check_pages(app: &TestApp, admin: &Admin<'_>, x: &Hostile) {
             "Xregion~ Xdistrict~ Xseries~ Xsdesc~ Xsplace~",
         ),
         (manage.clone(), "Xtitle~ Xroom~ Xname~ Xschool~"),
+        (
+            format!("{manage}/attendance"),
+            "Xtitle~ Xfname~ Xroom~ Xplace~ Xspeaker~ Xsporg~ Xname~ Xschool~",
+        ),
+        (
+            format!("{manage}/feedback/{}", x.seat),
+            "Xtitle~ Xfeedback~",
+        ),
         (format!("{manage}/delete"), ""),
         ("/check-email".to_owned(), ""),
         ("/admin/login".to_owned(), ""),
@@ -639,7 +664,7 @@ async fn check_pages(app: &TestApp, admin: &Admin<'_>, x: &Hostile) {
         ),
         (
             format!("/admin/activities/{workshop}/attendees"),
-            format!("Xdistrict~ Xtitle~ {attendees}"),
+            format!("Xdistrict~ Xtitle~ Xfeedback~ {attendees}"),
         ),
         (
             format!("/admin/activities/{meeting}/attendees"),
@@ -745,6 +770,14 @@ async fn check_pages(app: &TestApp, admin: &Admin<'_>, x: &Hostile) {
     }
     let scanned = page(app, None, &format!("/admin/checkin/{door}")).await;
     assert_inert("a scanned check-in link, for a visitor", &scanned, "");
+    registration::ActiveModel {
+        id: Set(x.seat),
+        status: Set(entity::enums::RegistrationStatus::Confirmed),
+        ..Default::default()
+    }
+    .update(app.state.db.conn())
+    .await
+    .unwrap();
 }
 
 /// Downloads and the JSON API carry the texts as data that no browser renders as a page.
