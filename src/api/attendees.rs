@@ -324,6 +324,7 @@ struct ExportChoice {
 
 /// How participants rated an activity they attended, without names.
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct FeedbackSummary {
     /// How many rated it.
     pub count: u32,

@@ -354,10 +354,9 @@ impl RegistrationApi {
             comment: body.0.comment.unwrap_or_default(),
         };
         match feedback::give_feedback(&state, &token, *id, &input, Utc::now()).await {
-            Ok(saved) => Ok(FeedbackResponse::Ok(Json(FeedbackDto {
-                rating: saved.rating,
-                comment: saved.comment,
-            }))),
+            Ok((rating, comment)) => {
+                Ok(FeedbackResponse::Ok(Json(FeedbackDto { rating, comment })))
+            }
             Err(ManageError::Invalid(errors)) => Err(ApiError::invalid(&errors, lang)),
             Err(ManageError::Db(err)) => Err(ApiError::from_db(err, lang)),
             Err(_) => Err(ApiError::not_found(lang)),

@@ -6,8 +6,8 @@
 use chrono::{DateTime, Utc};
 use entity::{enums::RegistrationStatus, feedback, registration};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait,
-    QueryFilter, QueryOrder,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
+    sea_query::OnConflict,
 };
 
 use super::manage::find_person;
@@ -63,15 +63,16 @@ pub async fn given(
 }
 
 /// Stores the feedback of the person behind `plain` on their registration `registration_id`,
-/// replacing what they gave before. `NotFound` for a link that opens nothing or a registration
-/// that is not theirs or not attended; `Invalid` changes nothing.
+/// replacing what they gave before; what was stored (the comment trimmed). `NotFound` for a
+/// link that opens nothing or a registration that is not theirs or not attended; `Invalid`
+/// changes nothing.
 pub async fn give_feedback(
     state: &AppState,
     plain: &str,
     registration_id: i32,
     input: &FeedbackInput,
     now: DateTime<Utc>,
-) -> Result<feedback::Model, ManageError> {
+) -> Result<(i32, Option<String>), ManageError> {
     let person = find_person(state, plain)
         .await?
         .ok_or(ManageError::NotFound)?;
@@ -82,35 +83,30 @@ pub async fn give_feedback(
         .await?
         .ok_or(ManageError::NotFound)?;
     let (rating, comment) = check(input).map_err(ManageError::Invalid)?;
-    let txn = state.db.begin_write().await?;
-    let before = feedback::Entity::find()
-        .filter(feedback::Column::RegistrationId.eq(attended.id))
-        .one(&*txn)
-        .await?;
-    let saved = match before {
-        Some(before) => {
-            let mut row: feedback::ActiveModel = before.into();
-            row.rating = Set(rating);
-            row.comment = Set(comment);
-            row.updated_at = Set(now);
-            row.update(&*txn).await?
-        }
-        None => {
-            feedback::ActiveModel {
-                registration_id: Set(attended.id),
-                activity_id: Set(attended.activity_id),
-                rating: Set(rating),
-                comment: Set(comment),
-                created_at: Set(now),
-                updated_at: Set(now),
-                ..Default::default()
-            }
-            .insert(&*txn)
-            .await?
-        }
+    let row = feedback::ActiveModel {
+        registration_id: Set(attended.id),
+        activity_id: Set(attended.activity_id),
+        rating: Set(rating),
+        comment: Set(comment.clone()),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
     };
+    // One statement: two submissions at once cannot both insert.
+    let upsert = OnConflict::column(feedback::Column::RegistrationId)
+        .update_columns([
+            feedback::Column::Rating,
+            feedback::Column::Comment,
+            feedback::Column::UpdatedAt,
+        ])
+        .to_owned();
+    let txn = state.db.begin_write().await?;
+    feedback::Entity::insert(row)
+        .on_conflict(upsert)
+        .exec(&*txn)
+        .await?;
     txn.commit().await?;
-    Ok(saved)
+    Ok((rating, comment))
 }
 
 /// An activity's feedback as organisers read it: how many gave which rating, and the comments,
