@@ -211,6 +211,11 @@ const TEXTS: &[(&str, &str, &str)] = &[
         "There are no activities you can manage yet.",
     ),
     (
+        "admin.activities.rating",
+        "hodnocení {average} z 5 ({count}×)",
+        "rated {average} out of 5 ({count}×)",
+    ),
+    (
         "admin.activities.seats",
         "Obsazeno {taken} z {capacity} míst",
         "{taken} of {capacity} seats taken",

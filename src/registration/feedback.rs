@@ -3,15 +3,18 @@
 //! read it per activity, without names ([`summary`]): the projects that fund these fairs ask how
 //! they were received.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
 use entity::{enums::RegistrationStatus, feedback, registration};
+
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
-    sea_query::OnConflict,
+    QuerySelect, sea_query::OnConflict,
 };
 
 use super::manage::find_person;
-use crate::{domain::FieldError, organiser::ManageError, startup::AppState};
+use crate::{domain::FieldError, i18n::Lang, organiser::ManageError, startup::AppState};
 
 /// The longest comment, in characters.
 pub const COMMENT_MAX: usize = 2000;
@@ -129,6 +132,51 @@ impl Summary {
         let sum: u32 = (1..).zip(self.counts).map(|(r, n)| r * n).sum();
         (total > 0).then(|| f64::from(sum) / f64::from(total))
     }
+
+    /// The mean as the reader writes it: "4,5" in Czech, "4.5" in English.
+    pub fn average_in(&self, lang: Lang) -> Option<String> {
+        self.average().map(|a| {
+            let a = format!("{a:.1}");
+            match lang {
+                Lang::Cs => a.replace('.', ","),
+                Lang::En => a,
+            }
+        })
+    }
+}
+
+/// The rating counts of `activities` (no comments), by activity id; those without feedback
+/// are left out.
+pub async fn ratings(
+    conn: &impl ConnectionTrait,
+    activities: impl IntoIterator<Item = i32>,
+) -> Result<HashMap<i32, Summary>, DbErr> {
+    let ids: Vec<i32> = activities.into_iter().collect();
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let rows: Vec<(i32, i32, i64)> = feedback::Entity::find()
+        .select_only()
+        .column(feedback::Column::ActivityId)
+        .column(feedback::Column::Rating)
+        .column_as(feedback::Column::Id.count(), "n")
+        .filter(feedback::Column::ActivityId.is_in(ids))
+        .group_by(feedback::Column::ActivityId)
+        .group_by(feedback::Column::Rating)
+        .into_tuple()
+        .all(conn)
+        .await?;
+    let mut by_activity: HashMap<i32, Summary> = HashMap::new();
+    for (activity, rating, n) in rows {
+        let summary = by_activity.entry(activity).or_default();
+        if let Some(slot) = usize::try_from(rating - 1)
+            .ok()
+            .and_then(|i| summary.counts.get_mut(i))
+        {
+            *slot += u32::try_from(n).unwrap_or(u32::MAX);
+        }
+    }
+    Ok(by_activity)
 }
 
 pub async fn summary(conn: &impl ConnectionTrait, activity_id: i32) -> Result<Summary, DbErr> {
@@ -196,6 +244,8 @@ mod tests {
         };
         assert_eq!(summary.total(), 4);
         assert_eq!(summary.average(), Some(4.5));
+        assert_eq!(summary.average_in(Lang::Cs).as_deref(), Some("4,5"));
+        assert_eq!(summary.average_in(Lang::En).as_deref(), Some("4.5"));
         assert_eq!(Summary::default().average(), None);
     }
 

@@ -307,6 +307,17 @@ async fn attendees_rate_what_they_attended_and_organisers_read_it_without_names(
     .await
     .unwrap();
     assert!(list.contains("průměr 4,5 z 5"), "{list}");
+    let activities = get_page(&app, Some(&boss), "/admin/activities?lang=en")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(
+        activities.matches("rated ").count(),
+        1,
+        "only the rated workshop: {activities}"
+    );
+    assert!(activities.contains("rated 4.5 out of 5 (2×)"), "{activities}");
     let other_fair = another_fair(&app).await;
     let stranger = staff(
         &app,

@@ -33,6 +33,7 @@ use crate::{
         speakers::{self, SpeakerInput},
     },
     programme,
+    registration::feedback,
     startup::AppState,
     timezone,
     web::{PageLang, error, lang::here, render::with_lang},
@@ -62,6 +63,8 @@ struct Row {
     capacity: i32,
     cancelled: bool,
     editable: bool,
+    /// "4,5 z 5 (12×)": its participants' mean rating, for those who may read it.
+    rating: Option<String>,
 }
 
 /// Whether `who` may create an activity of `kind` in that fair or region.
@@ -103,6 +106,9 @@ pub async fn list(
     let zones = programme::zones(state.db.conn(), &listed)
         .await
         .map_err(error::db)?;
+    let ratings = feedback::ratings(state.db.conn(), listed.iter().map(|a| a.id))
+        .await
+        .map_err(error::db)?;
     let rows: Vec<Row> = listed
         .into_iter()
         .map(|a| Row {
@@ -118,6 +124,23 @@ pub async fn list(
                 Action::Edit,
                 Subject::Activity(Scope::from(&a)),
             ),
+            rating: ratings
+                .get(&a.id)
+                .filter(|_| {
+                    can(
+                        &signed.who,
+                        Action::View,
+                        Subject::Activity(Scope::from(&a)),
+                    )
+                })
+                .and_then(|r| {
+                    let average = r.average_in(lang)?;
+                    Some(
+                        lang.text("admin.activities.rating")
+                            .replace("{average}", &average)
+                            .replace("{count}", &r.total().to_string()),
+                    )
+                }),
             title: a.title,
         })
         .collect();

@@ -297,16 +297,9 @@ struct FeedbackView {
 
 impl FeedbackView {
     fn new(summary: crate::registration::feedback::Summary, lang: Lang) -> FeedbackView {
-        let average = summary.average().map(|a| {
-            let a = format!("{a:.1}");
-            match lang {
-                Lang::Cs => a.replace('.', ","),
-                Lang::En => a,
-            }
-        });
         FeedbackView {
             total: summary.total(),
-            average,
+            average: summary.average_in(lang),
             counts: (1..6).zip(summary.counts).rev().collect(),
             comments: summary.comments,
         }
