@@ -1601,6 +1601,11 @@ const TEXTS: &[(&str, &str, &str)] = &[
         "Nobody like that on the list.",
     ),
     (
+        "checkin.online",
+        "Akce probíhá online: nikdo tu nenaskenuje kód. Účast zapište tlačítkem u každého, kdo se připojil; podle ní dostanou potvrzení o účasti.",
+        "This event takes place online: nobody scans a code here. Record attendance with the button beside each person who joined; their certificate of attendance follows from it.",
+    ),
+    (
         "checkin.outcome.already_checked_in",
         "Už odbaveno dříve – duplicitní sken",
         "Already checked in – duplicate scan",

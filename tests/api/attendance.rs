@@ -317,7 +317,10 @@ async fn attendees_rate_what_they_attended_and_organisers_read_it_without_names(
         1,
         "only the rated workshop: {activities}"
     );
-    assert!(activities.contains("rated 4.5 out of 5 (2×)"), "{activities}");
+    assert!(
+        activities.contains("rated 4.5 out of 5 (2×)"),
+        "{activities}"
+    );
     let other_fair = another_fair(&app).await;
     let stranger = staff(
         &app,

@@ -155,6 +155,20 @@ async fn an_online_meeting_gives_its_join_link_instead_of_an_entry_qr_code(backe
             .contains("/checkin/")
     );
 
+    // The door's list says attendance is recorded by hand; a workshop's door does not.
+    for (activity, online) in [(id, true), (WORKSHOP.into(), false)] {
+        let door = get_page(
+            &app,
+            Some(&boss),
+            &format!("/admin/activities/{activity}/checkin"),
+        )
+        .await
+        .text()
+        .await
+        .unwrap();
+        assert_eq!(door.contains("Akce probíhá online"), online, "{door}");
+    }
+
     // A new link goes to those holding a confirmed seat.
     let new_join = "https://meet.jit.si/NovyOdkazOP";
     let path = format!("/admin/activities/{id}");

@@ -164,6 +164,7 @@ pub async fn list(
             activity_id => activity.id,
             title => activity.title,
             when => lang.when(activity.starts_at, activity.ends_at, zone),
+            online => activity.online_url.is_some(),
             q,
             people,
             arrived,
