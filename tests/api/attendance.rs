@@ -22,18 +22,20 @@ async fn attendance_mail(app: &TestApp, now: chrono::DateTime<Utc>) -> usize {
         .unwrap()
 }
 
+/// Jana holds seats at both workshops, Petr at the wellbeing one; their manage tokens.
+async fn jana_and_petr(app: &TestApp) -> (String, String) {
+    let token = |answer: Value| answer["manage_token"].as_str().unwrap().to_owned();
+    let both = [WELLBEING, INFORMAL];
+    let jana = token(confirmed(app, "Jana Dvořáková", "jana@skola.cz", &both).await);
+    let petr = token(confirmed(app, "Petr Svoboda", "petr@skola.cz", &[WELLBEING]).await);
+    (jana, petr)
+}
+
 async fn those_checked_in_get_a_certificate_and_an_email_linking_it(backend: Backend) {
     let app = spawn_app(backend).await;
     let door = admin(&app).await;
-    let jana = confirmed(
-        &app,
-        "Jana Dvořáková",
-        "jana@skola.cz",
-        &[WELLBEING, INFORMAL],
-    )
-    .await;
-    let manage = jana["manage_token"].as_str().unwrap();
-    confirmed(&app, "Petr Svoboda", "petr@skola.cz", &[WELLBEING]).await;
+    let (manage, _) = jana_and_petr(&app).await;
+    let manage = manage.as_str();
 
     // Before anyone is checked in, the certificate lists nothing and the manage page does not
     // offer it.
@@ -47,27 +49,7 @@ async fn those_checked_in_get_a_certificate_and_an_email_linking_it(backend: Bac
     // Jana is let in at the wellbeing workshop's door; she never comes to the other one, and
     // Petr does not come at all.
     let wellbeing = doors_open(&app, WELLBEING).await;
-    let me = app.me(manage).await;
-    let registration = me["registrations"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["activity_id"] == WELLBEING)
-        .unwrap()["id"]
-        .clone();
-    let checked = call_api(
-        &app,
-        Some(&door),
-        Method::POST,
-        "/admin/checkins",
-        Some(json!({ "registration_id": registration, "activity_id": WELLBEING })),
-    )
-    .await;
-    assert_eq!(checked.status(), 200);
-    assert_eq!(
-        checked.json::<Value>().await.unwrap()["outcome"],
-        "checked_in"
-    );
+    check_in(&app, &door, registration_for(&app, manage, WELLBEING).await).await;
 
     // No email while it goes on, none about activities that ended over a week ago, then one
     // on the evening after, once.
@@ -199,16 +181,7 @@ async fn feedback_of(app: &TestApp, who: &Staff, activity: i32) -> Value {
 async fn attendees_rate_what_they_attended_and_organisers_read_it_without_names(backend: Backend) {
     let app = spawn_app(backend).await;
     let boss = admin(&app).await;
-    let jana = confirmed(
-        &app,
-        "Jana Dvořáková",
-        "jana@skola.cz",
-        &[WELLBEING, INFORMAL],
-    )
-    .await;
-    let jana = jana["manage_token"].as_str().unwrap().to_owned();
-    let petr = confirmed(&app, "Petr Svoboda", "petr@skola.cz", &[WELLBEING]).await;
-    let petr = petr["manage_token"].as_str().unwrap().to_owned();
+    let (jana, petr) = jana_and_petr(&app).await;
     doors_open(&app, WELLBEING).await;
     let jana_there = registration_for(&app, &jana, WELLBEING).await;
     let jana_away = registration_for(&app, &jana, INFORMAL).await;
