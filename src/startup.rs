@@ -302,7 +302,8 @@ async fn limit_body<E: Endpoint>(ep: E, req: Request) -> poem::Result<Response> 
 }
 
 /// Periodic work every instance runs: unconfirmed holds run out, tomorrow's reminders and the
-/// evening's certificates of attendance are queued, no-shows' seats are released. Each step is safe to run on several instances at once (conditional updates).
+/// evening's certificates of attendance are queued, no-shows' seats are released. Each step is
+/// safe to run on several instances at once (conditional updates).
 async fn run_chores(state: AppState, mut stop: watch::Receiver<bool>) {
     const EVERY: Duration = Duration::from_secs(15);
     let mut retention = registration::anonymise::RetentionSchedule::default();

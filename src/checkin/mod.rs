@@ -51,9 +51,8 @@ pub enum Decision {
 
 /// When the door of `activity` opens: the start of its day in its zone (`zone`: its fair's).
 pub fn door_opens(activity: &activity::Model, zone: Tz) -> DateTime<Utc> {
-    let tz = zone;
-    let day = activity.starts_at.with_timezone(&tz).date_naive();
-    crate::timezone::start_of_day(day, tz).unwrap_or(activity.starts_at)
+    let day = activity.starts_at.with_timezone(&zone).date_naive();
+    crate::timezone::start_of_day(day, zone).unwrap_or(activity.starts_at)
 }
 
 /// The rule: the door's activity first (a code for another workshop is never admitted here,

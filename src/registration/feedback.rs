@@ -122,6 +122,17 @@ pub struct Summary {
 }
 
 impl Summary {
+    /// Counts `n` more ratings of `rating` (one outside 1–5, which the database refuses, is
+    /// not counted).
+    fn add(&mut self, rating: i32, n: u32) {
+        if let Some(slot) = usize::try_from(rating - 1)
+            .ok()
+            .and_then(|i| self.counts.get_mut(i))
+        {
+            *slot += n;
+        }
+    }
+
     pub fn total(&self) -> u32 {
         self.counts.iter().sum()
     }
@@ -168,13 +179,8 @@ pub async fn ratings(
         .await?;
     let mut by_activity: HashMap<i32, Summary> = HashMap::new();
     for (activity, rating, n) in rows {
-        let summary = by_activity.entry(activity).or_default();
-        if let Some(slot) = usize::try_from(rating - 1)
-            .ok()
-            .and_then(|i| summary.counts.get_mut(i))
-        {
-            *slot += u32::try_from(n).unwrap_or(u32::MAX);
-        }
+        let n = u32::try_from(n).unwrap_or(u32::MAX);
+        by_activity.entry(activity).or_default().add(rating, n);
     }
     Ok(by_activity)
 }
@@ -187,12 +193,7 @@ pub async fn summary(conn: &impl ConnectionTrait, activity_id: i32) -> Result<Su
         .await?;
     let mut summary = Summary::default();
     for row in rows {
-        if let Some(slot) = usize::try_from(row.rating - 1)
-            .ok()
-            .and_then(|i| summary.counts.get_mut(i))
-        {
-            *slot += 1;
-        }
+        summary.add(row.rating, 1);
         if let Some(comment) = row.comment {
             summary.comments.push((row.rating, comment));
         }

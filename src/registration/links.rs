@@ -35,18 +35,18 @@ impl Links {
 
     /// The person's own page, as their emails link it.
     pub fn manage_url(&self, person_id: i32, lang: Lang) -> String {
-        let url = format!("{}/me/{}", self.base, self.manage_token(person_id));
+        self.own_page(person_id, "", lang)
+    }
+
+    /// A page under the person's own (`rest`: `""` or `/…`), in `lang`.
+    fn own_page(&self, person_id: i32, rest: &str, lang: Lang) -> String {
+        let url = format!("{}/me/{}{rest}", self.base, self.manage_token(person_id));
         with_lang(&url, lang)
     }
 
     /// The person's certificate of attendance (`registration::attendance`).
     pub fn attendance_url(&self, person_id: i32, lang: Lang) -> String {
-        let url = format!(
-            "{}/me/{}/attendance",
-            self.base,
-            self.manage_token(person_id)
-        );
-        with_lang(&url, lang)
+        self.own_page(person_id, "/attendance", lang)
     }
 
     pub fn feed_url(&self, person_id: i32, generation: i32) -> String {

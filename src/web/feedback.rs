@@ -7,18 +7,17 @@ use std::collections::BTreeMap;
 
 use minijinja::context;
 use poem::{
-    IntoResponse, Request, Response, handler,
+    Request, Response, handler,
     http::StatusCode,
-    web::{Data, Path, Redirect},
+    web::{Data, Path},
 };
 
 use super::{
     PageLang,
-    admin::{FormView, form},
+    admin::{FormView, done, form},
     error,
     lang::here,
     manage::{count_token_guess, person_lang},
-    render::with_lang,
 };
 use crate::{
     i18n::Lang,
@@ -122,10 +121,7 @@ pub async fn submit(
     };
     let now = chrono::Utc::now();
     match feedback::give_feedback(state, &plain, a.registration.id, &input, now).await {
-        Ok(_) => {
-            let back = with_lang(&format!("/me/{plain}/attendance?done=feedback"), lang);
-            Ok(Redirect::see_other(back).into_response())
-        }
+        Ok(_) => Ok(done(&format!("/me/{plain}/attendance"), "feedback", lang)),
         Err(ManageError::Invalid(errors)) => {
             let view = FormView::new(fields, &errors, lang);
             let status = StatusCode::UNPROCESSABLE_ENTITY;

@@ -1,6 +1,7 @@
 //! The manage page every email links to, `/me/{token}`: the person's registrations with a
 //! cancel button and an `.ics` each, their personal calendar feed, the certificate of
-//! attendance, and "delete my data" behind a confirmation step. Every change is a POST followed by a redirect (303) back to a page.
+//! attendance, and "delete my data" behind a confirmation step. Every change is a POST followed
+//! by a redirect (303) back to a page.
 //!
 //! The page speaks the language the link asks for (`?lang=`), else the one the person signed up
 //! in.
@@ -15,7 +16,9 @@ use poem::{
 use serde::Serialize;
 
 use super::{
-    PageLang, error,
+    PageLang,
+    admin::{done, notice},
+    error,
     lang::{here, query_lang},
     render::with_lang,
     views::CalendarLinks,
@@ -143,16 +146,7 @@ pub async fn page(
     let feed = state.links.feed_url(person.id, person.feed_generation);
     let feed = super::views::in_lang(feed, lang);
     let feed_name = format!("{} – {}", lang.text("cal.mine"), lang.text("app.name"));
-    let notice = req.uri().query().and_then(|q| {
-        url::form_urlencoded::parse(q.as_bytes())
-            .find(|(k, _)| k == "done")
-            .map(|(_, v)| match &*v {
-                "cancelled" => "cancelled",
-                "already" => "already",
-                _ => "",
-            })
-            .filter(|v| !v.is_empty())
-    });
+    let notice = notice(req, &["cancelled", "already"]);
     let me = format!("/me/{plain}");
     state.pages.respond(
         StatusCode::OK,
@@ -233,7 +227,7 @@ pub async fn attendance(
             attended,
             total => registration::duration(attendance.total_minutes()),
             issued => lang.date(chrono::Utc::now(), timezone::DEFAULT),
-            saved => req.uri().query().is_some_and(|q| q.contains("done=feedback")),
+            saved => notice(req, &["feedback"]).is_some(),
         },
     )
 }
@@ -251,15 +245,9 @@ pub async fn cancel(
         .await
         .map_err(error::db)?
     {
-        CancelOutcome::Cancelled => {
-            let back = with_lang(&format!("/me/{plain}?done=cancelled"), lang);
-            Ok(Redirect::see_other(back).into_response())
-        }
+        CancelOutcome::Cancelled => Ok(done(&format!("/me/{plain}"), "cancelled", lang)),
         // A second click: nothing happened this time, and no email comes.
-        CancelOutcome::AlreadyCancelled => {
-            let back = with_lang(&format!("/me/{plain}?done=already"), lang);
-            Ok(Redirect::see_other(back).into_response())
-        }
+        CancelOutcome::AlreadyCancelled => Ok(done(&format!("/me/{plain}"), "already", lang)),
         CancelOutcome::NotFound => Err(not_found()),
     }
 }

@@ -242,9 +242,9 @@ async fn list_page(
     let problems = problems.unwrap_or_default();
     let feedback = match scope {
         export::Scope::Activity(id) => Some(FeedbackView::new(
-            crate::registration::feedback::summary(state.db.conn(), id)
+            attendees::feedback(state, who, id)
                 .await
-                .map_err(error::db)?,
+                .map_err(manage_error)?,
             lang,
         )),
         export::Scope::Fair(_) => None,
