@@ -1602,8 +1602,8 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ),
     (
         "checkin.online",
-        "Akce probíhá online: nikdo tu nenaskenuje kód. Účast zapište tlačítkem u každého, kdo se připojil; podle ní dostanou potvrzení o účasti.",
-        "This event takes place online: nobody scans a code here. Record attendance with the button beside each person who joined; their certificate of attendance follows from it.",
+        "Akce probíhá online: nikdo tu nenaskenuje kód. Kdo se v době konání připojí svým osobním odkazem z e-mailu nebo kalendáře, má účast zapsanou sám; ostatním, kdo se připojili, ji zapište tlačítkem u jména. Podle účasti dostanou potvrzení o účasti.",
+        "This event takes place online: nobody scans a code here. Whoever joins through their personal link (from their email or calendar) while it is on is checked in by it; record anyone else who joined with the button beside their name. Their certificate of attendance follows from it.",
     ),
     (
         "checkin.outcome.already_checked_in",
@@ -2329,6 +2329,33 @@ const TEXTS: &[(&str, &str, &str)] = &[
         "Přihlášky na veletrhy a setkání",
         "Sign-up for fairs and meetings",
     ),
+    ("join.button", "Připojit se", "Join"),
+    (
+        "join.cancelled",
+        "Tato akce byla zrušena.",
+        "This event has been cancelled.",
+    ),
+    (
+        "join.hint",
+        "Připojíte-li se v době konání (nejdříve {minutes} minut před začátkem), zaznamenáme vaši účast a dostanete potvrzení o účasti.",
+        "If you join while it is on (from {minutes} minutes before the start), we record your attendance and you get a certificate of attendance.",
+    ),
+    (
+        "join.no_seat",
+        "Na tuto akci nemáte potvrzené místo, proto vás tento odkaz na ni nepřipojí. Své přihlášky najdete na stránce Moje přihlášky.",
+        "You hold no confirmed seat for this event, so this link does not take you in. Your sign-ups are on the My sign-ups page.",
+    ),
+    (
+        "join.not_online",
+        "Tato akce se už nekoná online. Kde se koná a jak se dostanete dovnitř, najdete na stránce Moje přihlášky.",
+        "This event no longer takes place online. Where it takes place, and how you get in, is on your My sign-ups page.",
+    ),
+    (
+        "join.recorded",
+        "Vaše účast je zaznamenána ({at}).",
+        "Your attendance is recorded ({at}).",
+    ),
+    ("join.title", "Připojení online", "Join online"),
     ("lang.switch", "English", "Česky"),
     (
         "manage.attendance",

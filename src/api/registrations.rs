@@ -78,7 +78,8 @@ pub struct MyRegistrationDto {
     pub hold_expires_at: Option<DateTime<Utc>>,
     /// A confirmed seat of an activity held in person: the entry link to show at the door.
     pub checkin_url: Option<String>,
-    /// A confirmed seat of an activity held online: the link it is joined by.
+    /// A confirmed seat of an activity held online: the person's own link to join it by, a page
+    /// whose button leads to the meeting and, while it is on, records their attendance.
     pub join_url: Option<String>,
 }
 

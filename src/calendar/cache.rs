@@ -38,7 +38,7 @@ use super::{
     feed,
     source::{self, Feed, FeedRequest, Probe, Stamp},
 };
-use crate::{i18n::Lang, metrics::METRICS};
+use crate::{i18n::Lang, metrics::METRICS, registration::Links};
 
 /// Memory for cached feeds (a 1,000-event feed is about 1 MB).
 pub const MAX_BYTES: u64 = 64 * 1024 * 1024;
@@ -122,7 +122,7 @@ impl Feeds {
         conn: &C,
         request: FeedRequest<'_>,
         lang: Option<Lang>,
-        base_url: &str,
+        links: &Links,
     ) -> Result<Option<Arc<Built>>, DbErr> {
         let Some(probe) = self.probe(conn, request).await? else {
             return Ok(None);
@@ -151,10 +151,14 @@ impl Feeds {
             METRICS.feed_cache(true);
             return Ok(Some(hit));
         }
-        let Some(programme) = source::load(conn, &key.0, lang).await? else {
+        let Some(mut programme) = source::load(conn, &key.0, lang).await? else {
             return Ok(None);
         };
-        let base_url = base_url.to_owned();
+        if let Feed::Person(person) = key.0 {
+            let join_url = |activity| links.join_url(person, activity);
+            source::with_join_links(conn, &mut programme.activities, join_url).await?;
+        }
+        let base_url = links.base.clone();
         // Writing 10,000 events takes tens of milliseconds: off the async workers.
         let text = tokio::task::spawn_blocking(move || feed::write(&programme, lang, &base_url))
             .await

@@ -27,7 +27,7 @@
 //! bytes, the same on every instance), Last-Modified and `Cache-Control` ([`routes`]).
 //! `benches/feeds.rs` measures serving and building (see the README).
 //!
-//! For emails and pages: [`activity_ics`] (the attachment of a seat's emails),
+//! For emails and pages: [`SeatEvent`] (the attachment of a seat's emails),
 //! [`withdrawn_ics`] (of a cancelled or moved sign-up) and [`links`] (feed addresses,
 //! `webcal://`, Google and Outlook links).
 
@@ -49,23 +49,35 @@ use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
 
 use crate::i18n::Lang;
 
-/// The calendar of one workshop or meeting for those holding a seat: its feed, and the join
-/// link of one held online, which the feed does not show. Attached to the emails of a
-/// confirmed seat (confirmed, moved, changed, cancelled). `Ok(None)`: no such activity.
-pub async fn activity_ics(
-    conn: &impl ConnectionTrait,
-    activity_id: i32,
+/// The calendar of one workshop or meeting as attached to the emails of a confirmed seat
+/// (confirmed, moved, changed, cancelled): its feed, loaded once and written for each holder
+/// with their personal join link when it is held online, which no shared feed shows.
+pub struct SeatEvent {
+    programme: feed::Programme,
     lang: Lang,
-    base_url: &str,
-) -> Result<Option<String>, DbErr> {
-    let Some(mut programme) = source::load(conn, &Feed::Activity(activity_id), lang).await? else {
-        return Ok(None);
-    };
-    source::with_join_links(conn, &mut programme.activities).await?;
-    Ok(Some(feed::write(&programme, lang, base_url)))
 }
 
-/// [`activity_ics`] as withdrawn `now` from a person who no longer attends
+impl SeatEvent {
+    /// `Ok(None)`: no such activity.
+    pub async fn load(
+        conn: &impl ConnectionTrait,
+        activity_id: i32,
+        lang: Lang,
+    ) -> Result<Option<SeatEvent>, DbErr> {
+        let programme = source::load(conn, &Feed::Activity(activity_id), lang).await?;
+        Ok(programme.map(|programme| SeatEvent { programme, lang }))
+    }
+
+    /// The `.ics` for a holder whose join link is `join_url` (`None`: held in person).
+    pub fn ics(&mut self, base_url: &str, join_url: Option<String>) -> String {
+        for activity in &mut self.programme.activities {
+            activity.model.online_url.clone_from(&join_url);
+        }
+        feed::write(&self.programme, self.lang, base_url)
+    }
+}
+
+/// [`SeatEvent`] as withdrawn `now` from a person who no longer attends
 /// ([`feed::write_withdrawn`]): for the emails of a cancelled or moved sign-up. `Ok(None)`: no
 /// such activity.
 pub async fn withdrawn_ics(

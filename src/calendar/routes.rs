@@ -145,7 +145,7 @@ async fn serve(
 ) -> poem::Result<Response> {
     let built = state
         .feeds
-        .get(state.db.conn(), request, lang, &state.config.base_url)
+        .get(state.db.conn(), request, lang, &state.links)
         .await
         .map_err(error::db)?;
     Ok(match built {

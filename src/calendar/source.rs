@@ -404,8 +404,7 @@ pub async fn load(
                 .chain(cancelled_values())
                 .collect(),
             };
-            let mut activities = activities(conn, filter).await?;
-            with_join_links(conn, &mut activities).await?;
+            let activities = activities(conn, filter).await?;
             let fairs = fairs_of(conn, &activities).await?;
             Ok(Some(Programme {
                 name: format!("{} – {}", lang.text("cal.mine"), lang.text("app.name")),
@@ -418,27 +417,29 @@ pub async fn load(
     }
 }
 
-/// The join links of those of `activities` held online, which of the feeds only a person's own
-/// shows (see [`JsonActivity::into_model`]), and the `.ics` of a seat's emails
-/// (`calendar::activity_ics`). An edit of a link raises the activity's revision, so the feed's
-/// stamp sees it.
+/// Gives those of `activities` held online their join link, `join_url(activity id)`: of the
+/// feeds only a person's own shows one, theirs (`registration::Links::join_url`), never the
+/// activity's address (see [`JsonActivity::into_model`]). The link itself never changes, and an
+/// activity that starts or stops being held online gets a new revision, so the feed's stamp
+/// sees it.
 pub(super) async fn with_join_links(
     conn: &impl ConnectionTrait,
     activities: &mut [Activity],
+    join_url: impl Fn(i32) -> String,
 ) -> Result<(), DbErr> {
-    let links: HashMap<i32, String> = activity::Entity::find()
+    let online: HashSet<i32> = activity::Entity::find()
         .select_only()
         .column(activity::Column::Id)
-        .column(activity::Column::OnlineUrl)
         .filter(activity::Column::Id.is_in(activities.iter().map(|a| a.model.id)))
         .filter(activity::Column::OnlineUrl.is_not_null())
-        .into_tuple::<(i32, String)>()
+        .into_tuple::<i32>()
         .all(conn)
         .await?
         .into_iter()
         .collect();
     for activity in activities {
-        activity.model.online_url = links.get(&activity.model.id).cloned();
+        let id = activity.model.id;
+        activity.model.online_url = online.contains(&id).then(|| join_url(id));
     }
     Ok(())
 }

@@ -10,9 +10,11 @@
 //! mark anyone attended).
 //! Checking in sets status `attended` and `checked_in_at` (the seat stays taken); undo puts the
 //! registration back to `confirmed`. Both are audited. [`no_show`] releases the seats of people
-//! who did not come.
+//! who did not come. An activity held online has no code to scan: its participants' personal
+//! join links check them in ([`online`]), and the buttons of its list record anyone else.
 
 pub mod no_show;
+pub mod online;
 pub mod qr;
 
 use chrono::{DateTime, Utc};
@@ -425,7 +427,7 @@ pub fn token_from_scan(text: &str) -> Option<&str> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     fn registration(status: RegistrationStatus, activity_id: i32) -> registration::Model {
@@ -517,34 +519,39 @@ mod tests {
         );
     }
 
-    #[test]
-    fn the_door_opens_at_midnight_of_the_activitys_day_in_its_zone() {
-        let mut activity = activity::Model {
+    /// A full workshop of 90 minutes from `start`, as the door's rules see one.
+    pub(super) fn workshop(start: DateTime<Utc>) -> activity::Model {
+        activity::Model {
             id: 1,
             kind: entity::enums::ActivityKind::Workshop,
-            fair_id: None,
+            fair_id: Some(1),
             series_id: None,
             region_id: None,
-            title: String::new(),
+            title: "Wellbeing".into(),
             description: String::new(),
             topic: None,
             room: None,
             place: None,
             online_url: None,
-            starts_at: "2027-01-12T08:30:00Z".parse().unwrap(),
-            ends_at: "2027-01-12T10:00:00Z".parse().unwrap(),
-            capacity: 1,
-            taken: 0,
-            waitlist_enabled: false,
+            starts_at: start,
+            ends_at: start + chrono::Duration::minutes(90),
+            capacity: 20,
+            taken: 20,
+            waitlist_enabled: true,
             registration_opens_at: None,
             registration_closes_at: None,
             per_school_limit: None,
             no_show_release_minutes: None,
             status: entity::enums::ActivityStatus::Scheduled,
             revision: 1,
-            created_at: "2026-11-01T00:00:00Z".parse().unwrap(),
-            updated_at: "2026-11-01T00:00:00Z".parse().unwrap(),
-        };
+            created_at: start,
+            updated_at: start,
+        }
+    }
+
+    #[test]
+    fn the_door_opens_at_midnight_of_the_activitys_day_in_its_zone() {
+        let mut activity = workshop("2027-01-12T08:30:00Z".parse().unwrap());
         let utc = |s: &str| s.parse::<DateTime<Utc>>().unwrap();
         // Winter: Prague is UTC+1.
         let prague = crate::timezone::DEFAULT;

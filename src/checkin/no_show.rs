@@ -68,35 +68,13 @@ pub async fn release_no_shows(state: &AppState, now: DateTime<Utc>) -> Result<us
 #[cfg(test)]
 mod tests {
     use super::*;
-    use entity::enums::ActivityKind;
 
     fn workshop(minutes: Option<i32>, status: ActivityStatus) -> activity::Model {
         let start: DateTime<Utc> = "2027-01-12T08:30:00Z".parse().unwrap();
         activity::Model {
-            id: 1,
-            kind: ActivityKind::Workshop,
-            fair_id: Some(1),
-            series_id: None,
-            region_id: None,
-            title: "Wellbeing".into(),
-            description: String::new(),
-            topic: None,
-            room: None,
-            place: None,
-            online_url: None,
-            starts_at: start,
-            ends_at: start + Duration::minutes(90),
-            capacity: 20,
-            taken: 20,
-            waitlist_enabled: true,
-            registration_opens_at: None,
-            registration_closes_at: None,
-            per_school_limit: None,
             no_show_release_minutes: minutes,
             status,
-            revision: 1,
-            created_at: start,
-            updated_at: start,
+            ..crate::checkin::tests::workshop(start)
         }
     }
 

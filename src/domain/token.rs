@@ -2,9 +2,9 @@
 //! database leak does not leak working links.
 //!
 //! One-time links (confirm a sign-up, accept an offered seat) are random: [`NewToken`].
-//! Standing links (manage my registrations, my calendar feed, my check-in code) must appear in
-//! every later email, so they are derived: HMAC-SHA-256 under the instance's secret key (kept
-//! outside the database) of what they open. The database holds their hashes for lookup; a
+//! Standing links (manage my registrations, my calendar feed, my check-in code, my way into an
+//! activity held online) must appear in every later email, so they are derived: HMAC-SHA-256
+//! under the instance's secret key (kept outside the database) of what they open. The database holds their hashes for lookup; a
 //! revoked feed link changes its generation and thereby its token.
 
 use std::fmt;
@@ -20,6 +20,7 @@ pub enum LinkPurpose {
     Manage,
     Feed,
     CheckIn,
+    Join,
 }
 
 /// The secret key standing links are derived with. Never printed.
@@ -52,7 +53,8 @@ impl LinkKey {
         URL_SAFE_NO_PAD.encode(self.0)
     }
 
-    /// The link token of `purpose` for record `id` at `generation`.
+    /// The link token of `purpose` for record `id` at `generation` (for `Join`: the person,
+    /// and the activity they join).
     pub fn derive(&self, purpose: LinkPurpose, id: i32, generation: i32) -> String {
         let mut mac = Hmac::<Sha256>::new_from_slice(&self.0).expect("any key length works");
         mac.update(format!("veletrh/{purpose:?}/{id}/{generation}").as_bytes());

@@ -10,9 +10,10 @@ use serde_json::{Value, json};
 
 use super::{Links, cancel::cancel_row, mail_data, seats, sign_up::live};
 use crate::{
+    calendar::SeatEvent,
     db::WriteTxn,
     i18n::Lang,
-    mail::{Attachment, MailKind, OutgoingMail},
+    mail::{MailKind, OutgoingMail},
     programme::{self, Activity},
     startup::AppState,
 };
@@ -48,7 +49,7 @@ pub async fn notify_changed(
         .find_also_related(person::Entity)
         .all(&**txn)
         .await?;
-    let events = Events::of(state, txn, &activity).await?;
+    let mut events = Events::of(state, txn, &activity).await?;
     let old = (before, activity.venue.as_deref());
     let mut sent = 0;
     for (row, person) in rows {
@@ -66,7 +67,7 @@ pub async fn notify_changed(
 
 /// The data of `activity_changed` for the holder of `row`: `activity` as it is now, and its
 /// time and place as they were (`before`, at the venue then). The join link goes to confirmed
-/// seats, as with the confirmation; `join_changed` says whether it is new.
+/// seats, as with the confirmation; `join_changed` says whether the address it leads to is new.
 fn changed(
     activity: &Activity,
     (before, venue): (&activity::Model, Option<&str>),
@@ -78,7 +79,8 @@ fn changed(
         .model
         .online_url
         .as_ref()
-        .filter(|_| mail_data::was_confirmed(row.status));
+        .filter(|_| mail_data::was_confirmed(row.status))
+        .map(|_| links.join_url(row.person_id, activity.model.id));
     json!({
         "activity": mail_data::activity(activity, lang, links),
         "old_when": lang.when(before.starts_at, before.ends_at, activity.zone),
@@ -89,33 +91,42 @@ fn changed(
     })
 }
 
-/// An activity's `.ics` in both languages ([`mail_data::ics`]), for the emails that update the
-/// calendars of those who got it with their confirmation.
-struct Events {
-    cs: Option<Attachment>,
-    en: Option<Attachment>,
+/// An activity's event in both languages, loaded once for the emails that update the calendars
+/// of those who got it with their confirmation ([`mail_data::event_for`]).
+struct Events<'a> {
+    activity: &'a Activity,
+    links: &'a Links,
+    cs: Option<SeatEvent>,
+    en: Option<SeatEvent>,
 }
 
-impl Events {
-    async fn of(state: &AppState, txn: &WriteTxn, activity: &Activity) -> Result<Self, DbErr> {
-        let ics = |lang| mail_data::ics(&**txn, &state.links, activity, lang);
+impl<'a> Events<'a> {
+    async fn of(
+        state: &'a AppState,
+        txn: &WriteTxn,
+        activity: &'a Activity,
+    ) -> Result<Events<'a>, DbErr> {
+        let load = |lang| SeatEvent::load(&**txn, activity.model.id, lang);
         Ok(Events {
-            cs: ics(Lang::Cs).await?,
-            en: ics(Lang::En).await?,
+            activity,
+            links: &state.links,
+            cs: load(Lang::Cs).await?,
+            en: load(Lang::En).await?,
         })
     }
 
     /// `mail` to the holder of `row` (as it was before the change it tells of) with the event
     /// attached when they got it with their confirmation, and `calendar_update` in its data
     /// saying whether it is.
-    fn attach_for(&self, row: &registration::Model, mut mail: OutgoingMail) -> OutgoingMail {
+    fn attach_for(&mut self, row: &registration::Model, mut mail: OutgoingMail) -> OutgoingMail {
         let event = match mail.lang {
-            Lang::Cs => &self.cs,
-            Lang::En => &self.en,
+            Lang::Cs => &mut self.cs,
+            Lang::En => &mut self.en,
         };
         let event = event
-            .clone()
-            .filter(|_| mail_data::was_confirmed(row.status));
+            .as_mut()
+            .filter(|_| mail_data::was_confirmed(row.status))
+            .map(|event| mail_data::event_for(event, self.links, self.activity, row.person_id));
         mail.data["calendar_update"] = event.is_some().into();
         mail.attachments.extend(event);
         mail
@@ -134,7 +145,7 @@ pub async fn cancel_all(
     let Some(activity) = programme::activity(&**txn, activity_id).await? else {
         return Ok(0);
     };
-    let events = Events::of(state, txn, &activity).await?;
+    let mut events = Events::of(state, txn, &activity).await?;
     let rows = registration::Entity::find()
         .filter(registration::Column::ActivityId.eq(activity_id))
         .filter(registration::Column::Status.is_in(live()))
@@ -208,7 +219,7 @@ pub async fn notify_venue_changed(
         if rows.is_empty() {
             continue;
         }
-        let events = Events::of(state, txn, workshop).await?;
+        let mut events = Events::of(state, txn, workshop).await?;
         for (row, person) in rows {
             let Some(person) = person.filter(|p| p.anonymised_at.is_none()) else {
                 continue;

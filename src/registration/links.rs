@@ -11,7 +11,7 @@ use crate::{
 /// How the holder of a confirmed seat gets in.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum WayIn {
-    /// The link an activity held online is joined by.
+    /// Their personal join link of an activity held online ([`Links::join_url`]).
     Online(String),
     /// The entry link the door scans, which emails and the manage page also show as a QR code.
     Door(String),
@@ -69,10 +69,15 @@ impl Links {
         )
     }
 
-    /// How the holder of the seat `registration_id` on `activity` gets in.
-    pub fn way_in(&self, activity: &activity::Model, registration_id: i32) -> WayIn {
-        match &activity.online_url {
-            Some(url) => WayIn::Online(url.clone()),
+    /// How `person_id`, holding the seat `registration_id` on `activity`, gets in.
+    pub fn way_in(
+        &self,
+        activity: &activity::Model,
+        person_id: i32,
+        registration_id: i32,
+    ) -> WayIn {
+        match activity.online_url {
+            Some(_) => WayIn::Online(self.join_url(person_id, activity.id)),
             None => WayIn::Door(self.checkin_url(registration_id)),
         }
     }
@@ -80,10 +85,33 @@ impl Links {
     /// The registration a check-in token was made for, or `None` for anything we did not make.
     pub fn checkin_registration(&self, plain: &str) -> Option<i32> {
         let (id, mac) = plain.split_once('.')?;
-        let id: i32 = id.parse().ok().filter(|id| *id > 0)?;
-        // Compared as hashes, so the time taken says nothing about how much of the MAC matched.
-        let expected = self.key.derive(LinkPurpose::CheckIn, id, 0);
-        (token::is_well_formed(mac) && token::hash(mac) == token::hash(&expected)).then_some(id)
+        let id = positive(id)?;
+        self.made(LinkPurpose::CheckIn, (id, 0), mac).then_some(id)
+    }
+
+    /// The personal link by which `person_id` joins the activity `activity_id` held online:
+    /// `/join/{person}.{activity}.{mac}`. It leads to the activity's own address, and records
+    /// their attendance when followed while the activity is on (`checkin::online`). Emails, the
+    /// manage page, the attached `.ics` and the personal feed carry it instead of the address.
+    pub fn join_url(&self, person_id: i32, activity_id: i32) -> String {
+        let mac = self.key.derive(LinkPurpose::Join, person_id, activity_id);
+        format!("{}/join/{person_id}.{activity_id}.{mac}", self.base)
+    }
+
+    /// The person and activity a join token was made for, or `None` for anything we did not
+    /// make.
+    pub fn join_of(&self, plain: &str) -> Option<(i32, i32)> {
+        let (ids, mac) = plain.rsplit_once('.')?;
+        let (person, activity) = ids.split_once('.')?;
+        let ids = (positive(person)?, positive(activity)?);
+        self.made(LinkPurpose::Join, ids, mac).then_some(ids)
+    }
+
+    /// Whether `mac` is the one this instance derives for `purpose` and `ids`. Compared as
+    /// hashes, so the time taken says nothing about how much of it matched.
+    fn made(&self, purpose: LinkPurpose, (id, generation): (i32, i32), mac: &str) -> bool {
+        let expected = self.key.derive(purpose, id, generation);
+        token::is_well_formed(mac) && token::hash(mac) == token::hash(&expected)
     }
 
     /// The confirmation link of an email.
@@ -105,6 +133,11 @@ impl Links {
     ) -> String {
         with_lang(&self.activity_url(kind, id), lang)
     }
+}
+
+/// A record id as a link carries it: digits, above zero.
+fn positive(text: &str) -> Option<i32> {
+    text.parse().ok().filter(|id| *id > 0)
 }
 
 #[cfg(test)]
@@ -147,6 +180,32 @@ mod tests {
         );
         for garbage in ["", ".", "42.", "-1.x", "x.y", "42.../etc/passwd"] {
             assert_eq!(links.checkin_registration(garbage), None, "{garbage:?}");
+        }
+    }
+
+    #[test]
+    fn a_join_link_opens_its_person_and_activity_and_nothing_else() {
+        let links = some_links();
+        let url = links.join_url(7, 42);
+        let token = url
+            .strip_prefix("https://veletrh.example.cz/join/7.42.")
+            .map(|mac| format!("7.42.{mac}"))
+            .expect(&url);
+        assert_eq!(links.join_of(&token), Some((7, 42)));
+        let mac = token.rsplit_once('.').unwrap().1;
+        for (other, why) in [
+            (format!("7.43.{mac}"), "another activity"),
+            (format!("8.42.{mac}"), "another person"),
+            (format!("42.7.{mac}"), "swapped"),
+            (format!("42.{mac}"), "no person"),
+            (links.checkin_token(42), "a check-in token"),
+            (format!("7.42.{}", links.manage_token(7)), "a manage token"),
+        ] {
+            assert_eq!(links.join_of(&other), None, "{why}");
+        }
+        assert_eq!(some_links().join_of(&token), None, "another key");
+        for garbage in ["", "..", "7.42.", "0.42.x", "7.-1.x", "7.42.../x"] {
+            assert_eq!(links.join_of(garbage), None, "{garbage:?}");
         }
     }
 }

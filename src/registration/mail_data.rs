@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 
 use super::{Links, WayIn};
 use crate::{
-    calendar,
+    calendar::{self, SeatEvent},
     i18n::Lang,
     mail::{Attachment, MailKind, OutgoingMail},
     programme::Activity,
@@ -27,10 +27,16 @@ pub fn activity(activity: &Activity, lang: Lang, links: &Links) -> Value {
 }
 
 /// A seat as the confirmation and the reminder show it (`seat.html`): the activity and how its
-/// holder gets in ([`way_in`]).
-pub fn seat(activity: &Activity, registration_id: i32, lang: Lang, links: &Links) -> Value {
+/// holder (`person_id`, by `registration_id`) gets in ([`way_in`]).
+pub fn seat(
+    activity: &Activity,
+    (person_id, registration_id): (i32, i32),
+    lang: Lang,
+    links: &Links,
+) -> Value {
     let mut shown = self::activity(activity, lang, links);
-    way_in(&mut shown, links.way_in(&activity.model, registration_id));
+    let way = links.way_in(&activity.model, person_id, registration_id);
+    way_in(&mut shown, way);
     shown
 }
 
@@ -81,7 +87,9 @@ pub async fn confirmed(
 ) -> Result<OutgoingMail, DbErr> {
     let activities: Vec<Value> = seats
         .iter()
-        .map(|(activity, registration_id)| seat(activity, *registration_id, lang, links))
+        .map(|(activity, registration_id)| {
+            seat(activity, (person.id, *registration_id), lang, links)
+        })
         .collect();
     let data = json!({
         "activities": activities,
@@ -90,7 +98,7 @@ pub async fn confirmed(
     let mut mail = to_person(MailKind::RegistrationConfirmed, person, lang, links, data);
     for (activity, _) in seats {
         mail.attachments
-            .extend(ics(conn, links, activity, lang).await?);
+            .extend(ics(conn, links, activity, person.id, lang).await?);
     }
     Ok(mail)
 }
@@ -111,9 +119,13 @@ pub async fn moved(
         "from": activity(from, lang, links),
         "feed_url": links.feed_url(person.id, person.feed_generation),
     });
-    way_in(&mut data, links.way_in(&to.model, registration_id));
+    way_in(
+        &mut data,
+        links.way_in(&to.model, person.id, registration_id),
+    );
     let mut mail = to_person(MailKind::MovedByOrganiser, person, lang, links, data);
-    mail.attachments.extend(ics(conn, links, to, lang).await?);
+    mail.attachments
+        .extend(ics(conn, links, to, person.id, lang).await?);
     withdraw_event(conn, links, from, left, mail).await
 }
 
@@ -154,19 +166,35 @@ pub async fn withdraw_event(
     Ok(mail)
 }
 
-/// The activity's event as an `.ics` attachment, as the feeds show it now, with the join link
-/// of one held online ([`calendar::activity_ics`]; `None` when the activity is gone). The
-/// confirmation carries it; a change or a cancellation carries it again
-/// to those who have it, so a calendar that imported it takes the update (same UID, a higher
-/// SEQUENCE, STATUS:CANCELLED when cancelled).
+/// The activity's event as an `.ics` attachment for `person_id`, as the feeds show it now,
+/// with their join link of one held online ([`event_for`]; `None` when the activity is gone).
+/// The confirmation carries it; a change or a cancellation carries it again to those who have
+/// it, so a calendar that imported it takes the update (same UID, a higher SEQUENCE,
+/// STATUS:CANCELLED when cancelled).
 pub async fn ics(
     conn: &impl ConnectionTrait,
     links: &Links,
     activity: &Activity,
+    person_id: i32,
     lang: Lang,
 ) -> Result<Option<Attachment>, DbErr> {
-    let ics = calendar::activity_ics(conn, activity.model.id, lang, &links.base).await?;
-    Ok(ics.map(|content| attachment(&activity.model.title, content)))
+    let event = SeatEvent::load(conn, activity.model.id, lang).await?;
+    Ok(event.map(|mut event| event_for(&mut event, links, activity, person_id)))
+}
+
+/// `event` (of `activity`) as the `.ics` attachment of `person_id`'s emails.
+pub fn event_for(
+    event: &mut SeatEvent,
+    links: &Links,
+    activity: &Activity,
+    person_id: i32,
+) -> Attachment {
+    let a = &activity.model;
+    let join_url = a
+        .online_url
+        .as_ref()
+        .map(|_| links.join_url(person_id, a.id));
+    attachment(&a.title, event.ics(&links.base, join_url))
 }
 
 /// A calendar as the `.ics` file of an email, named after `title`.

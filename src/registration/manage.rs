@@ -78,8 +78,11 @@ pub async fn my_registrations(
             }
             _ => None,
         };
-        let way_in = mail_data::was_confirmed(registration.status)
-            .then(|| state.links.way_in(&activity, registration.id));
+        let way_in = mail_data::was_confirmed(registration.status).then(|| {
+            state
+                .links
+                .way_in(&activity, registration.person_id, registration.id)
+        });
         registrations.push(MyRegistration {
             location: programme::location(&activity, venue.map(|p| p.venue.as_str())),
             zone: venue.map_or(crate::timezone::DEFAULT, |p| p.zone),

@@ -56,7 +56,12 @@ pub async fn queue_reminders(state: &AppState, now: DateTime<Utc>) -> Result<usi
             let activities: Vec<_> = seats
                 .iter()
                 .map(|(activity, registration_id)| {
-                    let mut shown = mail_data::seat(activity, *registration_id, lang, &state.links);
+                    let mut shown = mail_data::seat(
+                        activity,
+                        (person.id, *registration_id),
+                        lang,
+                        &state.links,
+                    );
                     let local_day =
                         |at: DateTime<Utc>| at.with_timezone(&activity.zone).date_naive();
                     shown["today"] = (local_day(activity.model.starts_at) == local_day(now)).into();

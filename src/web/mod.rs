@@ -15,6 +15,7 @@
 //! | certificate of attendance | `GET /me/{token}/attendance` |
 //! | feedback on an attended activity | `GET`, `POST /me/{token}/feedback/{registration}` |
 //! | delete my data | `GET`, `POST /me/{token}/delete`, then `GET /deleted` |
+//! | joining an activity held online: a button, then on to it | `GET`, `POST /join/{token}` |
 //! | a check-in QR code: on to `/admin/checkin/{token}` | `GET /checkin/{token}` |
 //! | organisers' pages (sign-in, activities, API tokens, invitations) | `/admin/…`, see [`admin`] |
 //!
@@ -31,6 +32,7 @@ mod fair;
 mod feedback;
 mod health;
 mod home;
+mod join;
 pub mod lang;
 mod manage;
 mod meetings;
@@ -85,6 +87,7 @@ pub fn routes() -> Route {
             get(manage::ask_delete).post(manage::delete),
         )
         .at("/deleted", get(manage::deleted))
+        .at("/join/:token", get(join::page).post(join::join))
         .at("/checkin/:token", get(admin::checkin_link));
     Route::new()
         .at("/healthz", get(health::healthz))

@@ -41,6 +41,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("manage.html", include_str!("templates/manage.html")),
     ("attendance.html", include_str!("templates/attendance.html")),
     ("feedback.html", include_str!("templates/feedback.html")),
+    ("join.html", include_str!("templates/join.html")),
     ("delete.html", include_str!("templates/delete.html")),
     ("deleted.html", include_str!("templates/deleted.html")),
     ("error.html", include_str!("templates/error.html")),

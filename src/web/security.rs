@@ -26,6 +26,22 @@ pub static STYLESHEET_URL: LazyLock<String> = LazyLock::new(|| {
 pub const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; style-src 'self'; \
     img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
+/// [`CONTENT_SECURITY_POLICY`] for a page whose form is answered by a redirect to `url`'s
+/// origin (the join page's button leads to the meeting), which `form-action` must allow too;
+/// `None` for an address that is no http(s) origin.
+pub fn policy_with_form_target(url: &str) -> Option<HeaderValue> {
+    let url = url::Url::parse(url).ok()?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return None;
+    }
+    let origin = url.origin().ascii_serialization();
+    let policy = CONTENT_SECURITY_POLICY.replace(
+        "form-action 'self'",
+        &format!("form-action 'self' {origin}"),
+    );
+    HeaderValue::from_str(&policy).ok()
+}
+
 #[handler]
 pub fn stylesheet() -> Response {
     Response::builder()
@@ -34,21 +50,26 @@ pub fn stylesheet() -> Response {
         .body(STYLESHEET)
 }
 
-/// Middleware for the pages: security headers on every answer, and no caching of pages that
-/// carry a personal token.
+/// Middleware for the pages: security headers on every answer (a page that needs a wider
+/// policy sets its own, [`policy_with_form_target`]), and no caching of pages that carry a
+/// personal token.
 pub async fn headers<E: Endpoint>(ep: E, req: Request) -> Result<Response> {
     let path = req.uri().path();
-    let personal = path.starts_with("/me/") || path.starts_with("/confirm/");
+    let personal = ["/me/", "/confirm/", "/join/"]
+        .iter()
+        .any(|prefix| path.starts_with(prefix));
     let mut response = ep.call(req).await?.into_response();
     let headers = response.headers_mut();
     let set = |headers: &mut poem::http::HeaderMap, name, value: &'static str| {
         headers.insert(name, HeaderValue::from_static(value));
     };
-    set(
-        headers,
-        header::CONTENT_SECURITY_POLICY,
-        CONTENT_SECURITY_POLICY,
-    );
+    if !headers.contains_key(header::CONTENT_SECURITY_POLICY) {
+        set(
+            headers,
+            header::CONTENT_SECURITY_POLICY,
+            CONTENT_SECURITY_POLICY,
+        );
+    }
     set(headers, header::X_CONTENT_TYPE_OPTIONS, "nosniff");
     set(headers, header::REFERRER_POLICY, "no-referrer");
     set(headers, header::X_FRAME_OPTIONS, "DENY");

@@ -313,18 +313,24 @@ impl TestApp {
     }
 }
 
+/// The person with `email`, if there is one.
+pub async fn person(app: &TestApp, email: &str) -> Option<entity::person::Model> {
+    use entity::person;
+    use sea_orm::{ColumnTrait, QueryFilter};
+    person::Entity::find()
+        .filter(person::Column::Email.eq(email))
+        .one(app.state.db.conn())
+        .await
+        .unwrap()
+}
+
 /// The statuses of the registrations of the person with `email` (none for an unknown address),
 /// oldest first.
 pub async fn statuses_of(app: &TestApp, email: &str) -> Vec<entity::enums::RegistrationStatus> {
-    use entity::{person, registration};
+    use entity::registration;
     use sea_orm::{ColumnTrait, QueryFilter};
     let conn = app.state.db.conn();
-    let Some(person) = person::Entity::find()
-        .filter(person::Column::Email.eq(email))
-        .one(conn)
-        .await
-        .unwrap()
-    else {
+    let Some(person) = person(app, email).await else {
         return Vec::new();
     };
     registration::Entity::find()

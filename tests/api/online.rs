@@ -1,12 +1,19 @@
-//! Activities held online: those with a seat get the join link, not an entry QR code for a
-//! door there is not.
+//! Activities held online: those with a seat get their personal join link, not an entry QR code
+//! for a door there is not; the link leads to the meeting and, while it is on, records their
+//! attendance.
 
 use chrono::{Duration, Utc};
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use crate::helpers::organisers::{WORKSHOP, admin, call_api, field_errors, get_page, post_form};
-use crate::helpers::{Backend, on_both_backends, sign_up_body, spawn_app, unescape};
+use entity::enums::RegistrationStatus;
+
+use crate::helpers::organisers::{
+    Staff, WORKSHOP, admin, call_api, confirmed, doors_open, field_errors, get_page, post_form,
+};
+use crate::helpers::{
+    Backend, TestApp, on_both_backends, person, sign_up_body, spawn_app, statuses_of, unescape,
+};
 
 const JOIN: &str = "https://meet.jit.si/OnlineSetkaniOP";
 
@@ -93,33 +100,55 @@ async fn an_online_meeting_gives_its_join_link_instead_of_an_entry_qr_code(backe
         .unwrap()
         .to_owned();
 
-    // The confirmation: the join link for the meeting, one entry link and QR code for the
-    // workshop only, each QR code where the HTML shows it.
+    // The confirmation: her own join link for the meeting (never the meeting's address), one
+    // entry link and QR code for the workshop only, each QR code where the HTML shows it.
     let confirmation = app.emails_to("jana@skola.cz").await.pop().unwrap();
     assert!(confirmation.subject.starts_with("Přihláška potvrzena"));
-    assert!(confirmation.text.contains(JOIN), "{}", confirmation.text);
+    let jana = person(&app, "jana@skola.cz").await.unwrap().id;
+    let join = app.state.links.join_url(jana, id as i32);
+    assert!(join.starts_with(&format!("{}/join/{jana}.{id}.", app.address)));
+    assert_eq!(confirmation.link(&app, "/join/"), join);
+    assert!(
+        !confirmation.text.contains("meet.jit.si"),
+        "{}",
+        confirmation.text
+    );
     assert!(confirmation.text.contains("Připojení online"));
     let html = unescape(&confirmation.html);
-    assert!(html.contains(&format!("href=\"{JOIN}\"")), "{html}");
+    assert!(html.contains(&format!("href=\"{join}\"")), "{html}");
+    assert!(!html.contains("meet.jit.si"));
     let entries = confirmation.text.matches("/checkin/").count();
     assert_eq!(entries, 1, "{}", confirmation.text);
     assert_eq!(confirmation.inline_images.len(), 1);
     let (cid, _) = &confirmation.inline_images[0];
     assert!(confirmation.html.contains(&format!("cid:{cid}")));
     assert_eq!(confirmation.html.matches("cid:checkin-qr-").count(), 1);
-    // The meeting's .ics has the link too (the email goes only to a seat's holder); the public
-    // feed of the meeting does not.
-    let with_link: Vec<&str> = confirmation
+    // The meeting's .ics has her link too (the email goes only to a seat's holder), and so has
+    // her personal feed; the public feed of the meeting has neither.
+    let with_link: Vec<String> = confirmation
         .attachments
         .iter()
-        .map(|(_, ics)| ics.as_str())
-        .filter(|ics| ics.replace("\r\n ", "").contains(JOIN))
+        .map(|(_, ics)| ics.replace("\r\n ", ""))
+        .filter(|ics| ics.contains(&join))
         .collect();
     assert_eq!(with_link.len(), 1, "{:?}", confirmation.attachments);
     assert!(with_link[0].contains("SUMMARY:Setkání online"));
+    let personal = confirmation.link(&app, "/calendar.ics");
+    let personal = app
+        .get(personal.trim_start_matches(&app.address))
+        .await
+        .text()
+        .await
+        .unwrap()
+        .replace("\r\n ", "");
+    assert!(personal.contains(&join), "{personal}");
+    for ics in [&with_link[0], &personal] {
+        assert!(!ics.contains("meet.jit.si"), "{ics}");
+    }
     let feed = app.get(&format!("/meetings/{id}/calendar.ics")).await;
     assert_eq!(feed.status(), 200);
-    assert!(!feed.text().await.unwrap().contains("meet.jit.si"));
+    let feed = feed.text().await.unwrap();
+    assert!(!feed.contains("meet.jit.si") && !feed.contains("/join/"));
 
     // The manage page: the join link, and the QR code for the workshop only.
     let page = unescape(
@@ -129,7 +158,7 @@ async fn an_online_meeting_gives_its_join_link_instead_of_an_entry_qr_code(backe
             .await
             .unwrap(),
     );
-    assert!(page.contains(&format!("href=\"{JOIN}\"")), "{page}");
+    assert!(page.contains(&format!("href=\"{join}\"")), "{page}");
     assert!(page.contains("Připojení online:"));
     assert_eq!(page.matches("<details class=\"checkin-qr\">").count(), 1);
 
@@ -144,7 +173,7 @@ async fn an_online_meeting_gives_its_join_link_instead_of_an_entry_qr_code(backe
             .unwrap()
             .clone()
     };
-    assert_eq!(of(id)["join_url"], JOIN);
+    assert_eq!(of(id)["join_url"], join.as_str());
     assert!(of(id)["checkin_url"].is_null());
     let workshop = of(WORKSHOP.into());
     assert!(workshop["join_url"].is_null());
@@ -169,7 +198,7 @@ async fn an_online_meeting_gives_its_join_link_instead_of_an_entry_qr_code(backe
         assert_eq!(door.contains("Akce probíhá online"), online, "{door}");
     }
 
-    // A new link goes to those holding a confirmed seat.
+    // A new address is told to those holding a confirmed seat; their link stays, and leads there.
     let new_join = "https://meet.jit.si/NovyOdkazOP";
     let path = format!("/admin/activities/{id}");
     let changed = call_api(
@@ -183,16 +212,20 @@ async fn an_online_meeting_gives_its_join_link_instead_of_an_entry_qr_code(backe
     assert_eq!(changed.status(), 200);
     let told = app.emails_to("jana@skola.cz").await.pop().unwrap();
     assert!(
-        told.text.contains("došlo ke změně odkazu pro připojení"),
+        told.text.contains("došlo ke změně adresy online setkání"),
         "{}",
         told.text
     );
     assert!(
-        told.text
-            .contains(&format!("Připojení online – NOVÝ ODKAZ: {new_join}")),
+        told.text.contains(&format!(
+            "Připojení online (váš odkaz nyní vede na novou adresu): {join}"
+        )),
         "{}",
         told.text
     );
+    assert!(!told.text.contains("meet.jit.si"));
+    let ics = told.attachments[0].1.replace("\r\n ", "");
+    assert!(ics.contains(&join) && !ics.contains("meet.jit.si"), "{ics}");
 
     // Cleared, the meeting is held in person again.
     let cleared = call_api(
@@ -329,7 +362,168 @@ async fn the_admin_form_takes_the_join_link_and_names_a_bad_one(backend: Backend
     );
 }
 
+/// An online meeting `days` from now, for two hours.
+fn online_meeting(title: &str, days: i64, online_url: &str) -> Value {
+    let starts = Utc::now() + Duration::days(days);
+    json!({
+        "kind": "meeting",
+        "title": title,
+        "place": "online",
+        "starts_at": starts,
+        "ends_at": starts + Duration::hours(2),
+        "capacity": 20,
+        "online_url": online_url,
+    })
+}
+
+async fn created(app: &TestApp, boss: &Staff, activity: Value) -> i32 {
+    let answer = call_api(
+        app,
+        Some(boss),
+        Method::POST,
+        "/admin/activities",
+        Some(activity),
+    )
+    .await;
+    assert_eq!(answer.status(), 201);
+    answer.json::<Value>().await.unwrap()["id"]
+        .as_i64()
+        .unwrap() as i32
+}
+
+/// `manage`'s registration status for `activity`.
+async fn status_at(app: &TestApp, manage: &str, activity: i32) -> String {
+    app.me(manage).await["registrations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["activity_id"] == activity)
+        .unwrap()["status"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+async fn the_personal_link_leads_to_the_meeting_and_records_attendance_while_it_is_on(
+    backend: Backend,
+) {
+    let app = spawn_app(backend).await;
+    let boss = admin(&app).await;
+    let now_on = created(&app, &boss, online_meeting("Setkání právě teď", 40, JOIN)).await;
+    let later_url = "https://meet.jit.si/schůzka";
+    let later = created(&app, &boss, online_meeting("Setkání příště", 41, later_url)).await;
+    let answer = confirmed(&app, "Jana Dvořáková", "jana@skola.cz", &[now_on, later]).await;
+    let manage = answer["manage_token"].as_str().unwrap().to_owned();
+    let body = sign_up_body("petr@skola.cz", now_on);
+    assert_eq!(
+        app.post_json("/api/registrations", &body).await.status(),
+        202
+    );
+    doors_open(&app, now_on).await;
+    let jana = person(&app, "jana@skola.cz").await.unwrap().id;
+    let path_of = |url: String| url.trim_start_matches(&app.address).to_owned();
+    let link = path_of(app.state.links.join_url(jana, now_on));
+
+    // Opening the link shows the meeting and a button, and records nothing: mail scanners open
+    // links too. The page may send its form on to the meeting's address, and only there.
+    let page = get_page(&app, None, &link).await;
+    assert_eq!(page.status(), 200);
+    let policy = page.headers()["content-security-policy"].to_str().unwrap();
+    assert!(
+        policy.contains("form-action 'self' https://meet.jit.si;"),
+        "{policy}"
+    );
+    assert_eq!(page.headers()["cache-control"], "private, no-store");
+    let page = unescape(&page.text().await.unwrap());
+    assert!(page.contains("Setkání právě teď"), "{page}");
+    assert!(page.contains(&format!(r#"<form method="post" action="{link}?lang=cs">"#)));
+    assert!(page.contains("nejdříve 30 minut před začátkem"));
+    assert!(!page.contains("meet.jit.si"), "the address is not shown");
+    assert_eq!(status_at(&app, &manage, now_on).await, "confirmed");
+
+    // The button: on to the meeting, checked in; again, on to the meeting, nothing more.
+    for _ in 0..2 {
+        let joined = post_form(&app, None, &link, &[]).await;
+        assert_eq!(joined.status(), 303);
+        assert_eq!(joined.headers()["location"], JOIN);
+        assert_eq!(status_at(&app, &manage, now_on).await, "attended");
+    }
+    let page = get_page(&app, None, &link).await.text().await.unwrap();
+    assert!(page.contains("Vaše účast je zaznamenána"), "{page}");
+    let certificate = app.get(&format!("/api/me/{manage}/attendance")).await;
+    let certificate: Value = certificate.json().await.unwrap();
+    assert_eq!(certificate["attended"][0]["activity_id"], now_on);
+    let door = format!("/admin/activities/{now_on}/checkin");
+    let door = get_page(&app, Some(&boss), &door)
+        .await
+        .text()
+        .await
+        .unwrap();
+    let door = unescape(&door);
+    assert!(door.contains("svým osobním odkazem"), "{door}");
+
+    // Trying the link of a meeting a month away leads there (its address written for an HTTP
+    // header) and records nothing.
+    let link_later = path_of(app.state.links.join_url(jana, later));
+    let english = get_page(&app, None, &format!("{link_later}?lang=en")).await;
+    let english = english.text().await.unwrap();
+    assert!(
+        english.contains("from 30 minutes before the start"),
+        "{english}"
+    );
+    let joined = post_form(&app, None, &link_later, &[]).await;
+    assert_eq!(joined.status(), 303);
+    assert_eq!(
+        joined.headers()["location"],
+        "https://meet.jit.si/sch%C5%AFzka"
+    );
+    assert_eq!(status_at(&app, &manage, later).await, "confirmed");
+
+    // Petr has not confirmed: his link (he was never sent one) leads nowhere, and says why.
+    let petr = person(&app, "petr@skola.cz").await.unwrap().id;
+    let link_petr = path_of(app.state.links.join_url(petr, now_on));
+    for answer in [
+        get_page(&app, None, &link_petr).await,
+        post_form(&app, None, &link_petr, &[]).await,
+    ] {
+        assert_eq!(answer.status(), 200);
+        assert_eq!(
+            answer.headers()["content-security-policy"],
+            veletrh::web::CONTENT_SECURITY_POLICY
+        );
+        let page = unescape(&answer.text().await.unwrap());
+        assert!(page.contains("nemáte potvrzené místo"), "{page}");
+    }
+    assert_eq!(
+        statuses_of(&app, "petr@skola.cz").await,
+        [RegistrationStatus::Pending]
+    );
+
+    // A link we did not make opens nothing.
+    let forged = format!("{}x", &link[..link.len() - 1]);
+    assert_eq!(get_page(&app, None, &forged).await.status(), 404);
+    assert_eq!(post_form(&app, None, &forged, &[]).await.status(), 404);
+
+    // Cancelled, or no longer online: the link says so and leads nowhere.
+    let cancel = format!("/admin/activities/{later}/cancel");
+    let cancelled = call_api(&app, Some(&boss), Method::POST, &cancel, Some(json!({}))).await;
+    assert!(cancelled.status().is_success(), "{}", cancelled.status());
+    let path = format!("/admin/activities/{now_on}");
+    let in_person = Some(json!({ "online_url": "", "place": "Okresní úřad" }));
+    let moved = call_api(&app, Some(&boss), Method::PATCH, &path, in_person).await;
+    assert_eq!(moved.status(), 200);
+    for (link, says) in [
+        (&link_later, "Tato akce byla zrušena."),
+        (&link, "Tato akce se už nekoná online."),
+    ] {
+        let answer = post_form(&app, None, link, &[]).await;
+        assert_eq!(answer.status(), 200);
+        assert!(answer.text().await.unwrap().contains(says));
+    }
+}
+
 on_both_backends!(
+    the_personal_link_leads_to_the_meeting_and_records_attendance_while_it_is_on,
     an_online_meeting_gives_its_join_link_instead_of_an_entry_qr_code,
     a_series_held_online_gives_every_meeting_its_link,
     the_admin_form_takes_the_join_link_and_names_a_bad_one,

@@ -1,17 +1,23 @@
 //! One sign-up in a real browser: headless Chromium in a phone-sized window (390×844), driven
 //! over WebDriver (chromedriver; see `helpers/browser.rs`). It fills in the programme's form with
 //! a bad email, sees the field error, corrects it, opens the link from the email, presses the
-//! confirm button, and cancels on the manage page. SQLite only: the pages are the same on both
-//! databases, which `pages.rs` covers.
+//! confirm button, and cancels on the manage page. Then someone joins a meeting held online by
+//! the link from their email: the browser must follow the button on to the meeting's own site,
+//! which the page's security policy allows. SQLite only: the pages are the same on both
+//! databases, which `pages.rs` and `online.rs` cover.
 //!
 //! Needs the Debian packages `chromium` and `chromium-driver` (`.ci/test` installs them). Without
 //! them the test fails and says so, unless `VELETRH_SKIP_BROWSER=1` is set. Screenshots of the
 //! programme and of the manage page go to the temp dir (`veletrh-programme.png`,
 //! `veletrh-manage.png`) for a human to look at.
 
+use chrono::{Duration, Utc};
 use entity::{enums::RegistrationStatus, registration};
 use fantoccini::{Client, Locator};
+use reqwest::Method;
 use sea_orm::EntityTrait;
+use serde_json::json;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 use crate::helpers::{
     Backend, TestApp,
@@ -19,6 +25,7 @@ use crate::helpers::{
         attr, browser, click_and_wait, fit_viewport, follow, run, screenshot, screenshot_path,
         start_driver, text_of,
     },
+    organisers::{admin, call_api, confirmed, doors_open},
     spawn_app,
 };
 
@@ -163,4 +170,83 @@ async fn flow(app: &TestApp, c: &Client) -> Result<(), fantoccini::error::CmdErr
         screenshot_path("veletrh-manage.png").display()
     );
     Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_person_joins_a_meeting_held_online_from_their_phone() {
+    let Some(driver) = start_driver().await else {
+        return;
+    };
+    let app = spawn_app(Backend::Sqlite).await;
+    let room = meeting_room().await;
+    let boss = admin(&app).await;
+    let starts = Utc::now() + Duration::days(40);
+    let meeting = json!({
+        "kind": "meeting",
+        "title": "Setkání online",
+        "place": "online",
+        "starts_at": starts,
+        "ends_at": starts + Duration::hours(2),
+        "capacity": 20,
+        "online_url": room,
+    });
+    let created = call_api(
+        &app,
+        Some(&boss),
+        Method::POST,
+        "/admin/activities",
+        Some(meeting),
+    );
+    let id = created.await.json::<serde_json::Value>().await.unwrap()["id"]
+        .as_i64()
+        .unwrap() as i32;
+    confirmed(&app, "Jana Dvořáková", "jana@skola.cz", &[id]).await;
+    doors_open(&app, id).await;
+    let client = browser(&driver).await;
+    let steps = {
+        let client = client.clone();
+        async move {
+            let mail = app.emails_to("jana@skola.cz").await.pop().unwrap();
+            let link = mail.link(&app, "/join/");
+            client.goto(&link).await?;
+            fit_viewport(&client).await?;
+            assert_eq!(text_of(&client, "h1").await, "Připojení online");
+            assert_eq!(
+                status_of_registrations(&app).await,
+                [RegistrationStatus::Confirmed]
+            );
+            click_and_wait(&client, "main form button").await?;
+            assert_eq!(client.current_url().await?.as_str(), room);
+            assert_eq!(text_of(&client, "h1").await, "Online místnost");
+            assert_eq!(
+                status_of_registrations(&app).await,
+                [RegistrationStatus::Attended]
+            );
+            Ok(())
+        }
+    };
+    run(driver, client, steps).await;
+}
+
+/// The address of a meeting's own site on another origin (another port): a page titled
+/// "Online místnost", whatever is asked.
+async fn meeting_room() -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        while let Ok((mut stream, _)) = listener.accept().await {
+            tokio::spawn(async move {
+                let mut request = [0u8; 4096];
+                let _ = stream.read(&mut request).await;
+                let page = "<!doctype html><title>Místnost</title><h1>Online místnost</h1>";
+                let answer = format!(
+                    "HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n\
+                     Content-Length: {}\r\nConnection: close\r\n\r\n{page}",
+                    page.len()
+                );
+                let _ = stream.write_all(answer.as_bytes()).await;
+            });
+        }
+    });
+    format!("http://{address}/room")
 }

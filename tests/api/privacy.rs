@@ -26,12 +26,7 @@ const INFORMAL: i32 = 4;
 const LAST_SLOT: i32 = 6;
 
 async fn person_by_email(app: &TestApp, email: &str) -> person::Model {
-    person::Entity::find()
-        .filter(person::Column::Email.eq(email))
-        .one(app.state.db.conn())
-        .await
-        .unwrap()
-        .unwrap()
+    crate::helpers::person(app, email).await.unwrap()
 }
 
 async fn person_row(app: &TestApp, id: i32) -> person::Model {
