@@ -585,6 +585,12 @@ async fn check_pages(app: &TestApp, admin: &Admin<'_>, x: &Hostile) {
     )
     .await;
     assert_eq!(rated.0, 303, "the feedback form: {rated:?}");
+    let seat = registration::Entity::find_by_id(x.seat)
+        .one(app.state.db.conn())
+        .await
+        .unwrap()
+        .unwrap();
+    let join = app.state.links.join_url(seat.person_id, seat.activity_id);
     let public = [
         (
             "/".to_owned(),
@@ -622,6 +628,7 @@ async fn check_pages(app: &TestApp, admin: &Admin<'_>, x: &Hostile) {
             "Xtitle~ Xfeedback~",
         ),
         (format!("{manage}/delete"), ""),
+        (join.trim_start_matches(&app.address).to_owned(), "Xtitle~"),
         ("/check-email".to_owned(), ""),
         ("/admin/login".to_owned(), ""),
     ];
