@@ -8,8 +8,8 @@
 //!
 //! Needs the Debian packages `chromium` and `chromium-driver` (`.ci/test` installs them). Without
 //! them the test fails and says so, unless `VELETRH_SKIP_BROWSER=1` is set. Screenshots of the
-//! programme and of the manage page go to the temp dir (`veletrh-programme.png`,
-//! `veletrh-manage.png`) for a human to look at.
+//! programme, the manage page and the join page go to the temp dir (`veletrh-programme.png`,
+//! `veletrh-manage.png`, `veletrh-join.png`) for a human to look at.
 
 use chrono::{Duration, Utc};
 use entity::{enums::RegistrationStatus, registration};
@@ -211,6 +211,7 @@ async fn a_person_joins_a_meeting_held_online_from_their_phone() {
             client.goto(&link).await?;
             fit_viewport(&client).await?;
             assert_eq!(text_of(&client, "h1").await, "Připojení online");
+            screenshot(&client, "veletrh-join.png").await;
             assert_eq!(
                 status_of_registrations(&app).await,
                 [RegistrationStatus::Confirmed]
