@@ -9,7 +9,8 @@ use serde_json::{Value, json};
 use entity::enums::RegistrationStatus;
 
 use crate::helpers::organisers::{
-    Staff, WORKSHOP, admin, call_api, confirmed, doors_open, field_errors, get_page, post_form,
+    WORKSHOP, admin, call_api, confirmed, created_activity, doors_open, field_errors, get_page,
+    online_meeting, post_form,
 };
 use crate::helpers::{
     Backend, TestApp, on_both_backends, person, sign_up_body, spawn_app, statuses_of, unescape,
@@ -20,16 +21,7 @@ const JOIN: &str = "https://meet.jit.si/OnlineSetkaniOP";
 async fn an_online_meeting_gives_its_join_link_instead_of_an_entry_qr_code(backend: Backend) {
     let app = spawn_app(backend).await;
     let boss = admin(&app).await;
-    let starts = Utc::now() + Duration::days(40);
-    let mut meeting = json!({
-        "kind": "meeting",
-        "title": "Setkání online",
-        "place": "online",
-        "starts_at": starts,
-        "ends_at": starts + Duration::hours(2),
-        "capacity": 20,
-        "online_url": "javascript:alert(1)",
-    });
+    let mut meeting = online_meeting("Setkání online", 40, "javascript:alert(1)");
 
     // Not a web address: a field error in the caller's language, and nothing written.
     let refused = call_api(
@@ -362,35 +354,6 @@ async fn the_admin_form_takes_the_join_link_and_names_a_bad_one(backend: Backend
     );
 }
 
-/// An online meeting `days` from now, for two hours.
-fn online_meeting(title: &str, days: i64, online_url: &str) -> Value {
-    let starts = Utc::now() + Duration::days(days);
-    json!({
-        "kind": "meeting",
-        "title": title,
-        "place": "online",
-        "starts_at": starts,
-        "ends_at": starts + Duration::hours(2),
-        "capacity": 20,
-        "online_url": online_url,
-    })
-}
-
-async fn created(app: &TestApp, boss: &Staff, activity: Value) -> i32 {
-    let answer = call_api(
-        app,
-        Some(boss),
-        Method::POST,
-        "/admin/activities",
-        Some(activity),
-    )
-    .await;
-    assert_eq!(answer.status(), 201);
-    answer.json::<Value>().await.unwrap()["id"]
-        .as_i64()
-        .unwrap() as i32
-}
-
 /// `manage`'s registration status for `activity`.
 async fn status_at(app: &TestApp, manage: &str, activity: i32) -> String {
     app.me(manage).await["registrations"]
@@ -409,9 +372,10 @@ async fn the_personal_link_leads_to_the_meeting_and_records_attendance_while_it_
 ) {
     let app = spawn_app(backend).await;
     let boss = admin(&app).await;
-    let now_on = created(&app, &boss, online_meeting("Setkání právě teď", 40, JOIN)).await;
+    let now_on = created_activity(&app, &boss, online_meeting("Setkání právě teď", 40, JOIN)).await;
     let later_url = "https://meet.jit.si/schůzka";
-    let later = created(&app, &boss, online_meeting("Setkání příště", 41, later_url)).await;
+    let later =
+        created_activity(&app, &boss, online_meeting("Setkání příště", 41, later_url)).await;
     let answer = confirmed(&app, "Jana Dvořáková", "jana@skola.cz", &[now_on, later]).await;
     let manage = answer["manage_token"].as_str().unwrap().to_owned();
     let body = sign_up_body("petr@skola.cz", now_on);

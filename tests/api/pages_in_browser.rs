@@ -11,12 +11,9 @@
 //! programme, the manage page and the join page go to the temp dir (`veletrh-programme.png`,
 //! `veletrh-manage.png`, `veletrh-join.png`) for a human to look at.
 
-use chrono::{Duration, Utc};
 use entity::{enums::RegistrationStatus, registration};
 use fantoccini::{Client, Locator};
-use reqwest::Method;
 use sea_orm::EntityTrait;
-use serde_json::json;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 use crate::helpers::{
@@ -25,7 +22,7 @@ use crate::helpers::{
         attr, browser, click_and_wait, fit_viewport, follow, run, screenshot, screenshot_path,
         start_driver, text_of,
     },
-    organisers::{admin, call_api, confirmed, doors_open},
+    organisers::{admin, confirmed, created_activity, doors_open, online_meeting},
     spawn_app,
 };
 
@@ -180,26 +177,8 @@ async fn a_person_joins_a_meeting_held_online_from_their_phone() {
     let app = spawn_app(Backend::Sqlite).await;
     let room = meeting_room().await;
     let boss = admin(&app).await;
-    let starts = Utc::now() + Duration::days(40);
-    let meeting = json!({
-        "kind": "meeting",
-        "title": "Setkání online",
-        "place": "online",
-        "starts_at": starts,
-        "ends_at": starts + Duration::hours(2),
-        "capacity": 20,
-        "online_url": room,
-    });
-    let created = call_api(
-        &app,
-        Some(&boss),
-        Method::POST,
-        "/admin/activities",
-        Some(meeting),
-    );
-    let id = created.await.json::<serde_json::Value>().await.unwrap()["id"]
-        .as_i64()
-        .unwrap() as i32;
+    let meeting = online_meeting("Setkání online", 40, &room);
+    let id = created_activity(&app, &boss, meeting).await;
     confirmed(&app, "Jana Dvořáková", "jana@skola.cz", &[id]).await;
     doors_open(&app, id).await;
     let client = browser(&driver).await;

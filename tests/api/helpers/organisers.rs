@@ -341,3 +341,27 @@ pub async fn each_role(app: &TestApp, fair: i32, other_fair: i32) -> Roles {
         admin: admin(app).await,
     }
 }
+
+/// A meeting held online at `online_url`, `days` from now, for two hours.
+pub fn online_meeting(title: &str, days: i64, online_url: &str) -> Value {
+    let starts = Utc::now() + Duration::days(days);
+    json!({
+        "kind": "meeting",
+        "title": title,
+        "place": "online",
+        "starts_at": starts,
+        "ends_at": starts + Duration::hours(2),
+        "capacity": 20,
+        "online_url": online_url,
+    })
+}
+
+/// Creates `activity` through the API as `boss`; its id.
+pub async fn created_activity(app: &TestApp, boss: &Staff, activity: Value) -> i32 {
+    let path = "/admin/activities";
+    let answer = call_api(app, Some(boss), Method::POST, path, Some(activity)).await;
+    assert_eq!(answer.status(), 201);
+    answer.json::<Value>().await.unwrap()["id"]
+        .as_i64()
+        .unwrap() as i32
+}
