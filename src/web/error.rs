@@ -6,6 +6,11 @@
 use poem::http::StatusCode;
 use sea_orm::DbErr;
 
+/// Nothing here: [`pages`] shows the 404 page.
+pub fn not_found() -> poem::Error {
+    poem::Error::from_status(StatusCode::NOT_FOUND)
+}
+
 pub fn db(err: DbErr) -> poem::Error {
     if is_unavailable(&err) {
         tracing::warn!(error = %err, "database unavailable");

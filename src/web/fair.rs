@@ -42,10 +42,6 @@ struct Slot {
     workshops: Vec<ActivityView>,
 }
 
-fn not_found() -> poem::Error {
-    poem::Error::from_status(StatusCode::NOT_FOUND)
-}
-
 #[handler]
 pub async fn show(
     req: &Request,
@@ -56,7 +52,7 @@ pub async fn show(
     let fair = programme::fair_by_slug(state.db.conn(), &slug)
         .await
         .map_err(error::db)?
-        .ok_or_else(not_found)?;
+        .ok_or_else(error::not_found)?;
     // `?activity=3` (the sign-up link of a workshop's page) ticks that workshop.
     let ticked: Vec<String> = req
         .uri()
@@ -87,7 +83,7 @@ pub async fn submit(
     let fair = programme::fair_by_slug(conn, &slug)
         .await
         .map_err(error::db)?
-        .ok_or_else(not_found)?;
+        .ok_or_else(error::not_found)?;
     let offered: Vec<i32> = programme::workshops(conn, fair.id)
         .await
         .map_err(error::db)?
@@ -111,7 +107,7 @@ pub fn back_to_form(Path(slug): Path<String>, PageLang(lang): PageLang) -> poem:
         .bytes()
         .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
     if slug.is_empty() || !slug_like {
-        return Err(not_found());
+        return Err(error::not_found());
     }
     Ok(Redirect::see_other(with_lang(
         &format!("/fairs/{slug}"),

@@ -29,10 +29,6 @@ use crate::{
     startup::AppState,
 };
 
-fn not_found() -> poem::Error {
-    poem::Error::from_status(StatusCode::NOT_FOUND)
-}
-
 /// The attended registration `id` of the person behind `plain`, and the page's language.
 async fn attended(
     state: &AppState,
@@ -42,17 +38,17 @@ async fn attended(
     fallback: Lang,
 ) -> poem::Result<(Attended, Lang)> {
     count_token_guess(state, req)?;
-    let id: i32 = id.parse().map_err(|_| not_found())?;
+    let id: i32 = id.parse().map_err(|_| error::not_found())?;
     let attendance = registration::attendance(state, plain)
         .await
         .map_err(error::db)?
-        .ok_or_else(not_found)?;
+        .ok_or_else(error::not_found)?;
     let lang = person_lang(req, &attendance.person, fallback);
     let found = attendance
         .attended
         .into_iter()
         .find(|a| a.registration.id == id)
-        .ok_or_else(not_found)?;
+        .ok_or_else(error::not_found)?;
     Ok((found, lang))
 }
 
@@ -128,6 +124,6 @@ pub async fn submit(
             page(state, req, &plain, &a, lang, status, view)
         }
         Err(ManageError::Db(err)) => Err(error::db(err)),
-        Err(_) => Err(not_found()),
+        Err(_) => Err(error::not_found()),
     }
 }

@@ -23,10 +23,6 @@ use crate::{
     startup::AppState,
 };
 
-fn not_found() -> poem::Error {
-    poem::Error::from_status(StatusCode::NOT_FOUND)
-}
-
 #[handler]
 pub async fn page(
     req: &Request,
@@ -38,7 +34,7 @@ pub async fn page(
     let joining = online::look(state, &plain)
         .await
         .map_err(error::db)?
-        .ok_or_else(not_found)?;
+        .ok_or_else(error::not_found)?;
     show(state, req, &plain, &joining, fallback)
 }
 
@@ -53,7 +49,7 @@ pub async fn join(
     let (joining, _) = online::join(state, &plain, Utc::now())
         .await
         .map_err(error::db)?
-        .ok_or_else(not_found)?;
+        .ok_or_else(error::not_found)?;
     // The address as a URL writes it: ASCII, fit for the Location header.
     match &joining.way {
         Way::In(url) => match url::Url::parse(url) {

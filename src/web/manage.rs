@@ -54,10 +54,6 @@ struct RegistrationView {
     join_url: Option<String>,
 }
 
-fn not_found() -> poem::Error {
-    poem::Error::from_status(StatusCode::NOT_FOUND)
-}
-
 /// Every request with a manage token counts against the per-address limit on token guessing.
 pub(super) fn count_token_guess(state: &AppState, req: &Request) -> poem::Result<()> {
     state
@@ -73,7 +69,7 @@ async fn mine(state: &AppState, req: &Request, plain: &str) -> poem::Result<MyRe
     registration::my_registrations(state, plain)
         .await
         .map_err(error::db)?
-        .ok_or_else(not_found)
+        .ok_or_else(error::not_found)
 }
 
 pub(super) fn person_lang(req: &Request, person: &person::Model, fallback: Lang) -> Lang {
@@ -193,7 +189,7 @@ pub async fn attendance(
     let attendance = registration::attendance(state, &plain)
         .await
         .map_err(error::db)?
-        .ok_or_else(not_found)?;
+        .ok_or_else(error::not_found)?;
     let person = &attendance.person;
     let lang = person_lang(req, person, fallback);
     let attended: Vec<_> = attendance
@@ -239,7 +235,7 @@ pub async fn cancel(
     Data(state): Data<&AppState>,
     PageLang(lang): PageLang,
 ) -> poem::Result<Response> {
-    let id: i32 = id.parse().map_err(|_| not_found())?;
+    let id: i32 = id.parse().map_err(|_| error::not_found())?;
     count_token_guess(state, req)?;
     match registration::cancel(state, &plain, id)
         .await
@@ -248,7 +244,7 @@ pub async fn cancel(
         CancelOutcome::Cancelled => Ok(done(&format!("/me/{plain}"), "cancelled", lang)),
         // A second click: nothing happened this time, and no email comes.
         CancelOutcome::AlreadyCancelled => Ok(done(&format!("/me/{plain}"), "already", lang)),
-        CancelOutcome::NotFound => Err(not_found()),
+        CancelOutcome::NotFound => Err(error::not_found()),
     }
 }
 
@@ -288,7 +284,7 @@ pub async fn delete(
     {
         Ok(Redirect::see_other(with_lang("/deleted", lang)).into_response())
     } else {
-        Err(not_found())
+        Err(error::not_found())
     }
 }
 

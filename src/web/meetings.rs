@@ -36,10 +36,6 @@ struct Filter {
     district: String,
 }
 
-fn not_found() -> poem::Error {
-    poem::Error::from_status(StatusCode::NOT_FOUND)
-}
-
 /// The districts each meeting names.
 async fn districts_of(
     conn: &impl sea_orm::ConnectionTrait,
@@ -166,7 +162,7 @@ pub async fn detail(
     Data(state): Data<&AppState>,
     PageLang(lang): PageLang,
 ) -> poem::Result<Response> {
-    let id: i32 = id.parse().map_err(|_| not_found())?;
+    let id: i32 = id.parse().map_err(|_| error::not_found())?;
     page(
         state,
         lang,
@@ -187,12 +183,12 @@ pub async fn submit(
     PageLang(lang): PageLang,
     body: bytes::Bytes,
 ) -> poem::Result<Response> {
-    let id: i32 = id.parse().map_err(|_| not_found())?;
+    let id: i32 = id.parse().map_err(|_| error::not_found())?;
     let meeting = programme::activity(state.db.conn(), id)
         .await
         .map_err(error::db)?
         .filter(|a| a.model.kind == ActivityKind::Meeting)
-        .ok_or_else(not_found)?;
+        .ok_or_else(error::not_found)?;
     let posted = sign_up::parse(&body, lang);
     let id = meeting.model.id;
     match sign_up::submit(state, req, posted, &[id], Some(id)).await? {
@@ -207,7 +203,7 @@ pub async fn submit(
 /// The form's address opened as a page (a bookmark, a reload): the meeting's page.
 #[handler]
 pub fn back_to_form(Path(id): Path<String>, PageLang(lang): PageLang) -> poem::Result<Redirect> {
-    let id: i32 = id.parse().map_err(|_| not_found())?;
+    let id: i32 = id.parse().map_err(|_| error::not_found())?;
     Ok(Redirect::see_other(with_lang(
         &format!("/meetings/{id}"),
         lang,
@@ -228,7 +224,7 @@ async fn page(
         .await
         .map_err(error::db)?
         .filter(|a| a.model.kind == ActivityKind::Meeting)
-        .ok_or_else(not_found)?;
+        .ok_or_else(error::not_found)?;
     let regions = places::regions(conn).await.map_err(error::db)?;
     let named = districts_of(conn, &[id]).await.map_err(error::db)?;
     let view = item(&meeting, &regions, &named, lang);

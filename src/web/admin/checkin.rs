@@ -19,6 +19,7 @@ use poem::{
 use serde::Serialize;
 
 use super::{AdminForm, SignedIn, accounts::chrome, manage_error, parse_id, signed_in};
+use crate::web::error;
 use crate::{
     checkin::{self, Attendee, Decision, Outcome, Target},
     i18n::Lang,
@@ -26,10 +27,6 @@ use crate::{
     startup::AppState,
     web::{PageLang, lang::here, render::with_lang},
 };
-
-fn not_found() -> poem::Error {
-    poem::Error::from_status(StatusCode::NOT_FOUND)
-}
 
 /// A query parameter of the request.
 fn query(req: &Request, name: &str) -> Option<String> {
@@ -270,7 +267,7 @@ pub async fn show(
     PageLang(lang): PageLang,
 ) -> poem::Result<Response> {
     let Some(registration) = state.links.checkin_registration(&token) else {
-        return Err(not_found());
+        return Err(error::not_found());
     };
     let signed = match signed_in(state, req, lang).await {
         Ok(signed) => signed,
