@@ -27,7 +27,7 @@ use crate::{
 };
 
 #[derive(Tags)]
-enum AttendeeTags {
+pub(super) enum AttendeeTags {
     /// Attendee lists, exports and changes to them (organisers; needs an API token).
     Attendees,
 }

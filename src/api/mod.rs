@@ -13,6 +13,7 @@ mod privacy;
 mod programme;
 mod regions;
 mod registrations;
+mod report;
 mod series;
 
 use poem::{Endpoint, EndpointExt, IntoResponse, Request, Response, Route, http::StatusCode};
@@ -54,6 +55,7 @@ fn service(base_url: &str) -> OpenApiService<impl OpenApi, ()> {
             audit::AuditApi,
             organisers::OrganisersApi,
             attendees::AttendeeApi,
+            report::ReportApi,
             checkin::CheckInApi,
             fairs::FairsApi,
             exhibitors::ExhibitorsApi,

@@ -520,7 +520,7 @@ pub(crate) mod tests {
     }
 
     /// A full workshop of 90 minutes from `start`, as the door's rules see one.
-    pub(super) fn workshop(start: DateTime<Utc>) -> activity::Model {
+    pub(crate) fn workshop(start: DateTime<Utc>) -> activity::Model {
         activity::Model {
             id: 1,
             kind: entity::enums::ActivityKind::Workshop,

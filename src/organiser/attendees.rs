@@ -104,8 +104,9 @@ pub async fn subject(
     }
 }
 
-/// A fair's list is its workshops' lists: whoever may read those may read it.
-fn fair_workshops(fair_id: i32) -> Scope {
+/// A fair's list (and its results, `organiser::report`) is its workshops' lists: whoever may
+/// read those may read it.
+pub fn fair_workshops(fair_id: i32) -> Scope {
     Scope {
         kind: ActivityKind::Workshop,
         fair_id: Some(fair_id),

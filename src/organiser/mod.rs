@@ -17,6 +17,7 @@ pub mod messages;
 pub mod password;
 pub mod privacy;
 pub mod regions;
+pub mod report;
 pub mod roles;
 pub mod series;
 pub mod sessions;

@@ -137,6 +137,13 @@ impl Summary {
         self.counts.iter().sum()
     }
 
+    /// Counts `other`'s ratings in too (not its comments): several activities' ratings as one.
+    pub fn absorb(&mut self, other: &Summary) {
+        for (mine, theirs) in self.counts.iter_mut().zip(other.counts) {
+            *mine += theirs;
+        }
+    }
+
     /// The mean rating, `None` without any.
     pub fn average(&self) -> Option<f64> {
         let total = self.total();

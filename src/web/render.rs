@@ -146,6 +146,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("admin/templates/admin_attendees.html"),
     ),
     (
+        "admin_report.html",
+        include_str!("admin/templates/admin_report.html"),
+    ),
+    (
         "admin_counts.html",
         include_str!("admin/templates/admin_counts.html"),
     ),

@@ -4,8 +4,8 @@
 //! list as CSV with the columns they picked; then, on a phone (390×844), checks the attendee in
 //! at the door, and a second phone that still shows the button learns it is a duplicate.
 //! SQLite only: the same operations over HTTP run on both databases in `organiser.rs`,
-//! `export.rs` and `checkin.rs`. A screenshot of the door goes to the temp dir
-//! (`veletrh-checkin.png`).
+//! `export.rs` and `checkin.rs`. Screenshots of the door and of the fair's results
+//! go to the temp dir (`veletrh-checkin.png`, `veletrh-report.png`).
 
 use std::{
     path::{Path, PathBuf},
@@ -282,6 +282,17 @@ async fn flow(app: &TestApp, c: &Client, password: &str, downloads: &Path) -> Re
         (RegistrationStatus::Attended, checked_in.checked_in_at),
         "the second press changes nothing"
     );
+
+    // The fair's results on the phone count the check-in.
+    let fair = workshop(app)
+        .await
+        .fair_id
+        .expect("a workshop of the demo fair");
+    c.goto(&format!("{}/admin/fairs/{fair}/report", app.address))
+        .await?;
+    assert!(text_of(c, "h1").await.starts_with("Výsledky veletrhu"));
+    assert!(text_of(c, "dl.facts").await.contains("Z nich přišli\n1"));
+    screenshot(c, "veletrh-report.png").await;
     Ok(())
 }
 

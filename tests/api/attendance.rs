@@ -8,8 +8,8 @@ use serde_json::{Value, json};
 use entity::enums::OrganiserRole;
 
 use crate::helpers::organisers::{
-    Staff, activity_row, admin, another_fair, call_api, confirmed, doors_open, get_page, post_form,
-    staff,
+    Staff, activity_row, admin, another_fair, call_api, check_in, confirmed, doors_open, get_page,
+    post_form, staff,
 };
 use crate::helpers::{Backend, TestApp, on_both_backends, spawn_app, unescape};
 
@@ -49,7 +49,7 @@ async fn those_checked_in_get_a_certificate_and_an_email_linking_it(backend: Bac
     // Jana is let in at the wellbeing workshop's door; she never comes to the other one, and
     // Petr does not come at all.
     let wellbeing = doors_open(&app, WELLBEING).await;
-    check_in(&app, &door, registration_for(&app, manage, WELLBEING).await).await;
+    check_in(&app, &door, manage, WELLBEING).await;
 
     // No email while it goes on, none about activities that ended over a week ago, then one
     // on the evening after, once.
@@ -144,33 +144,6 @@ async fn those_checked_in_get_a_certificate_and_an_email_linking_it(backend: Bac
 
 on_both_backends!(those_checked_in_get_a_certificate_and_an_email_linking_it);
 
-/// The id of `manage`'s registration for `activity`.
-async fn registration_for(app: &TestApp, manage: &str, activity: i32) -> i64 {
-    app.me(manage).await["registrations"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["activity_id"] == activity)
-        .unwrap()["id"]
-        .as_i64()
-        .unwrap()
-}
-
-async fn check_in(app: &TestApp, door: &Staff, registration: i64) {
-    let checked = call_api(
-        app,
-        Some(door),
-        Method::POST,
-        "/admin/checkins",
-        Some(json!({ "registration_id": registration })),
-    )
-    .await;
-    assert_eq!(
-        checked.json::<Value>().await.unwrap()["outcome"],
-        "checked_in"
-    );
-}
-
 async fn feedback_of(app: &TestApp, who: &Staff, activity: i32) -> Value {
     let path = format!("/admin/activities/{activity}/feedback");
     let answer = call_api(app, Some(who), Method::GET, &path, None).await;
@@ -183,11 +156,15 @@ async fn attendees_rate_what_they_attended_and_organisers_read_it_without_names(
     let boss = admin(&app).await;
     let (jana, petr) = jana_and_petr(&app).await;
     doors_open(&app, WELLBEING).await;
-    let jana_there = registration_for(&app, &jana, WELLBEING).await;
-    let jana_away = registration_for(&app, &jana, INFORMAL).await;
-    let petr_there = registration_for(&app, &petr, WELLBEING).await;
-    check_in(&app, &boss, jana_there).await;
-    check_in(&app, &boss, petr_there).await;
+    let id = async |manage: &str, activity| {
+        app.registration(manage, activity).await["id"]
+            .as_i64()
+            .unwrap()
+    };
+    let (jana_there, jana_away) = (id(&jana, WELLBEING).await, id(&jana, INFORMAL).await);
+    let petr_there = id(&petr, WELLBEING).await;
+    check_in(&app, &boss, &jana, WELLBEING).await;
+    check_in(&app, &boss, &petr, WELLBEING).await;
 
     // The certificate offers the rating.
     let certificate = get_page(&app, None, &format!("/me/{jana}/attendance")).await;

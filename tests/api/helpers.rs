@@ -180,6 +180,16 @@ impl TestApp {
         answer.json().await.expect("JSON")
     }
 
+    /// `manage`'s registration for `activity`, as `GET /api/me/{token}` gives it.
+    pub async fn registration(&self, manage: &str, activity: i32) -> serde_json::Value {
+        let me = self.me(manage).await;
+        let mine = me["registrations"].as_array().expect("registrations");
+        mine.iter()
+            .find(|r| r["activity_id"] == activity)
+            .unwrap_or_else(|| panic!("no registration for {activity} in {me}"))
+            .clone()
+    }
+
     /// Sends everything in the outbox and returns every email written so far, oldest first.
     pub async fn emails(&self) -> Vec<Email> {
         self.drain_outbox().await;

@@ -26,6 +26,7 @@ mod pages_in_browser;
 mod privacy;
 mod regions;
 mod registration;
+mod report;
 mod sign_up_burst;
 mod sign_up_memory;
 mod xss;

@@ -356,15 +356,8 @@ async fn the_admin_form_takes_the_join_link_and_names_a_bad_one(backend: Backend
 
 /// `manage`'s registration status for `activity`.
 async fn status_at(app: &TestApp, manage: &str, activity: i32) -> String {
-    app.me(manage).await["registrations"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["activity_id"] == activity)
-        .unwrap()["status"]
-        .as_str()
-        .unwrap()
-        .to_owned()
+    let registration = app.registration(manage, activity).await;
+    registration["status"].as_str().unwrap().to_owned()
 }
 
 async fn the_personal_link_leads_to_the_meeting_and_records_attendance_while_it_is_on(

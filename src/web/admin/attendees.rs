@@ -562,15 +562,8 @@ pub async fn counts(
     let may_list_fairs: Vec<i32> = fairs
         .iter()
         .filter(|f| {
-            can(
-                &signed.who,
-                Action::View,
-                Subject::Activity(Scope {
-                    kind: entity::enums::ActivityKind::Workshop,
-                    fair_id: Some(f.id),
-                    region_id: None,
-                }),
-            )
+            let workshops = attendees::fair_workshops(f.id);
+            can(&signed.who, Action::View, Subject::Activity(workshops))
         })
         .map(|f| f.id)
         .collect();

@@ -22,7 +22,7 @@ use crate::{
     domain::FieldError,
     i18n::Lang,
     organiser::{
-        Action, Subject, can,
+        Action, Subject, attendees, can,
         fairs::{self, FairInput},
     },
     startup::AppState,
@@ -39,6 +39,8 @@ struct Row {
     cancelled: bool,
     editable: bool,
     exhibitors: bool,
+    /// Whether the signed-in organiser may read its attendee list and results.
+    results: bool,
 }
 
 #[handler]
@@ -59,6 +61,11 @@ pub async fn list(
             cancelled: f.status == ActivityStatus::Cancelled,
             editable: can(who, Action::Edit, Subject::Fair(Some(f.id))),
             exhibitors: can(who, Action::View, Subject::Exhibitors(f.id)),
+            results: can(
+                who,
+                Action::View,
+                Subject::Activity(attendees::fair_workshops(f.id)),
+            ),
             name: f.name,
             venue: f.venue,
         })

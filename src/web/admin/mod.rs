@@ -11,6 +11,7 @@
 //! | attendees of a fair's workshops | `GET /admin/fairs/{id}/attendees`, `GET …/attendees/export` | signed in in scope (viewer too) |
 //! | cancel, move a registration | `POST /admin/registrations/{id}/cancel`, `POST /admin/registrations/{id}/move` | admin, organiser in scope (of both activities) |
 //! | counts per region, district, school | `GET /admin/counts` | signed in (their scope) |
+//! | a fair's results: each workshop's seats, attendance, waiting list, rating; totals | `GET /admin/fairs/{id}/report` | signed in in scope (viewer too) |
 //! | fairs | `GET /admin/fairs` | signed in |
 //! | new fair | `GET`, `POST /admin/fairs/new` | admin |
 //! | edit a fair; cancel it | `GET`, `POST /admin/fairs/{id}`; `POST /admin/fairs/{id}/cancel` | admin, the fair's organiser (edit only) |
@@ -57,6 +58,7 @@ mod mail;
 mod organisers;
 mod people;
 mod regions;
+mod report;
 mod series;
 
 /// The address in a check-in QR code, served beside the public pages.
@@ -194,6 +196,7 @@ pub fn routes() -> Route {
         .at("/fairs/:id/attendees/export", get(attendees::fair_export))
         .at("/registrations/:id/cancel", post(attendees::cancel))
         .at("/registrations/:id/move", post(attendees::move_to))
+        .at("/fairs/:id/report", get(report::page))
         .at("/counts", get(attendees::counts))
         .at(
             "/tokens",

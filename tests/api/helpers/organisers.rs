@@ -365,3 +365,15 @@ pub async fn created_activity(app: &TestApp, boss: &Staff, activity: Value) -> i
         .as_i64()
         .unwrap() as i32
 }
+
+/// Checks `manage`'s registration for `activity` in through the door's API as `door`.
+pub async fn check_in(app: &TestApp, door: &Staff, manage: &str, activity: i32) {
+    let registration = app.registration(manage, activity).await["id"].clone();
+    let body = json!({ "registration_id": registration });
+    let path = "/admin/checkins";
+    let checked = call_api(app, Some(door), Method::POST, path, Some(body)).await;
+    assert_eq!(
+        checked.json::<Value>().await.unwrap()["outcome"],
+        "checked_in"
+    );
+}
