@@ -999,6 +999,7 @@ const TEXTS: &[(&str, &str, &str)] = &[
         "Kraje, okresy a partnerství",
         "Regions, districts and partnerships",
     ),
+    ("admin.report.activity", "Akce", "Event"),
     ("admin.report.attendance", "Účast", "Attendance"),
     ("admin.report.attended", "Přišli", "Came"),
     ("admin.report.came", "Z nich přišli", "Of them, came"),
@@ -1007,8 +1008,8 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ("admin.report.districts", "Okresy", "Districts"),
     (
         "admin.report.empty",
-        "Veletrh zatím nemá žádné workshopy.",
-        "The fair has no workshops yet.",
+        "Zatím tu nejsou žádné akce.",
+        "There are no events here yet.",
     ),
     (
         "admin.report.no_ratings",
@@ -1025,12 +1026,12 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ("admin.report.seats", "Potvrzená místa", "Confirmed seats"),
     (
         "admin.report.text",
-        "Ke každému workshopu: kolik lidí mělo potvrzené místo, kolik z nich přišlo (odbavení u vstupu nebo připojení online svým odkazem), kolik jich zůstalo na čekací listině, kolik se odhlásilo a jak workshop hodnotili. Účast je podíl těch, kdo přišli, a vyjde po skončení workshopu. Lidé, školy a okresy se počítají jednou, i když byli na více workshopech.",
-        "For each workshop: how many held a confirmed seat, how many of them came (checked in at the door or joined online by their link), how many were left on the waiting list, how many cancelled, and how they rated it. Attendance is the share of seat holders who came, given once the workshop has ended. People, schools and districts count once, however many workshops they attended.",
+        "U každé akce: kolik lidí mělo potvrzené místo, kolik z nich přišlo (odbavení u vstupu nebo připojení online svým odkazem), kolik jich zůstalo na čekací listině, kolik se odhlásilo a jak akci hodnotili. Účast je podíl těch, kdo přišli, a vyjde po skončení akce. Lidé, školy a okresy se počítají jednou, i když byli na více akcích.",
+        "For each event: how many held a confirmed seat, how many of them came (checked in at the door or joined online by their link), how many were left on the waiting list, how many cancelled, and how they rated it. Attendance is the share of seat holders who came, given once the event has ended. People, schools and districts count once, however many events they attended.",
     ),
-    ("admin.report.title", "Výsledky veletrhu", "Fair results"),
+    ("admin.report.title", "Výsledky", "Results"),
+    ("admin.report.to_series", "Série setkání", "Meeting series"),
     ("admin.report.waiting", "Čekací listina", "Waiting list"),
-    ("admin.report.workshop", "Workshop", "Workshop"),
     ("admin.role.admin", "správce", "administrator"),
     ("admin.role.organiser", "organizátor", "organiser"),
     (

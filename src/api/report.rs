@@ -1,5 +1,6 @@
-//! A fair's results in the JSON API (`organiser::report`, as `/admin/fairs/{id}/report` shows
-//! them): `GET /api/admin/fairs/{id}/report`, with the attendee list's permission.
+//! The results of a fair or a meeting series in the JSON API (`organiser::report`, as the
+//! admin pages show them): `GET /api/admin/fairs/{id}/report`, `GET
+//! /api/admin/series/{id}/report`, with the attendee lists' permission.
 
 use chrono::{DateTime, Utc};
 use poem::{Request, web::Data};
@@ -31,10 +32,10 @@ impl From<&Summary> for Ratings {
     }
 }
 
-/// One workshop's results.
+/// One workshop's or meeting's results.
 #[derive(Debug, Object)]
 #[oai(skip_serializing_if_is_none)]
-pub struct WorkshopResults {
+pub struct ActivityResults {
     pub activity_id: i32,
     pub title: String,
     pub starts_at: DateTime<Utc>,
@@ -46,8 +47,8 @@ pub struct WorkshopResults {
     pub seats: u64,
     /// Came: checked in at the door or joined online by their link.
     pub attended: u64,
-    /// `attended` as a whole percentage of `seats`; absent until the workshop has ended, or
-    /// without seats.
+    /// `attended` as a whole percentage of `seats`; absent until it has ended, or without
+    /// seats.
     pub attendance_percent: Option<u64>,
     /// On the waiting list, or offered a seat and not yet confirmed.
     pub waiting: u64,
@@ -55,12 +56,14 @@ pub struct WorkshopResults {
     pub ratings: Ratings,
 }
 
-/// A fair's results: each workshop's, and the totals.
+/// A fair's results (its workshops') or a series' (its meetings'), and the totals.
 #[derive(Debug, Object)]
-pub struct FairResults {
-    pub fair_id: i32,
+pub struct Results {
+    /// The fair's or the series' id.
+    pub id: i32,
+    /// The fair's name or the series' title.
     pub name: String,
-    /// People who held a confirmed seat at any workshop, each counted once.
+    /// People who held a confirmed seat at any of them, each counted once.
     pub people: u64,
     /// Of those, the people who came to at least one.
     pub came: u64,
@@ -68,15 +71,15 @@ pub struct FairResults {
     pub schools: u64,
     /// The districts those people gave.
     pub districts: u64,
-    /// Every workshop's ratings together.
+    /// All their ratings together.
     pub ratings: Ratings,
     /// By start.
-    pub workshops: Vec<WorkshopResults>,
+    pub activities: Vec<ActivityResults>,
 }
 
-impl FairResults {
-    fn of(fair_id: i32, report: Report, now: DateTime<Utc>) -> Self {
-        let workshop = |line: Line| WorkshopResults {
+impl Results {
+    fn of(id: i32, report: Report, now: DateTime<Utc>) -> Self {
+        let activity = |line: Line| ActivityResults {
             attendance_percent: line.attendance(now),
             ratings: Ratings::from(&line.ratings),
             activity_id: line.activity.id,
@@ -90,15 +93,15 @@ impl FairResults {
             waiting: line.waiting,
             cancelled: line.cancelled,
         };
-        FairResults {
-            fair_id,
-            name: report.fair.title,
+        Results {
+            id,
+            name: report.name,
             people: report.people,
             came: report.came,
             schools: report.schools,
             districts: report.districts,
             ratings: Ratings::from(&report.ratings),
-            workshops: report.lines.into_iter().map(workshop).collect(),
+            activities: report.lines.into_iter().map(activity).collect(),
         }
     }
 }
@@ -106,7 +109,7 @@ impl FairResults {
 #[derive(ApiResponse)]
 pub enum ResultsResponse {
     #[oai(status = 200)]
-    Ok(Json<FairResults>),
+    Ok(Json<Results>),
 }
 
 pub struct ReportApi;
@@ -130,7 +133,28 @@ impl ReportApi {
         let report = report::fair(&state, &auth.0, id.0)
             .await
             .map_err(|e| AdminError::from_manage(e, request_lang(req)))?;
-        let results = FairResults::of(id.0, report, Utc::now());
-        Ok(ResultsResponse::Ok(Json(results)))
+        Ok(Results::of(id.0, report, Utc::now()).into())
+    }
+
+    /// A meeting series' results, as a fair's for its meetings. Whoever may see the series
+    /// may read them.
+    #[oai(path = "/series/:id/report", method = "get")]
+    async fn series(
+        &self,
+        auth: OrganiserToken,
+        state: Data<&AppState>,
+        req: &Request,
+        id: Path<i32>,
+    ) -> Result<ResultsResponse, AdminError> {
+        let report = report::series(&state, &auth.0, id.0)
+            .await
+            .map_err(|e| AdminError::from_manage(e, request_lang(req)))?;
+        Ok(Results::of(id.0, report, Utc::now()).into())
+    }
+}
+
+impl From<Results> for ResultsResponse {
+    fn from(results: Results) -> Self {
+        ResultsResponse::Ok(Json(results))
     }
 }

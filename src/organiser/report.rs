@@ -1,8 +1,9 @@
-//! A fair's results, for its organisers and for those who fund it: for each workshop how many
-//! held a confirmed seat, how many came (checked in at the door or joined online), how many
-//! were left waiting or cancelled, and how it was rated; and in all, how many people took part,
-//! from how many schools and districts. Shown at `/admin/fairs/{id}/report` and given by
-//! `GET /api/admin/fairs/{id}/report`, to whoever may read the fair's attendee list.
+//! The results of a fair or of a meeting series, for its organisers and for those who fund it:
+//! for each workshop or meeting how many held a confirmed seat, how many came (checked in at
+//! the door or joined online), how many were left waiting or cancelled, and how it was rated;
+//! and in all, how many people took part, from how many schools and districts. Shown at
+//! `/admin/fairs/{id}/report` and `/admin/series/{id}/report`, and given by the same paths under
+//! `/api`, to whoever may read the attendee lists concerned.
 
 use std::collections::HashSet;
 
@@ -14,13 +15,11 @@ use entity::{
     person, registration,
 };
 use sea_orm::{
-    ColumnTrait, EntityTrait, JoinType, QueryFilter, QueryOrder, QuerySelect, RelationTrait,
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, JoinType, QueryFilter, QueryOrder,
+    QuerySelect, RelationTrait,
 };
 
-use super::{
-    Action, ManageError, Principal,
-    attendees::{self, ListSubject},
-};
+use super::{Action, ManageError, Principal, attendees};
 use crate::{
     export, programme,
     registration::{feedback, school_key},
@@ -34,7 +33,7 @@ const SEATED: [RegistrationStatus; 3] = [
     RegistrationStatus::NoShow,
 ];
 
-/// One workshop's line.
+/// One workshop's or meeting's line.
 #[derive(Debug)]
 pub struct Line {
     pub activity: activity::Model,
@@ -59,19 +58,20 @@ impl Line {
 /// The whole report.
 #[derive(Debug)]
 pub struct Report {
-    pub fair: ListSubject,
-    /// The fair's zone, which the times are told in.
+    /// The fair's name or the series' title.
+    pub name: String,
+    /// The zone the times are told in: the fair's, Prague for meetings.
     pub zone: Tz,
-    /// The workshops by start.
+    /// The workshops or meetings by start.
     pub lines: Vec<Line>,
-    /// People who held a confirmed seat at any workshop, each once.
+    /// People who held a confirmed seat at any of them, each once.
     pub people: u64,
     /// Of those, the people who came to at least one.
     pub came: u64,
     /// The schools and districts those people gave (other spellings of a school count once).
     pub schools: u64,
     pub districts: u64,
-    /// Every workshop's ratings together.
+    /// All their ratings together.
     pub ratings: feedback::Summary,
 }
 
@@ -83,7 +83,7 @@ struct Holder {
     district: Option<i32>,
 }
 
-/// The report of fair `fair_id`, if `who` may read its attendee list.
+/// The report of fair `fair_id`'s workshops, if `who` may read its attendee list.
 pub async fn fair(state: &AppState, who: &Principal, fair_id: i32) -> Result<Report, ManageError> {
     let fair = attendees::subject(state, who, export::Scope::Fair(fair_id), Action::View).await?;
     let conn = state.db.conn();
@@ -94,7 +94,29 @@ pub async fn fair(state: &AppState, who: &Principal, fair_id: i32) -> Result<Rep
         .all(conn)
         .await?;
     let zone = programme::zone_of(conn, ActivityKind::Workshop, Some(fair_id)).await?;
-    let ids: Vec<i32> = workshops.iter().map(|w| w.id).collect();
+    Ok(of(conn, fair.title, zone, workshops).await?)
+}
+
+/// The report of series `series_id`'s meetings, if `who` may see the series (and so its
+/// meetings' attendee lists).
+pub async fn series(
+    state: &AppState,
+    who: &Principal,
+    series_id: i32,
+) -> Result<Report, ManageError> {
+    let view = super::series::get(state, who, series_id).await?;
+    let (name, meetings) = (view.series.title, view.occurrences);
+    Ok(of(state.db.conn(), name, crate::timezone::DEFAULT, meetings).await?)
+}
+
+/// The report of `activities` (by start), told in `zone`.
+async fn of(
+    conn: &impl ConnectionTrait,
+    name: String,
+    zone: Tz,
+    activities: Vec<activity::Model>,
+) -> Result<Report, DbErr> {
+    let ids: Vec<i32> = activities.iter().map(|a| a.id).collect();
     let counts: Vec<(i32, RegistrationStatus, i64)> = registration::Entity::find()
         .select_only()
         .column(registration::Column::ActivityId)
@@ -120,7 +142,7 @@ pub async fn fair(state: &AppState, who: &Principal, fair_id: i32) -> Result<Rep
             .all(conn)
             .await?;
     let mut ratings = feedback::ratings(conn, ids).await?;
-    let lines = workshops
+    let lines = activities
         .into_iter()
         .map(|activity| {
             let count = |statuses: &[RegistrationStatus]| -> u64 {
@@ -148,12 +170,12 @@ pub async fn fair(state: &AppState, who: &Principal, fair_id: i32) -> Result<Rep
             organisation,
             district,
         });
-    Ok(totalled(fair, zone, lines, holders))
+    Ok(totalled(name, zone, lines, holders))
 }
 
 /// The report with its totals: `holders` are the seat holders of `lines`, one per seat.
 fn totalled(
-    fair: ListSubject,
+    name: String,
     zone: Tz,
     lines: Vec<Line>,
     holders: impl IntoIterator<Item = Holder>,
@@ -177,7 +199,7 @@ fn totalled(
         ratings.absorb(&line.ratings);
     }
     Report {
-        fair,
+        name,
         zone,
         lines,
         people: people.len() as u64,
@@ -239,14 +261,8 @@ mod tests {
         rated.ratings.counts = [0, 0, 0, 1, 1];
         let mut also_rated = line(1, 1);
         also_rated.ratings.counts = [0, 0, 1, 0, 0];
-        let fair = ListSubject {
-            title: "Veletrh".into(),
-            slug: "veletrh".into(),
-            activity: None,
-            fair_id: Some(1),
-        };
         let zone = crate::timezone::DEFAULT;
-        let report = totalled(fair, zone, vec![rated, also_rated], holders);
+        let report = totalled("Veletrh".into(), zone, vec![rated, also_rated], holders);
         assert_eq!(
             (report.people, report.came, report.schools, report.districts),
             (4, 2, 1, 2)

@@ -1,6 +1,7 @@
-//! A fair's results: each workshop's confirmed seats, who came, the attendance once it has
-//! ended, the waiting list, cancellations and the rating, and the totals; on the organisers'
-//! page and in the API, for whoever may read the fair's attendee list.
+//! The results of a fair and of a meeting series: each workshop's or meeting's confirmed
+//! seats, who came, the attendance once it has ended, the waiting list, cancellations and the
+//! rating, and the totals; on the organisers' page and in the API, for whoever may read the
+//! attendee lists concerned.
 
 use chrono::{Duration, Utc};
 use entity::{
@@ -90,7 +91,7 @@ async fn a_fairs_results_count_seats_attendance_waiting_and_ratings(backend: Bac
     let path = format!("/admin/fairs/{fair}/report");
     let results = api_json(&app, &boss, &path).await;
     let of = |id: i32| {
-        results["workshops"]
+        results["activities"]
             .as_array()
             .unwrap()
             .iter()
@@ -125,7 +126,7 @@ async fn a_fairs_results_count_seats_attendance_waiting_and_ratings(backend: Bac
     );
     assert_eq!(informal["ratings"], json!({ "count": 0 }));
     assert_eq!(
-        results["workshops"].as_array().unwrap().len(),
+        results["activities"].as_array().unwrap().len(),
         7,
         "the demo's workshops"
     );
@@ -150,7 +151,10 @@ async fn a_fairs_results_count_seats_attendance_waiting_and_ratings(backend: Bac
             .await
             .unwrap(),
     );
-    assert!(page.contains("<h1>Výsledky veletrhu: "), "{page}");
+    assert!(
+        page.contains("<h1>Výsledky: <span>Úspěch pro každého žáka</span></h1>"),
+        "{page}"
+    );
     assert!(page.contains("<td>50 %</td>"), "{page}");
     assert!(page.contains("<td>5,0 (1×)</td>"), "{page}");
     assert!(
@@ -191,4 +195,71 @@ async fn a_fairs_results_count_seats_attendance_waiting_and_ratings(backend: Bac
     assert_eq!(missing.await.status(), 404);
 }
 
-on_both_backends!(a_fairs_results_count_seats_attendance_waiting_and_ratings);
+async fn a_meeting_series_has_its_results_too(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let boss = admin(&app).await;
+    let series = json!({
+        "title": "Sdílení zkušeností iniciátorů",
+        "interval_days": 28,
+        "first_starts_at": Utc::now() + Duration::days(10),
+        "duration_minutes": 90,
+        "count": 2,
+        "capacity": 40,
+        "online_url": "https://meet.jit.si/SdileniOP",
+    });
+    let created = call_api(
+        &app,
+        Some(&boss),
+        Method::POST,
+        "/admin/series",
+        Some(series),
+    )
+    .await;
+    assert_eq!(created.status(), 201);
+    let id = created.json::<Value>().await.unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    let path = format!("/admin/series/{id}/report");
+    let results = api_json(&app, &boss, &path).await;
+    let meetings: Vec<i32> = results["activities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["activity_id"].as_i64().unwrap() as i32)
+        .collect();
+    assert_eq!(meetings.len(), 2, "{results}");
+    confirmed(&app, "Jana", "jana@skola.cz", &meetings[..1]).await;
+    let results = api_json(&app, &boss, &path).await;
+    assert_eq!(results["name"], "Sdílení zkušeností iniciátorů");
+    assert_eq!(results["people"], 1);
+    let seats: Vec<&Value> = results["activities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| &m["seats"])
+        .collect();
+    assert_eq!(seats, [1, 0]);
+
+    let page = get_page(&app, Some(&boss), &path)
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("<h1>Výsledky: "), "{page}");
+    let series_page = get_page(&app, Some(&boss), &format!("/admin/series/{id}")).await;
+    let series_page = unescape(&series_page.text().await.unwrap());
+    assert!(series_page.contains(&format!("href=\"{path}?lang=cs\"")));
+    let missing = call_api(
+        &app,
+        Some(&boss),
+        Method::GET,
+        "/admin/series/9999/report",
+        None,
+    );
+    assert_eq!(missing.await.status(), 404);
+}
+
+on_both_backends!(
+    a_fairs_results_count_seats_attendance_waiting_and_ratings,
+    a_meeting_series_has_its_results_too,
+);

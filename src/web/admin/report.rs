@@ -1,5 +1,6 @@
-//! `GET /admin/fairs/{id}/report`: a fair's results (`organiser::report`) as a table, one
-//! workshop a row, with the totals above it.
+//! `GET /admin/fairs/{id}/report`, `GET /admin/series/{id}/report`: the results of a fair or a
+//! meeting series (`organiser::report`) as a table, one workshop or meeting a row, with the
+//! totals above it.
 
 use chrono::Utc;
 use minijinja::context;
@@ -10,10 +11,10 @@ use poem::{
 };
 use serde::Serialize;
 
-use super::{accounts::chrome, manage_error, parse_id, signed_in};
+use super::{SignedIn, accounts::chrome, manage_error, parse_id, signed_in};
 use crate::{
     i18n::Lang,
-    organiser::report::{self, Line},
+    organiser::report::{self, Line, Report},
     registration::feedback::Summary,
     startup::AppState,
     web::{PageLang, lang::here},
@@ -42,17 +43,65 @@ fn rating(summary: &Summary, lang: Lang) -> Option<String> {
     Some(format!("{average} ({}×)", summary.total()))
 }
 
+/// A link above the table: where it leads, and the key of its text.
+#[derive(Serialize)]
+struct Link {
+    href: String,
+    text: &'static str,
+}
+
 #[handler]
-pub async fn page(
+pub async fn fair(
     req: &Request,
     Path(id): Path<String>,
     Data(state): Data<&AppState>,
     PageLang(lang): PageLang,
 ) -> poem::Result<Response> {
     let signed = signed_in(state, req, lang).await?;
-    let report = report::fair(state, &signed.who, parse_id(&id)?)
+    let id = parse_id(&id)?;
+    let report = report::fair(state, &signed.who, id)
         .await
         .map_err(manage_error)?;
+    let links = vec![
+        Link {
+            href: format!("/admin/fairs/{id}/attendees"),
+            text: "admin.attendees.to_fair",
+        },
+        Link {
+            href: format!("/admin/counts?fair={id}"),
+            text: "admin.nav.counts",
+        },
+    ];
+    show(state, req, lang, &signed, report, links)
+}
+
+#[handler]
+pub async fn series(
+    req: &Request,
+    Path(id): Path<String>,
+    Data(state): Data<&AppState>,
+    PageLang(lang): PageLang,
+) -> poem::Result<Response> {
+    let signed = signed_in(state, req, lang).await?;
+    let id = parse_id(&id)?;
+    let report = report::series(state, &signed.who, id)
+        .await
+        .map_err(manage_error)?;
+    let links = vec![Link {
+        href: format!("/admin/series/{id}"),
+        text: "admin.report.to_series",
+    }];
+    show(state, req, lang, &signed, report, links)
+}
+
+fn show(
+    state: &AppState,
+    req: &Request,
+    lang: Lang,
+    signed: &SignedIn,
+    report: Report,
+    links: Vec<Link>,
+) -> poem::Result<Response> {
     let now = Utc::now();
     let rows: Vec<Row> = report
         .lines
@@ -85,9 +134,9 @@ pub async fn page(
         lang,
         context! {
             here => here(req),
-            admin => chrome(&signed),
-            fair_id => report.fair.fair_id,
-            name => report.fair.title,
+            admin => chrome(signed),
+            links,
+            name => report.name,
             rows,
             people => report.people,
             came => report.came,
