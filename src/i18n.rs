@@ -1001,6 +1001,11 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ),
     ("admin.report.activity", "Akce", "Event"),
     ("admin.report.attendance", "Účast", "Attendance"),
+    (
+        "admin.report.attendance_percent",
+        "Účast (%)",
+        "Attendance (%)",
+    ),
     ("admin.report.attended", "Přišli", "Came"),
     ("admin.report.came", "Z nich přišli", "Of them, came"),
     ("admin.report.cancelled", "Zrušili", "Cancelled"),
@@ -1011,6 +1016,7 @@ const TEXTS: &[(&str, &str, &str)] = &[
         "Zatím tu nejsou žádné akce.",
         "There are no events here yet.",
     ),
+    ("admin.report.ends", "Konec", "End"),
     (
         "admin.report.no_ratings",
         "Zatím nikdo nehodnotil.",
@@ -1022,8 +1028,16 @@ const TEXTS: &[(&str, &str, &str)] = &[
         "People who held a seat",
     ),
     ("admin.report.rating", "Hodnocení", "Rating"),
+    (
+        "admin.report.rating_mean",
+        "Průměrné hodnocení",
+        "Mean rating",
+    ),
+    ("admin.report.ratings_count", "Počet hodnocení", "Ratings"),
     ("admin.report.schools", "Školy", "Schools"),
     ("admin.report.seats", "Potvrzená místa", "Confirmed seats"),
+    ("admin.report.starts", "Začátek", "Start"),
+    ("admin.report.status", "Stav", "Status"),
     (
         "admin.report.text",
         "U každé akce: kolik lidí mělo potvrzené místo, kolik z nich přišlo (odbavení u vstupu nebo připojení online svým odkazem), kolik jich zůstalo na čekací listině, kolik se odhlásilo a jak akci hodnotili. Účast je podíl těch, kdo přišli, a vyjde po skončení akce. Lidé, školy a okresy se počítají jednou, i když byli na více akcích.",

@@ -24,6 +24,7 @@ pub mod column;
 pub mod delimited;
 pub mod format;
 pub mod json;
+pub mod table;
 pub mod xlsx;
 
 use std::{
@@ -186,6 +187,11 @@ pub fn file_name(subject: &str, format: Format, lang: Lang) -> String {
         Lang::Cs => "ucastnici",
         Lang::En => "attendees",
     };
+    named(stem, subject, format)
+}
+
+/// `{stem}-{subject}.{extension}`; `stem` and `subject` ASCII without quotes.
+pub fn named(stem: &str, subject: &str, format: Format) -> String {
     format!("{stem}-{subject}.{}", format.extension())
 }
 

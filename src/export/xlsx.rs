@@ -93,7 +93,7 @@ impl Xlsx {
 }
 
 /// Excel has no time zones: a cell holds the wall-clock time, here the activity's local time.
-fn excel_time(at: &DateTime<Tz>) -> Result<ExcelDateTime, XlsxError> {
+pub(super) fn excel_time(at: &DateTime<Tz>) -> Result<ExcelDateTime, XlsxError> {
     ExcelDateTime::from_ymd(at.year() as u16, at.month() as u8, at.day() as u8)?.and_hms(
         at.hour() as u16,
         at.minute() as u8,

@@ -76,12 +76,7 @@ pub async fn subject(
             }
             Ok(ListSubject {
                 title: found.title.clone(),
-                slug: {
-                    // ASCII, so any cut is on a character; a long title need not be whole.
-                    let mut title = crate::domain::slug::slugify(&found.title);
-                    title.truncate(60);
-                    format!("{}-{id}", title.trim_end_matches('-'))
-                },
+                slug: slug_with_id(&found.title, id),
                 fair_id: found.fair_id,
                 activity: Some(found),
             })
@@ -102,6 +97,15 @@ pub async fn subject(
             })
         }
     }
+}
+
+/// `title` as a file name's ASCII part, with `id` to tell apart two of one title:
+/// `jak-rozvijet-wellbeing-zaku-3`.
+pub fn slug_with_id(title: &str, id: i32) -> String {
+    // ASCII, so any cut is on a character; a long title need not be whole.
+    let mut title = crate::domain::slug::slugify(title);
+    title.truncate(60);
+    format!("{}-{id}", title.trim_end_matches('-'))
 }
 
 /// A fair's list (and its results, `organiser::report`) is its workshops' lists: whoever may

@@ -11,7 +11,7 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use entity::{
     activity,
-    enums::{ActivityKind, RegistrationStatus},
+    enums::{ActivityKind, ActivityStatus, RegistrationStatus},
     person, registration,
 };
 use sea_orm::{
@@ -21,7 +21,9 @@ use sea_orm::{
 
 use super::{Action, ManageError, Principal, attendees};
 use crate::{
-    export, programme,
+    export::{self, table::Cell},
+    i18n::Lang,
+    programme,
     registration::{feedback, school_key},
     startup::AppState,
 };
@@ -60,6 +62,9 @@ impl Line {
 pub struct Report {
     /// The fair's name or the series' title.
     pub name: String,
+    /// ASCII, for a download's file name: the fair's slug, the series' title as a slug with
+    /// its id.
+    pub slug: String,
     /// The zone the times are told in: the fair's, Prague for meetings.
     pub zone: Tz,
     /// The workshops or meetings by start.
@@ -73,6 +78,67 @@ pub struct Report {
     pub districts: u64,
     /// All their ratings together.
     pub ratings: feedback::Summary,
+}
+
+impl Report {
+    /// The lines as a table for a download ([`export::table`]), headed in `lang`; times in
+    /// the report's zone, numbers as numbers.
+    pub fn table(&self, lang: Lang, now: DateTime<Utc>) -> (Vec<&'static str>, Vec<Vec<Cell>>) {
+        let header = [
+            "admin.report.activity",
+            "admin.report.starts",
+            "admin.report.ends",
+            "admin.report.status",
+            "admin.report.capacity",
+            "admin.report.seats",
+            "admin.report.attended",
+            "admin.report.attendance_percent",
+            "admin.report.waiting",
+            "admin.report.cancelled",
+            "admin.report.ratings_count",
+            "admin.report.rating_mean",
+        ]
+        .map(|key| lang.text(key));
+        let count = |n: u64| Cell::Number(n as f64);
+        let rows = self
+            .lines
+            .iter()
+            .map(|line| {
+                let a = &line.activity;
+                let cancelled = a.status == ActivityStatus::Cancelled;
+                vec![
+                    Cell::Text(a.title.clone()),
+                    Cell::Time(a.starts_at.with_timezone(&self.zone)),
+                    Cell::Time(a.ends_at.with_timezone(&self.zone)),
+                    match cancelled {
+                        true => Cell::Text(lang.text("admin.cancelled").to_owned()),
+                        false => Cell::Empty,
+                    },
+                    Cell::Number(a.capacity.into()),
+                    count(line.seats),
+                    count(line.attended),
+                    line.attendance(now).map_or(Cell::Empty, count),
+                    count(line.waiting),
+                    count(line.cancelled),
+                    Cell::Number(line.ratings.total().into()),
+                    // Two decimals are plenty for a mean of whole ratings.
+                    line.ratings.average().map_or(Cell::Empty, |mean| {
+                        Cell::Number((mean * 100.0).round() / 100.0)
+                    }),
+                ]
+            })
+            .collect();
+        (header.to_vec(), rows)
+    }
+
+    /// The download's file name: `vysledky-uspech-pro-kazdeho-zaka.xlsx` / `results-….csv`.
+    pub fn file_name(&self, format: export::Format, lang: Lang) -> String {
+        let stem = match lang {
+            Lang::Cs => "vysledky",
+            Lang::En => "results",
+        };
+        export::named(stem, &self.slug, format)
+    }
 }
 
 /// A seat holder as the totals count them.
@@ -94,7 +160,8 @@ pub async fn fair(state: &AppState, who: &Principal, fair_id: i32) -> Result<Rep
         .all(conn)
         .await?;
     let zone = programme::zone_of(conn, ActivityKind::Workshop, Some(fair_id)).await?;
-    Ok(of(conn, fair.title, zone, workshops).await?)
+    let names = (fair.title, fair.slug);
+    Ok(of(conn, names, zone, workshops).await?)
 }
 
 /// The report of series `series_id`'s meetings, if `who` may see the series (and so its
@@ -105,14 +172,16 @@ pub async fn series(
     series_id: i32,
 ) -> Result<Report, ManageError> {
     let view = super::series::get(state, who, series_id).await?;
-    let (name, meetings) = (view.series.title, view.occurrences);
-    Ok(of(state.db.conn(), name, crate::timezone::DEFAULT, meetings).await?)
+    let slug = attendees::slug_with_id(&view.series.title, series_id);
+    let names = (view.series.title, slug);
+    let zone = crate::timezone::DEFAULT;
+    Ok(of(state.db.conn(), names, zone, view.occurrences).await?)
 }
 
-/// The report of `activities` (by start), told in `zone`.
+/// The report, under `names` (name, slug), of `activities` (by start), told in `zone`.
 async fn of(
     conn: &impl ConnectionTrait,
-    name: String,
+    names: (String, String),
     zone: Tz,
     activities: Vec<activity::Model>,
 ) -> Result<Report, DbErr> {
@@ -170,12 +239,12 @@ async fn of(
             organisation,
             district,
         });
-    Ok(totalled(name, zone, lines, holders))
+    Ok(totalled(names, zone, lines, holders))
 }
 
 /// The report with its totals: `holders` are the seat holders of `lines`, one per seat.
 fn totalled(
-    name: String,
+    (name, slug): (String, String),
     zone: Tz,
     lines: Vec<Line>,
     holders: impl IntoIterator<Item = Holder>,
@@ -200,6 +269,7 @@ fn totalled(
     }
     Report {
         name,
+        slug,
         zone,
         lines,
         people: people.len() as u64,
@@ -262,7 +332,8 @@ mod tests {
         let mut also_rated = line(1, 1);
         also_rated.ratings.counts = [0, 0, 1, 0, 0];
         let zone = crate::timezone::DEFAULT;
-        let report = totalled("Veletrh".into(), zone, vec![rated, also_rated], holders);
+        let names = ("Veletrh".into(), "veletrh".into());
+        let report = totalled(names, zone, vec![rated, also_rated], holders);
         assert_eq!(
             (report.people, report.came, report.schools, report.districts),
             (4, 2, 1, 2)

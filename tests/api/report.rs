@@ -170,6 +170,39 @@ async fn a_fairs_results_count_seats_attendance_waiting_and_ratings(backend: Bac
         assert!(list.contains(&format!("href=\"{path}?lang=cs\"")), "{list}");
     }
 
+    // As a file: one row a workshop, its numbers as numbers; the page links each format.
+    let csv = get_page(&app, Some(&boss), &format!("{path}/export")).await;
+    assert_eq!(csv.status(), 200);
+    assert_eq!(
+        csv.headers()["content-disposition"],
+        "attachment; filename=\"vysledky-uspech-pro-kazdeho-zaka.csv\""
+    );
+    let csv = csv.text().await.unwrap();
+    assert!(
+        csv.starts_with("\u{feff}Akce,Začátek,Konec,Stav,Kapacita"),
+        "{csv}"
+    );
+    let row = csv
+        .lines()
+        .find(|l| l.starts_with("Jak rozvíjet wellbeing žáků?"))
+        .expect("the workshop's row");
+    assert!(row.ends_with(",,2,2,1,50,1,0,1,5"), "{row}");
+    assert_eq!(
+        csv.lines().count(),
+        8,
+        "a header and the demo's seven workshops"
+    );
+    let xlsx = format!("{path}/export?format=xlsx&lang=en");
+    let xlsx = get_page(&app, Some(&boss), &xlsx).await;
+    assert_eq!(
+        xlsx.headers()["content-disposition"],
+        "attachment; filename=\"results-uspech-pro-kazdeho-zaka.xlsx\""
+    );
+    assert!(xlsx.bytes().await.unwrap().starts_with(b"PK\x03\x04"));
+    let odd = get_page(&app, Some(&boss), &format!("{path}/export?format=pdf")).await;
+    assert_eq!(odd.status(), 400);
+    assert!(page.contains(&format!("href=\"{path}/export?format=csv-excel&lang=cs\"")));
+
     // A viewer reads them; another fair's organiser may not, on the page or in the API.
     let viewer = staff(&app, "v@veletrh.cz", OrganiserRole::Viewer, None, None).await;
     assert_eq!(get_page(&app, Some(&viewer), &path).await.status(), 200);
@@ -183,6 +216,8 @@ async fn a_fairs_results_count_seats_attendance_waiting_and_ratings(backend: Bac
     )
     .await;
     assert_eq!(get_page(&app, Some(&stranger), &path).await.status(), 403);
+    let export = format!("{path}/export");
+    assert_eq!(get_page(&app, Some(&stranger), &export).await.status(), 403);
     let refused = call_api(&app, Some(&stranger), Method::GET, &path, None).await;
     assert_eq!(refused.status(), 403);
     let missing = call_api(

@@ -11,7 +11,7 @@
 //! | attendees of a fair's workshops | `GET /admin/fairs/{id}/attendees`, `GET …/attendees/export` | signed in in scope (viewer too) |
 //! | cancel, move a registration | `POST /admin/registrations/{id}/cancel`, `POST /admin/registrations/{id}/move` | admin, organiser in scope (of both activities) |
 //! | counts per region, district, school | `GET /admin/counts` | signed in (their scope) |
-//! | a fair's or series' results: each workshop's or meeting's seats, attendance, waiting list, rating; totals | `GET /admin/fairs/{id}/report`, `GET /admin/series/{id}/report` | signed in in scope (viewer too) |
+//! | a fair's or series' results: each workshop's or meeting's seats, attendance, waiting list, rating; totals | `GET /admin/fairs/{id}/report`, `GET /admin/series/{id}/report`; as a file `…/report/export?format=` | signed in in scope (viewer too) |
 //! | fairs | `GET /admin/fairs` | signed in |
 //! | new fair | `GET`, `POST /admin/fairs/new` | admin |
 //! | edit a fair; cancel it | `GET`, `POST /admin/fairs/{id}`; `POST /admin/fairs/{id}/cancel` | admin, the fair's organiser (edit only) |
@@ -133,6 +133,7 @@ pub fn routes() -> Route {
         .at("/series/:id/occurrences", post(series::add))
         .at("/series/:id/cancel", post(series::cancel))
         .at("/series/:id/report", get(report::series))
+        .at("/series/:id/report/export", get(report::series_export))
         .at("/people", get(people::search))
         .at("/people/:id", get(people::show))
         .at(
@@ -198,6 +199,7 @@ pub fn routes() -> Route {
         .at("/registrations/:id/cancel", post(attendees::cancel))
         .at("/registrations/:id/move", post(attendees::move_to))
         .at("/fairs/:id/report", get(report::fair))
+        .at("/fairs/:id/report/export", get(report::fair_export))
         .at("/counts", get(attendees::counts))
         .at(
             "/tokens",

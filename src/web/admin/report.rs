@@ -6,13 +6,14 @@ use chrono::Utc;
 use minijinja::context;
 use poem::{
     Request, Response, handler,
-    http::StatusCode,
+    http::{StatusCode, header},
     web::{Data, Path},
 };
 use serde::Serialize;
 
 use super::{SignedIn, accounts::chrome, manage_error, parse_id, signed_in};
 use crate::{
+    export::{Format, table},
     i18n::Lang,
     organiser::report::{self, Line, Report},
     registration::feedback::Summary,
@@ -43,11 +44,54 @@ fn rating(summary: &Summary, lang: Lang) -> Option<String> {
     Some(format!("{average} ({}×)", summary.total()))
 }
 
-/// A link above the table: where it leads, and the key of its text.
+/// A link: where it leads, and the key of its text.
 #[derive(Serialize)]
 struct Link {
     href: String,
-    text: &'static str,
+    text: String,
+}
+
+/// Whose results a URL names.
+#[derive(Clone, Copy)]
+enum Of {
+    Fair(i32),
+    Series(i32),
+}
+
+impl Of {
+    async fn report(self, state: &AppState, signed: &SignedIn) -> poem::Result<Report> {
+        let report = match self {
+            Of::Fair(id) => report::fair(state, &signed.who, id).await,
+            Of::Series(id) => report::series(state, &signed.who, id).await,
+        };
+        report.map_err(manage_error)
+    }
+
+    /// The page's address, and the links above its table.
+    fn paths(self) -> (String, Vec<Link>) {
+        match self {
+            Of::Fair(id) => (
+                format!("/admin/fairs/{id}/report"),
+                vec![
+                    Link {
+                        href: format!("/admin/fairs/{id}/attendees"),
+                        text: "admin.attendees.to_fair".into(),
+                    },
+                    Link {
+                        href: format!("/admin/counts?fair={id}"),
+                        text: "admin.nav.counts".into(),
+                    },
+                ],
+            ),
+            Of::Series(id) => (
+                format!("/admin/series/{id}/report"),
+                vec![Link {
+                    href: format!("/admin/series/{id}"),
+                    text: "admin.report.to_series".into(),
+                }],
+            ),
+        }
+    }
 }
 
 #[handler]
@@ -57,22 +101,7 @@ pub async fn fair(
     Data(state): Data<&AppState>,
     PageLang(lang): PageLang,
 ) -> poem::Result<Response> {
-    let signed = signed_in(state, req, lang).await?;
-    let id = parse_id(&id)?;
-    let report = report::fair(state, &signed.who, id)
-        .await
-        .map_err(manage_error)?;
-    let links = vec![
-        Link {
-            href: format!("/admin/fairs/{id}/attendees"),
-            text: "admin.attendees.to_fair",
-        },
-        Link {
-            href: format!("/admin/counts?fair={id}"),
-            text: "admin.nav.counts",
-        },
-    ];
-    show(state, req, lang, &signed, report, links)
+    show(state, req, lang, Of::Fair(parse_id(&id)?)).await
 }
 
 #[handler]
@@ -82,26 +111,73 @@ pub async fn series(
     Data(state): Data<&AppState>,
     PageLang(lang): PageLang,
 ) -> poem::Result<Response> {
-    let signed = signed_in(state, req, lang).await?;
-    let id = parse_id(&id)?;
-    let report = report::series(state, &signed.who, id)
-        .await
-        .map_err(manage_error)?;
-    let links = vec![Link {
-        href: format!("/admin/series/{id}"),
-        text: "admin.report.to_series",
-    }];
-    show(state, req, lang, &signed, report, links)
+    show(state, req, lang, Of::Series(parse_id(&id)?)).await
 }
 
-fn show(
-    state: &AppState,
+#[handler]
+pub async fn fair_export(
     req: &Request,
-    lang: Lang,
-    signed: &SignedIn,
-    report: Report,
-    links: Vec<Link>,
+    Path(id): Path<String>,
+    Data(state): Data<&AppState>,
+    PageLang(lang): PageLang,
 ) -> poem::Result<Response> {
+    download(state, req, lang, Of::Fair(parse_id(&id)?)).await
+}
+
+#[handler]
+pub async fn series_export(
+    req: &Request,
+    Path(id): Path<String>,
+    Data(state): Data<&AppState>,
+    PageLang(lang): PageLang,
+) -> poem::Result<Response> {
+    download(state, req, lang, Of::Series(parse_id(&id)?)).await
+}
+
+/// The table as a file in `?format=` (`csv` by default, as for attendee lists).
+async fn download(state: &AppState, req: &Request, lang: Lang, of: Of) -> poem::Result<Response> {
+    let signed = signed_in(state, req, lang).await?;
+    let format = match query_value(req, "format") {
+        None => Format::Csv,
+        Some(asked) => asked
+            .parse::<Format>()
+            .map_err(|_| poem::Error::from_status(StatusCode::BAD_REQUEST))?,
+    };
+    let report = of.report(state, &signed).await?;
+    let (header, rows) = report.table(lang, Utc::now());
+    let sheet = lang.text("admin.report.title");
+    let bytes = table::write(format, sheet, &header, &rows).map_err(|err| {
+        tracing::error!(error = %err, "writing a report failed");
+        poem::Error::from_status(StatusCode::INTERNAL_SERVER_ERROR)
+    })?;
+    let name = report.file_name(format, lang);
+    Ok(Response::builder()
+        .header(header::CONTENT_TYPE, format.content_type())
+        .header(
+            header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"{name}\""),
+        )
+        .body(bytes))
+}
+
+/// The first value of `key` in the request's query.
+fn query_value(req: &Request, key: &str) -> Option<String> {
+    url::form_urlencoded::parse(req.uri().query()?.as_bytes())
+        .find(|(k, _)| k == key)
+        .map(|(_, v)| v.into_owned())
+}
+
+async fn show(state: &AppState, req: &Request, lang: Lang, of: Of) -> poem::Result<Response> {
+    let signed = signed_in(state, req, lang).await?;
+    let report = of.report(state, &signed).await?;
+    let (here_path, links) = of.paths();
+    let downloads: Vec<Link> = [Format::Csv, Format::CsvExcel, Format::Xlsx]
+        .map(|format| Link {
+            href: format!("{here_path}/export?format={}", format.id()),
+            // The formats' names as the attendee lists give them.
+            text: format!("admin.attendees.format.{}", format.id()),
+        })
+        .into();
     let now = Utc::now();
     let rows: Vec<Row> = report
         .lines
@@ -134,8 +210,9 @@ fn show(
         lang,
         context! {
             here => here(req),
-            admin => chrome(signed),
+            admin => chrome(&signed),
             links,
+            downloads,
             name => report.name,
             rows,
             people => report.people,
