@@ -9,13 +9,14 @@ use entity::enums::ActivityStatus;
 use minijinja::context;
 use poem::{
     Request, Response, handler,
-    http::{StatusCode, header},
+    http::StatusCode,
     web::{Data, Path},
 };
 use serde::Serialize;
 
 use super::{
-    AdminForm, FormView, SignedIn, accounts::chrome, answer, manage_error, parse_id, signed_in,
+    AdminForm, FormView, SignedIn, accounts::chrome, answer, attachment, manage_error, parse_id,
+    signed_in,
 };
 use crate::{
     domain::FieldError,
@@ -370,13 +371,8 @@ async fn export_of(
     };
     let format = request.format;
     let name = export::file_name(&subject.slug, format, lang);
-    Ok(Response::builder()
-        .header(header::CONTENT_TYPE, format.content_type())
-        .header(
-            header::CONTENT_DISPOSITION,
-            format!("attachment; filename=\"{name}\""),
-        )
-        .body(export::body(state.db.conn().clone(), request)))
+    let body = export::body(state.db.conn().clone(), request);
+    Ok(attachment(format.content_type(), &name, body))
 }
 
 #[handler]

@@ -2,14 +2,10 @@
 //! the export as CSV or JSON. The queries are in `organiser::audit`.
 
 use minijinja::context;
-use poem::{
-    Body, Request, Response, handler,
-    http::{StatusCode, header},
-    web::Data,
-};
+use poem::{Body, Request, Response, handler, http::StatusCode, web::Data};
 use serde::Serialize;
 
-use super::{FormView, accounts::chrome, manage_error, people::query, signed_in};
+use super::{FormView, accounts::chrome, attachment, manage_error, people::query, signed_in};
 use crate::{
     i18n::Lang,
     organiser::{
@@ -171,13 +167,8 @@ pub async fn export(
         ExportFormat::Csv => ("text/csv; charset=utf-8", "audit.csv"),
         ExportFormat::Json => ("application/json", "audit.json"),
     };
-    Ok(Response::builder()
-        .content_type(content_type)
-        .header(
-            header::CONTENT_DISPOSITION,
-            format!("attachment; filename=\"{name}\""),
-        )
-        .body(stream(state, signed.who, filter, format)))
+    let body = stream(state, signed.who, filter, format);
+    Ok(attachment(content_type, name, body))
 }
 
 /// The export written by a task into a pipe the response reads, so a large log is never held

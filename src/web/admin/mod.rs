@@ -368,6 +368,17 @@ pub fn optional_number(
     }
 }
 
+/// A download: `body` as the file `name` (ASCII, no quotes) of `content_type`.
+pub fn attachment(content_type: &str, name: &str, body: impl Into<poem::Body>) -> Response {
+    Response::builder()
+        .header(header::CONTENT_TYPE, content_type)
+        .header(
+            header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"{name}\""),
+        )
+        .body(body)
+}
+
 /// An id from the path; one that is not a number names nothing (404).
 pub fn parse_id(id: &str) -> poem::Result<i32> {
     id.parse()

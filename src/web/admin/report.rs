@@ -6,12 +6,12 @@ use chrono::Utc;
 use minijinja::context;
 use poem::{
     Request, Response, handler,
-    http::{StatusCode, header},
+    http::StatusCode,
     web::{Data, Path},
 };
 use serde::Serialize;
 
-use super::{SignedIn, accounts::chrome, manage_error, parse_id, signed_in};
+use super::{SignedIn, accounts::chrome, attachment, manage_error, parse_id, signed_in};
 use crate::{
     export::{Format, table},
     i18n::Lang,
@@ -151,13 +151,7 @@ async fn download(state: &AppState, req: &Request, lang: Lang, of: Of) -> poem::
         poem::Error::from_status(StatusCode::INTERNAL_SERVER_ERROR)
     })?;
     let name = report.file_name(format, lang);
-    Ok(Response::builder()
-        .header(header::CONTENT_TYPE, format.content_type())
-        .header(
-            header::CONTENT_DISPOSITION,
-            format!("attachment; filename=\"{name}\""),
-        )
-        .body(bytes))
+    Ok(attachment(format.content_type(), &name, bytes))
 }
 
 /// The first value of `key` in the request's query.
