@@ -49,7 +49,7 @@ pub struct Line {
 }
 
 impl Line {
-    /// The share of seats whose holders came, in whole percent, once the workshop has ended
+    /// The share of seats whose holders came, in whole percent, once the activity has ended
     /// (before, who is still to come is not known); `None` without seats.
     pub fn attendance(&self, now: DateTime<Utc>) -> Option<u64> {
         (now >= self.activity.ends_at && self.seats > 0)
@@ -105,15 +105,16 @@ impl Report {
             .iter()
             .map(|line| {
                 let a = &line.activity;
-                let cancelled = a.status == ActivityStatus::Cancelled;
+                let status = if a.status == ActivityStatus::Cancelled {
+                    Cell::Text(lang.text("admin.cancelled").to_owned())
+                } else {
+                    Cell::Empty
+                };
                 vec![
                     Cell::Text(a.title.clone()),
                     Cell::Time(a.starts_at.with_timezone(&self.zone)),
                     Cell::Time(a.ends_at.with_timezone(&self.zone)),
-                    match cancelled {
-                        true => Cell::Text(lang.text("admin.cancelled").to_owned()),
-                        false => Cell::Empty,
-                    },
+                    status,
                     Cell::Number(a.capacity.into()),
                     count(line.seats),
                     count(line.attended),
