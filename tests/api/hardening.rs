@@ -133,11 +133,11 @@ async fn token_guessing_is_rate_limited_across_routes(backend: Backend) {
     let mut statuses = Vec::new();
     for path in [
         format!("/me/{guess}"),
+        format!("/join/1.1.{guess}"),
         format!("/api/me/{guess}"),
         format!("/me/{guess}/calendar.ics"),
         format!("/confirm/{guess}"),
         format!("/api/confirmations/{guess}"),
-        format!("/me/{guess}/calendar.ics"),
         format!("/me/{guess}"),
     ] {
         let response = if path.contains("confirm") {

@@ -13,7 +13,8 @@ use crate::helpers::organisers::{
     online_meeting, post_form,
 };
 use crate::helpers::{
-    Backend, TestApp, on_both_backends, person, sign_up_body, spawn_app, statuses_of, unescape,
+    Backend, TestApp, on_both_backends, person, sign_up_body, spawn_app, spawn_app_with,
+    statuses_of, unescape,
 };
 
 const JOIN: &str = "https://meet.jit.si/OnlineSetkaniOP";
@@ -479,7 +480,34 @@ async fn the_personal_link_leads_to_the_meeting_and_records_attendance_while_it_
     }
 }
 
+/// A whole school may join from one address in the same minute: real join links do not count
+/// against the per-address limit on personal links; forged ones do.
+async fn joining_is_not_slowed_by_the_guessing_limit(backend: Backend) {
+    let app = spawn_app_with(backend, |config| {
+        config.limits.token_requests_per_ip_per_minute = 4;
+    })
+    .await;
+    let boss = admin(&app).await;
+    let meeting = online_meeting("Setkání online", 40, JOIN);
+    let id = created_activity(&app, &boss, meeting).await;
+    // The organiser's sign-in and Jana's confirmation take two of the four.
+    confirmed(&app, "Jana Dvořáková", "jana@skola.cz", &[id]).await;
+    let jana = person(&app, "jana@skola.cz").await.unwrap().id;
+    let link = app.state.links.join_url(jana, id);
+    let link = link.trim_start_matches(&app.address);
+    for _ in 0..5 {
+        assert_eq!(get_page(&app, None, link).await.status(), 200);
+    }
+    let forged = format!("{}x", &link[..link.len() - 1]);
+    let mut statuses = Vec::new();
+    for _ in 0..3 {
+        statuses.push(get_page(&app, None, &forged).await.status().as_u16());
+    }
+    assert_eq!(statuses, [404, 404, 429]);
+}
+
 on_both_backends!(
+    joining_is_not_slowed_by_the_guessing_limit,
     the_personal_link_leads_to_the_meeting_and_records_attendance_while_it_is_on,
     an_online_meeting_gives_its_join_link_instead_of_an_entry_qr_code,
     a_series_held_online_gives_every_meeting_its_link,
