@@ -151,7 +151,12 @@ async fn an_online_meeting_gives_its_join_link_instead_of_an_entry_qr_code(backe
             .await
             .unwrap(),
     );
-    assert!(page.contains(&format!("href=\"{join}\"")), "{page}");
+    assert!(
+        page.contains(&format!(
+            "<a href=\"{join}\">Připojit se<span class=\"visually-hidden\">: Setkání online</span>"
+        )),
+        "{page}"
+    );
     assert!(page.contains("Připojení online:"));
     assert_eq!(page.matches("<details class=\"checkin-qr\">").count(), 1);
 
