@@ -103,13 +103,13 @@ pub async fn look(state: &AppState, plain: &str) -> Result<Option<Joining>, DbEr
 }
 
 /// Follows `plain` at `now`: [`look`], and when it leads in while the activity is on, checks
-/// the seat's holder in (once: the same conditional update as the door's). The flag says
-/// whether this request did.
+/// the seat's holder in (once: the same conditional update as the door's); the seat as it is
+/// then.
 pub async fn join(
     state: &AppState,
     plain: &str,
     now: DateTime<Utc>,
-) -> Result<Option<(Joining, bool)>, DbErr> {
+) -> Result<Option<Joining>, DbErr> {
     let Some(mut joining) = look(state, plain).await? else {
         return Ok(None);
     };
@@ -120,10 +120,9 @@ pub async fn join(
         }
         _ => false,
     };
-    let mut recorded = false;
     if let (true, Some(seat)) = (due, joining.seat.as_mut()) {
         let txn = state.db.begin_write().await?;
-        recorded = move_status(
+        let recorded = move_status(
             &txn,
             seat.id,
             RegistrationStatus::Confirmed,
@@ -138,7 +137,7 @@ pub async fn join(
             seat.checked_in_at = Some(now);
         }
     }
-    Ok(Some((joining, recorded)))
+    Ok(Some(joining))
 }
 
 #[cfg(test)]

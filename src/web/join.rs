@@ -57,7 +57,7 @@ pub async fn join(
     PageLang(fallback): PageLang,
 ) -> poem::Result<Response> {
     made_by_us(state, req, &plain)?;
-    let (joining, _) = online::join(state, &plain, Utc::now())
+    let joining = online::join(state, &plain, Utc::now())
         .await
         .map_err(error::db)?
         .ok_or_else(error::not_found)?;
