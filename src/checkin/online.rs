@@ -10,6 +10,7 @@
 //! and must not check anyone in.
 
 use chrono::{DateTime, TimeDelta, Utc};
+use chrono_tz::Tz;
 use entity::{
     activity,
     enums::{ActivityStatus, RegistrationStatus},
@@ -58,7 +59,9 @@ impl Way {
 /// A join link's person and activity, their seat on it, and where the link leads.
 pub struct Joining {
     pub person: person::Model,
-    pub activity: programme::Activity,
+    pub activity: activity::Model,
+    /// The zone the activity's times are told in (`programme::Zones`).
+    pub zone: Tz,
     /// The confirmed or attended registration, if there is one.
     pub seat: Option<registration::Model>,
     pub way: Way,
@@ -76,9 +79,10 @@ pub async fn look(state: &AppState, plain: &str) -> Result<Option<Joining>, DbEr
     let Some(person) = person.filter(|p| p.anonymised_at.is_none()) else {
         return Ok(None);
     };
-    let Some(activity) = programme::activity(conn, activity_id).await? else {
+    let Some(activity) = activity::Entity::find_by_id(activity_id).one(conn).await? else {
         return Ok(None);
     };
+    let zone = programme::zones(conn, [&activity]).await?.of(&activity);
     let seat = registration::Entity::find()
         .filter(registration::Column::PersonId.eq(person_id))
         .filter(registration::Column::ActivityId.eq(activity_id))
@@ -88,8 +92,8 @@ pub async fn look(state: &AppState, plain: &str) -> Result<Option<Joining>, DbEr
         )
         .one(conn)
         .await?;
-    let way = match (&activity.model.online_url, &seat) {
-        _ if activity.model.status == ActivityStatus::Cancelled => Way::Cancelled,
+    let way = match (&activity.online_url, &seat) {
+        _ if activity.status == ActivityStatus::Cancelled => Way::Cancelled,
         (_, None) => Way::NoSeat,
         (Some(url), Some(_)) => Way::In(url.clone()),
         (None, Some(_)) => Way::NotOnline,
@@ -97,6 +101,7 @@ pub async fn look(state: &AppState, plain: &str) -> Result<Option<Joining>, DbEr
     Ok(Some(Joining {
         person,
         activity,
+        zone,
         seat,
         way,
     }))
@@ -116,7 +121,7 @@ pub async fn join(
     let due = match (&joining.way, &joining.seat) {
         (Way::In(_), Some(seat)) => {
             seat.status == RegistrationStatus::Confirmed
-                && records_attendance(&joining.activity.model, now)
+                && records_attendance(&joining.activity, now)
         }
         _ => false,
     };

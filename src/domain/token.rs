@@ -4,8 +4,9 @@
 //! One-time links (confirm a sign-up, accept an offered seat) are random: [`NewToken`].
 //! Standing links (manage my registrations, my calendar feed, my check-in code, my way into an
 //! activity held online) must appear in every later email, so they are derived: HMAC-SHA-256
-//! under the instance's secret key (kept outside the database) of what they open. The database holds their hashes for lookup; a
-//! revoked feed link changes its generation and thereby its token.
+//! under the instance's secret key (kept outside the database) of what they open. The database
+//! holds their hashes for lookup; a revoked feed link changes its generation and thereby its
+//! token.
 
 use std::fmt;
 

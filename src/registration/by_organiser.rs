@@ -75,12 +75,9 @@ fn changed(
     lang: Lang,
     links: &Links,
 ) -> Value {
-    let join_url = activity
-        .model
-        .online_url
-        .as_ref()
-        .filter(|_| mail_data::was_confirmed(row.status))
-        .map(|_| links.join_url(row.person_id, activity.model.id));
+    let join_url = mail_data::was_confirmed(row.status)
+        .then(|| links.join_url_of(&activity.model, row.person_id))
+        .flatten();
     json!({
         "activity": mail_data::activity(activity, lang, links),
         "old_when": lang.when(before.starts_at, before.ends_at, activity.zone),

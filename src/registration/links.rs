@@ -76,10 +76,15 @@ impl Links {
         person_id: i32,
         registration_id: i32,
     ) -> WayIn {
-        match activity.online_url {
-            Some(_) => WayIn::Online(self.join_url(person_id, activity.id)),
+        match self.join_url_of(activity, person_id) {
+            Some(url) => WayIn::Online(url),
             None => WayIn::Door(self.checkin_url(registration_id)),
         }
+    }
+
+    /// `person_id`'s [`join_url`](Self::join_url) of `activity` if it is held online.
+    pub fn join_url_of(&self, activity: &activity::Model, person_id: i32) -> Option<String> {
+        (activity.online_url.is_some()).then(|| self.join_url(person_id, activity.id))
     }
 
     /// The registration a check-in token was made for, or `None` for anything we did not make.

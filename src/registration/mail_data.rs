@@ -190,10 +190,7 @@ pub fn event_for(
     person_id: i32,
 ) -> Attachment {
     let a = &activity.model;
-    let join_url = a
-        .online_url
-        .as_ref()
-        .map(|_| links.join_url(person_id, a.id));
+    let join_url = links.join_url_of(a, person_id);
     attachment(&a.title, event.ics(&links.base, join_url))
 }
 

@@ -23,12 +23,13 @@ use crate::{
     startup::AppState,
 };
 
-/// A link we did not make counts as a guess against the per-address limit on personal links
-/// (and is 404). Real ones do not count: a whole school may join a meeting from one address in
-/// the same minute.
-fn made_by_us(state: &AppState, req: &Request, plain: &str) -> poem::Result<()> {
-    if state.links.join_of(plain).is_some() {
-        return Ok(());
+/// What a join link opened; a link that opens nothing (one we did not make, or an erased
+/// person's) counts as a guess against the per-address limit on personal links, and is 404.
+/// Working ones do not count: a whole school may join a meeting from one address in the same
+/// minute.
+fn opened(state: &AppState, req: &Request, found: Option<Joining>) -> poem::Result<Joining> {
+    if let Some(joining) = found {
+        return Ok(joining);
     }
     count_token_guess(state, req)?;
     Err(error::not_found())
@@ -41,11 +42,8 @@ pub async fn page(
     Data(state): Data<&AppState>,
     PageLang(fallback): PageLang,
 ) -> poem::Result<Response> {
-    made_by_us(state, req, &plain)?;
-    let joining = online::look(state, &plain)
-        .await
-        .map_err(error::db)?
-        .ok_or_else(error::not_found)?;
+    let found = online::look(state, &plain).await.map_err(error::db)?;
+    let joining = opened(state, req, found)?;
     show(state, req, &plain, &joining, fallback)
 }
 
@@ -56,11 +54,8 @@ pub async fn join(
     Data(state): Data<&AppState>,
     PageLang(fallback): PageLang,
 ) -> poem::Result<Response> {
-    made_by_us(state, req, &plain)?;
-    let joining = online::join(state, &plain, Utc::now())
-        .await
-        .map_err(error::db)?
-        .ok_or_else(error::not_found)?;
+    let found = online::join(state, &plain, Utc::now()).await;
+    let joining = opened(state, req, found.map_err(error::db)?)?;
     // The address as a URL writes it: ASCII, fit for the Location header.
     match &joining.way {
         Way::In(url) => match url::Url::parse(url) {
@@ -80,7 +75,7 @@ fn show(
     fallback: Lang,
 ) -> poem::Result<Response> {
     let lang = person_lang(req, &joining.person, fallback);
-    let (a, zone) = (&joining.activity.model, joining.activity.zone);
+    let (a, zone) = (&joining.activity, joining.zone);
     let recorded_at = joining
         .seat
         .as_ref()

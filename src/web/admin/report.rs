@@ -193,11 +193,6 @@ async fn show(state: &AppState, req: &Request, lang: Lang, of: Of) -> poem::Resu
             }
         })
         .collect();
-    let ratings = report.ratings.average_in(lang).map(|average| {
-        lang.text("admin.feedback.summary")
-            .replace("{count}", &report.ratings.total().to_string())
-            .replace("{average}", &average)
-    });
     state.pages.respond(
         StatusCode::OK,
         "admin_report.html",
@@ -213,7 +208,8 @@ async fn show(state: &AppState, req: &Request, lang: Lang, of: Of) -> poem::Resu
             came => report.came,
             schools => report.schools,
             districts => report.districts,
-            ratings,
+            rated => report.ratings.total(),
+            average => report.ratings.average_in(lang),
         },
     )
 }
